@@ -1,0 +1,30 @@
+# Developer commands of the travel_customer addon. See README.rst.
+# Odoo 18.0 must be importable as `odoo` (a prerequisite, never installed here).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+DB ?= travel_customer_demo
+TEST_DB ?= travel_customer_test
+BENCH_DB ?= travel_customer_bench
+BENCH_SIZE ?= 200000
+PORT ?= 8069
+
+.PHONY: setup run test bench lint clean
+
+setup:
+	@$(PYTHON) tools/dev.py setup
+
+run: setup
+	@$(PYTHON) tools/dev.py run --db $(DB) --port $(PORT)
+
+test: setup
+	@$(PYTHON) tools/dev.py test --db $(TEST_DB)
+
+bench: setup
+	@$(PYTHON) tools/bench.py --db $(BENCH_DB) --size $(BENCH_SIZE)
+
+lint: setup
+	@$(PYTHON) -m pre_commit run --all-files --show-diff-on-failure
+
+clean:
+	rm -rf .build

@@ -1,0 +1,63 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+import time
+
+from odoo.tools import SQL
+from odoo.tools.sql import add_foreign_key, create_index, make_index_name
+
+_logger = logging.getLogger(__name__)
+
+
+def post_init_hook(env):
+    assign_default_customer_type(env)
+
+
+def assign_default_customer_type(env):
+    """Give the default customer type to every partner that has none.
+
+    Rewriting a million rows with UPDATE takes minutes; a column added with a
+    constant DEFAULT is filled by PostgreSQL's catalog at once. So the empty
+    column Odoo created is replaced by one whose default is the default type,
+    the few values already set (data loaded with the addon) are put back, and
+    the foreign key and index are rebuilt.
+    """
+    start = time.monotonic()
+    default_type = env["travel.customer.type"]._get_default()
+    env["res.partner"].flush_model()
+    cr = env.cr
+    cr.execute(
+        """
+        CREATE TEMPORARY TABLE travel_customer_type_kept ON COMMIT DROP AS
+        SELECT id, customer_type_id FROM res_partner
+        WHERE customer_type_id IS NOT NULL AND customer_type_id != %s
+        """,
+        [default_type.id],
+    )
+    cr.execute(
+        SQL(
+            """
+            ALTER TABLE res_partner DROP COLUMN customer_type_id;
+            ALTER TABLE res_partner ADD COLUMN customer_type_id int4 DEFAULT %s;
+            ALTER TABLE res_partner ALTER COLUMN customer_type_id DROP DEFAULT;
+            COMMENT ON COLUMN res_partner.customer_type_id IS 'Customer Type';
+            UPDATE res_partner p SET customer_type_id = k.customer_type_id
+              FROM travel_customer_type_kept k WHERE k.id = p.id;
+            DROP TABLE travel_customer_type_kept;
+            """,
+            default_type.id,
+        )
+    )
+    add_foreign_key(
+        cr, "res_partner", "customer_type_id", "travel_customer_type", "id", "restrict"
+    )
+    create_index(
+        cr,
+        make_index_name("res_partner", "customer_type_id"),
+        "res_partner",
+        ['"customer_type_id"'],
+    )
+    env["res.partner"].invalidate_model(["customer_type_id"])
+    _logger.info(
+        "Default customer type given to existing partners in %.2f s",
+        time.monotonic() - start,
+    )

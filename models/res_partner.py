@@ -1,0 +1,328 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+# Columns of res_partner that the multi-word customer search looks into.
+SEARCH_COLUMNS = (
+    "complete_name",
+    "street",
+    "zip",
+    "city",
+    "email",
+    "phone",
+    "mobile",
+    "ref",
+    "vat",
+    "company_registry",
+)
+# A word shorter than this has no trigram: the index cannot find it alone.
+TRIGRAM_MIN_LENGTH = 3
+PHONE_LIKE = re.compile(r"^[\d\s+().\-/]+$")
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    def _default_customer_type_id(self):
+        return self.env["travel.customer.type"]._get_default()
+
+    # ------------------------------------------------------------ FIELDS
+    customer_type_id = fields.Many2one(
+        "travel.customer.type",
+        string="Customer Type",
+        default=_default_customer_type_id,
+        index=True,
+        ondelete="restrict",
+        tracking=True,
+        help="Addresses and contacts of a customer share its type.",
+    )
+    customer_type_category = fields.Selection(
+        related="customer_type_id.category", string="Customer Category"
+    )
+    travel_level_id = fields.Many2one(
+        "travel.customer.level",
+        string="Customer Level",
+        ondelete="restrict",
+        tracking=True,
+    )
+    travel_level_blocks_booking = fields.Boolean(
+        related="travel_level_id.blocks_booking", string="Level Blocks Booking"
+    )
+    travel_dispute = fields.Boolean(
+        string="In Dispute",
+        tracking=True,
+        help="Shown in red on this customer's bookings.",
+    )
+    travel_booking_count = fields.Integer(
+        string="Bookings", compute="_compute_travel_bookings"
+    )
+    travel_quotation_count = fields.Integer(
+        string="Quotations", compute="_compute_travel_bookings"
+    )
+    travel_quotation_ids = fields.Many2many(
+        "sale.order", string="Open Quotations", compute="_compute_travel_bookings"
+    )
+    travel_upcoming_booking_ids = fields.Many2many(
+        "sale.order", string="Upcoming Bookings", compute="_compute_travel_bookings"
+    )
+    travel_past_booking_ids = fields.Many2many(
+        "sale.order", string="Past Bookings", compute="_compute_travel_bookings"
+    )
+    travel_first_channel_id = fields.Many2one(
+        "travel.sales.channel",
+        string="First Channel",
+        compute="_compute_travel_bookings",
+        help="Sales channel of the customer's first booking.",
+    )
+    travel_invoice_ids = fields.Many2many(
+        "account.move", string="Customer Invoices", compute="_compute_travel_invoices"
+    )
+    travel_invoice_count = fields.Integer(
+        string="Invoice Count", compute="_compute_travel_invoices"
+    )
+
+    # ------------------------------------------------------------ COMPUTE
+    def _travel_orders_domain(self):
+        """Orders of the customer and of its contacts and addresses."""
+        self.ensure_one()
+        return [("partner_id", "child_of", self.commercial_partner_id.id)]
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_travel_bookings(self):
+        today = fields.Date.context_today(self)
+        SaleOrder = self.env["sale.order"]
+        for partner in self:
+            if not partner.id or not SaleOrder.has_access("read"):
+                partner.travel_quotation_ids = SaleOrder
+                partner.travel_upcoming_booking_ids = SaleOrder
+                partner.travel_past_booking_ids = SaleOrder
+                partner.travel_quotation_count = partner.travel_booking_count = 0
+                partner.travel_first_channel_id = False
+                continue
+            orders = SaleOrder.search(
+                partner._travel_orders_domain() + [("state", "!=", "cancel")],
+                order="date_order, id",
+            )
+            bookings = orders.filtered(lambda o: o.state == "sale")
+            past = bookings.filtered(
+                lambda o: (o.travel_date_end or o.travel_date_start or today) < today
+            )
+            partner.travel_quotation_ids = orders - bookings
+            partner.travel_upcoming_booking_ids = bookings - past
+            partner.travel_past_booking_ids = past
+            partner.travel_quotation_count = len(orders - bookings)
+            partner.travel_booking_count = len(bookings)
+            partner.travel_first_channel_id = bookings[:1].travel_channel_id
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_travel_invoices(self):
+        Move = self.env["account.move"]
+        for partner in self:
+            if not partner.id or not Move.has_access("read"):
+                partner.travel_invoice_ids = Move
+                partner.travel_invoice_count = 0
+                continue
+            invoices = Move.search(
+                [
+                    ("partner_id", "child_of", partner.commercial_partner_id.id),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("state", "!=", "cancel"),
+                ],
+                order="invoice_date desc, id desc",
+            )
+            partner.travel_invoice_ids = invoices
+            partner.travel_invoice_count = len(invoices)
+
+    # ------------------------------------------------------------ SEARCH
+    @api.model
+    def _search_display_name(self, operator, value):
+        """Every word typed must be found in one of the customer's fields.
+
+        Served by the trigram index of ``travel_customer_search_text``, so
+        "dupont 75011" or "muller zurich" answer as the user types.
+        """
+        if operator == "ilike" and isinstance(value, str):
+            condition = self._travel_search_condition(value)
+            if condition is not None:
+                self.flush_model(SEARCH_COLUMNS)
+                return [
+                    (
+                        "id",
+                        "in",
+                        SQL("(SELECT id FROM res_partner WHERE %s)", condition),
+                    )
+                ]
+        return super()._search_display_name(operator, value)
+
+    @api.model
+    def _travel_search_words(self, text):
+        """Split what the user typed into the words to match.
+
+        A phone number typed with spaces is one word; a national number
+        (leading 0) also matches the international form stored.
+        """
+        text = text.strip()
+        if not text:
+            return []
+        if PHONE_LIKE.match(text) and sum(c.isdigit() for c in text) >= 6:
+            digits = re.sub(r"\D", "", text)
+            variants = [digits]
+            if digits.startswith("0") and len(digits.lstrip("0")) >= 6:
+                variants.append(digits.lstrip("0"))
+            return [variants]
+        return [[word] for word in text.split()]
+
+    @api.model
+    def _travel_search_condition(self, text):
+        """SQL condition on ``res_partner`` matching every word of ``text``."""
+        words = self._travel_search_words(text)
+        if not words:
+            return None
+        search_text = SQL(
+            "travel_customer_search_text(%s)",
+            SQL(", ").join(SQL.identifier("res_partner", col) for col in SEARCH_COLUMNS),
+        )
+        conditions = []
+        has_trigram = any(len(v) >= TRIGRAM_MIN_LENGTH for w in words for v in w)
+        for variants in words:
+            conditions.append(
+                SQL(
+                    "(%s)",
+                    SQL(" OR ").join(
+                        SQL(
+                            "%s LIKE travel_customer_normalize(%s)",
+                            search_text,
+                            f"%{self._travel_escape_like(v)}%",
+                        )
+                        for v in variants
+                    ),
+                )
+            )
+        if not has_trigram:
+            # Too short for the trigram index: the first word starts the
+            # customer's name (btree prefix index), the others filter.
+            conditions.append(
+                SQL(
+                    "travel_customer_normalize(res_partner.complete_name) "
+                    "LIKE travel_customer_normalize(%s)",
+                    f"{self._travel_escape_like(words[0][0])}%",
+                )
+            )
+        return SQL(" AND ").join(conditions)
+
+    @staticmethod
+    def _travel_escape_like(word):
+        return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+    # ------------------------------------------------------------ CRUD
+    @api.model
+    def _commercial_fields(self):
+        return super()._commercial_fields() + [
+            "customer_type_id",
+            "travel_level_id",
+            "travel_dispute",
+        ]
+
+    def write(self, vals):
+        if (
+            "customer_type_id" in vals
+            and not self.env.su
+            and not self.env.user.has_group("travel_customer.group_travel_user")
+            and any(p.customer_type_id.id != vals["customer_type_id"] for p in self)
+        ):
+            raise AccessError(
+                _(
+                    "Only members of the group Travel customers / User can change "
+                    "a customer's type."
+                )
+            )
+        return super().write(vals)
+
+    def init(self):
+        """Create the functions and indexes of the multi-word search."""
+        super().init()
+        cr = self.env.cr
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+                cr.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+        except Exception as error:
+            raise UserError(
+                _(
+                    "Travel Customers needs the PostgreSQL extensions pg_trgm and "
+                    "unaccent. Ask your database administrator to run CREATE "
+                    "EXTENSION pg_trgm; CREATE EXTENSION unaccent; in this "
+                    "database (%s).",
+                    error,
+                )
+            ) from error
+        # Phones are also matched on their digits alone ("0612345678").
+        arguments = ", ".join(f"{col} text" for col in SEARCH_COLUMNS)
+        words = " || ' ' || ".join(
+            [f"coalesce(${i}, '')" for i in range(1, len(SEARCH_COLUMNS) + 1)]
+            + [
+                f"regexp_replace(coalesce(${SEARCH_COLUMNS.index(col) + 1}, ''), "
+                "'[^0-9]', '', 'g')"
+                for col in ("phone", "mobile")
+            ]
+        )
+        cr.execute(
+            """
+            CREATE OR REPLACE FUNCTION travel_customer_normalize(text)
+            RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
+            $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, $1)) $$
+            """
+        )
+        cr.execute(
+            f"""
+            CREATE OR REPLACE FUNCTION travel_customer_search_text({arguments})
+            RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+            $$ SELECT travel_customer_normalize({words}) $$
+            """
+        )
+        cr.execute(
+            f"""
+            CREATE INDEX IF NOT EXISTS res_partner_travel_search_index
+            ON res_partner USING gin (
+                travel_customer_search_text({", ".join(SEARCH_COLUMNS)}) gin_trgm_ops
+            )
+            """
+        )
+        cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS res_partner_travel_name_prefix_index
+            ON res_partner (travel_customer_normalize(complete_name) text_pattern_ops)
+            """
+        )
+
+    # ------------------------------------------------------------ ACTION
+    def action_travel_new_booking(self):
+        """Open a new quotation for this customer."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("New Booking"),
+            "res_model": "sale.order",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "context": {"default_partner_id": self.id},
+        }
+
+    def _travel_action_orders(self, states, name):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale.act_res_partner_2_sale_order"
+        )
+        action["name"] = name
+        action["domain"] = self._travel_orders_domain() + [("state", "in", states)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_travel_view_bookings(self):
+        return self._travel_action_orders(["sale"], _("Bookings"))
+
+    def action_travel_view_quotations(self):
+        return self._travel_action_orders(["draft", "sent"], _("Quotations"))

@@ -1,0 +1,146 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class SaleOrder(models.Model):
+    """A quotation is an offer, a confirmed order is a booking."""
+
+    _inherit = "sale.order"
+
+    # ------------------------------------------------------------ FIELDS
+    travel_date_start = fields.Date(string="Start Date", tracking=True, index=True)
+    travel_date_end = fields.Date(string="End Date", tracking=True)
+    travel_channel_id = fields.Many2one(
+        "travel.sales.channel",
+        string="Sales Channel",
+        check_company=True,
+        tracking=True,
+        index="btree_not_null",
+    )
+    travel_channel_external = fields.Boolean(
+        related="travel_channel_id.external", string="External Channel"
+    )
+    travel_customer_type_id = fields.Many2one(
+        related="partner_id.commercial_partner_id.customer_type_id",
+        string="Customer Type",
+    )
+    travel_level_id = fields.Many2one(
+        related="partner_id.commercial_partner_id.travel_level_id",
+        string="Customer Level",
+    )
+    travel_level_blocks_booking = fields.Boolean(
+        related="partner_id.commercial_partner_id.travel_level_blocks_booking",
+        string="Customer Level Blocks Booking",
+    )
+    travel_partner_dispute = fields.Boolean(
+        related="partner_id.commercial_partner_id.travel_dispute",
+        string="Customer in Dispute",
+    )
+    travel_partner_note = fields.Html(
+        related="partner_id.commercial_partner_id.comment",
+        string="Customer Notes",
+    )
+
+    # ------------------------------------------------------------ CONSTRAINT
+    @api.constrains("travel_date_start", "travel_date_end")
+    def _check_travel_dates(self):
+        for order in self:
+            if (
+                order.travel_date_start
+                and order.travel_date_end
+                and order.travel_date_end < order.travel_date_start
+            ):
+                raise ValidationError(
+                    _(
+                        "The end date (%(end)s) of %(order)s is before its start "
+                        "date (%(start)s).",
+                        end=order.travel_date_end,
+                        start=order.travel_date_start,
+                        order=order.name,
+                    )
+                )
+
+    # ------------------------------------------------------------ ACTION
+    def action_travel_edit_customer(self):
+        """Open the customer, to change its type or level from the booking."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Edit Customer"),
+            "res_model": "res.partner",
+            "res_id": self.partner_id.commercial_partner_id.id,
+            "view_mode": "form",
+            "views": [
+                (self.env.ref("travel_customer.res_partner_view_form_travel_quick").id, "form")
+            ],
+            "target": "new",
+        }
+
+    # ------------------------------------------------------------ BUSINESS
+    def _confirmation_error_message(self):
+        error = super()._confirmation_error_message()
+        if not error and self.travel_level_blocks_booking:
+            customer = self.partner_id.commercial_partner_id
+            error = _(
+                "%(order)s cannot be confirmed: the level of %(customer)s is "
+                "“%(level)s”, which blocks booking. Change the customer's level "
+                "first.",
+                order=self.name,
+                customer=customer.display_name,
+                level=customer.travel_level_id.name,
+            )
+        return error
+
+    def _action_confirm(self):
+        super()._action_confirm()
+        self._travel_schedule_prospect_activity()
+
+    def _travel_schedule_prospect_activity(self):
+        """Ask the salesperson to type a prospect once its first booking is in."""
+        activity_type = self.env.ref(
+            "travel_customer.mail_activity_type_assign_customer_type"
+        )
+        prospects = self.partner_id.commercial_partner_id.filtered(
+            lambda p: p.customer_type_id.category == "prospect"
+        )
+        for customer in prospects:
+            orders = self.filtered(
+                lambda o, c=customer: o.partner_id.commercial_partner_id == c
+            )
+            earlier = self.env["sale.order"].sudo().search_count(
+                [
+                    ("partner_id", "child_of", customer.id),
+                    ("state", "=", "sale"),
+                    ("id", "not in", orders.ids),
+                ],
+                limit=1,
+            )
+            already = customer.sudo().activity_ids.filtered(
+                lambda a: a.activity_type_id == activity_type
+            )
+            if earlier or already:
+                continue
+            customer.sudo().activity_schedule(
+                act_type_xmlid="travel_customer.mail_activity_type_assign_customer_type",
+                summary=_("Assign the right customer type"),
+                note=_(
+                    "%(customer)s booked for the first time (%(order)s): replace "
+                    "the Prospect type by the right customer type.",
+                    customer=customer.display_name,
+                    order=orders[0].name,
+                ),
+                user_id=(orders[0].user_id or customer.user_id or self.env.user).id,
+            )
+
+    def action_travel_open(self):
+        """Open the booking itself (from the customer's booking lists)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }

@@ -1,0 +1,71 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from faker import Faker
+
+from odoo.addons.base.tests.common import BaseCommon
+from odoo.addons.mail.tests.common import mail_new_test_user
+
+
+class TravelCustomerCommon(BaseCommon):
+    """Customers, a product and users of each travel group."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.faker = Faker(["fr_FR", "de_DE", "de_CH", "it_IT", "en_GB"])
+        Faker.seed(4321)
+        cls.Partner = cls.env["res.partner"]
+        cls.CustomerType = cls.env["travel.customer.type"]
+        cls.type_walk_in = cls.env.ref("travel_customer.customer_type_walk_in")
+        cls.type_regular = cls.env.ref("travel_customer.customer_type_regular")
+        cls.type_vip = cls.env.ref("travel_customer.customer_type_vip")
+        cls.type_prospect = cls.env.ref("travel_customer.customer_type_prospect")
+        cls.level_vip = cls.env.ref("travel_customer.customer_level_vip")
+        cls.level_do_not_book = cls.env.ref("travel_customer.customer_level_do_not_book")
+        cls.channel_direct = cls.env.ref("travel_customer.sales_channel_direct")
+        cls.channel_airbnb = cls.env.ref("travel_customer.sales_channel_airbnb")
+        cls.product = cls.env["product.product"].create(
+            {"name": "Test trip", "type": "service", "list_price": 500.0}
+        )
+        cls.customer = cls.Partner.create(
+            {"name": "Camille Durand", "email": "camille.durand@example.org"}
+        )
+        cls.salesman = mail_new_test_user(
+            cls.env,
+            login="travel_salesman",
+            groups="base.group_user,sales_team.group_sale_salesman,"
+            "travel_customer.group_travel_user",
+        )
+        cls.travel_manager = mail_new_test_user(
+            cls.env,
+            login="travel_manager",
+            groups="base.group_user,sales_team.group_sale_salesman,"
+            "travel_customer.group_travel_manager",
+        )
+        cls.employee = mail_new_test_user(
+            cls.env,
+            login="plain_employee",
+            groups="base.group_user,base.group_partner_manager",
+        )
+
+    @classmethod
+    def _create_order(cls, partner, **values):
+        return cls.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "order_line": [(0, 0, {"product_id": cls.product.id})],
+                **values,
+            }
+        )
+
+    @classmethod
+    def _fake_customer(cls, **values):
+        return cls.Partner.create(
+            {
+                "name": cls.faker.name(),
+                "street": cls.faker.street_address(),
+                "zip": cls.faker.postcode(),
+                "city": cls.faker.city(),
+                "email": cls.faker.email(),
+                **values,
+            }
+        )

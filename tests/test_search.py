@@ -1,0 +1,96 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import tagged
+
+from .common import TravelCustomerCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSearch(TravelCustomerCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dupont = cls.Partner.create(
+            {
+                "name": "Jean Dupont",
+                "street": "12 rue de la Roquette",
+                "zip": "75011",
+                "city": "Paris",
+                "email": "jdupont@example.fr",
+                "phone": "+33 1 43 55 12 34",
+            }
+        )
+        cls.dupont_lyon = cls.Partner.create(
+            {"name": "Jeanne Dupont", "zip": "69002", "city": "Lyon"}
+        )
+        cls.muller = cls.Partner.create(
+            {
+                "name": "Hans Müller",
+                "street": "Bahnhofstrasse 21",
+                "zip": "8001",
+                "city": "Zürich",
+                "mobile": "+41 79 123 45 67",
+            }
+        )
+        cls.noise = cls.Partner.create([cls.faker_values(i) for i in range(30)])
+        # demo data has namesakes: look only among the customers made here
+        cls.scope = [("id", "in", (cls.dupont | cls.dupont_lyon | cls.muller | cls.noise).ids)]
+
+    @classmethod
+    def faker_values(cls, i):
+        return {
+            "name": f"{cls.faker.first_name()} {cls.faker.last_name()}",
+            "street": cls.faker.street_address(),
+            "zip": cls.faker.postcode(),
+            "city": cls.faker.city(),
+        }
+
+    def _search(self, text):
+        return self.Partner.search([("display_name", "ilike", text)] + self.scope)
+
+    def _name_search(self, text):
+        return [
+            pid for pid, _name in self.Partner.name_search(text, args=self.scope, limit=10)
+        ]
+
+    def test_words_across_fields(self):
+        self.assertEqual(self._search("dupont 75011"), self.dupont)
+        self.assertEqual(self._search("75011 dupont"), self.dupont)
+        self.assertEqual(self._search("dupont paris roquette"), self.dupont)
+        self.assertEqual(self._search("dupont"), self.dupont | self.dupont_lyon)
+        self.assertEqual(self._name_search("dupont lyon"), [self.dupont_lyon.id])
+
+    def test_every_word_must_match(self):
+        self.assertFalse(self._search("dupont zurich"))
+        self.assertFalse(self._search("dupont 75012"))
+
+    def test_accents_and_case_ignored(self):
+        self.assertEqual(self._search("muller zurich"), self.muller)
+        self.assertEqual(self._search("MÜLLER ZÜRICH"), self.muller)
+        self.assertEqual(self._search("Bahnhofstrasse muller"), self.muller)
+
+    def test_email_and_phone(self):
+        self.assertEqual(self._search("jdupont@example"), self.dupont)
+        self.assertEqual(self._search("0143551234"), self.dupont)
+        self.assertEqual(self._search("+33 1 43 55 12 34"), self.dupont)
+        self.assertEqual(self._search("079 123 45 67"), self.muller)
+
+    def test_short_words(self):
+        # two letters alone: customers whose name starts with them
+        self.assertIn(self.dupont_lyon, self._search("je"))
+        self.assertNotIn(self.muller, self._search("je"))
+        # a short word beside a long one filters
+        self.assertEqual(self._search("dupont ly"), self.dupont_lyon)
+
+    def test_like_wildcards_are_literal(self):
+        self.assertFalse(self._search("dup%nt"))
+        self.assertFalse(self._search("dup_nt"))
+
+    def test_search_view_uses_it(self):
+        arch = self.Partner.get_views([(False, "search")])["views"]["search"]["arch"]
+        self.assertIn("[('display_name', 'ilike', self)]", arch)
+
+    def test_name_search_on_bookings(self):
+        """The customer autocomplete of a booking takes several words."""
+        partners = self.Partner.with_context(res_partner_search_mode="customer")
+        result = partners.name_search("hans 8001", args=self.scope)
+        self.assertEqual([pid for pid, _n in result], [self.muller.id])

@@ -1,0 +1,25 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import HttpCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestTour(HttpCase):
+    def test_change_type_and_book(self):
+        """In the browser: open a customer, change its type, book for it."""
+        customer = self.env["res.partner"].create(
+            {"name": "Tour Customer", "email": "tour.customer@example.org"}
+        )
+        self.env["product.product"].create(
+            {"name": "Tour test trip", "type": "service", "list_price": 990.0}
+        )
+        self.start_tour(
+            f"/odoo/contacts/{customer.id}", "travel_customer_type_and_booking", login="admin"
+        )
+        self.assertEqual(
+            customer.customer_type_id, self.env.ref("travel_customer.customer_type_vip")
+        )
+        order = self.env["sale.order"].search([("partner_id", "=", customer.id)])
+        self.assertEqual(len(order), 1)
+        self.assertEqual(order.order_line.product_id.name, "Tour test trip")
+        self.assertEqual(order.travel_channel_id, self.env.ref("travel_customer.sales_channel_phone"))
+        self.assertEqual(order.travel_customer_type_id.name, "VIP / Incentive")

@@ -1,0 +1,240 @@
+"""Set up, serve and test the addon on this machine (called by the Makefile).
+
+Odoo 18.0 is a prerequisite: this script never downloads or builds it. It
+installs the rest when missing (PostgreSQL 15 and Chromium from Debian's
+packages, the Python packages of requirements-dev.txt), keeps a private
+addons path and configuration in .build/, and runs Odoo and pytest-odoo.
+"""
+
+import argparse
+import importlib.metadata
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / ".build"
+ADDONS = BUILD / "addons"
+CONFIG = BUILD / "odoo.cfg"
+ADDON = "travel_customer"
+PG_VERSION = "15"
+DB_USER = DB_PASSWORD = "odoo"
+ODOO_DOC = "https://www.odoo.com/documentation/18.0/administration/on_premise.html"
+
+
+def say(message):
+    print(f"[{ADDON}] {message}", flush=True)
+
+
+def run(cmd, **kwargs):
+    kwargs.setdefault("check", True)
+    return subprocess.run(cmd, **kwargs)
+
+
+def as_root(cmd):
+    if os.geteuid() != 0:
+        cmd = ["sudo", *cmd]
+    return run(cmd)
+
+
+def apt_install(*packages):
+    say(f"installing {' '.join(packages)} from Debian's packages")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    as_root(["apt-get", "update", "-qq"])
+    run(
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages]
+        if os.geteuid() == 0
+        else ["sudo", "-E", "apt-get", "install", "-y", "-qq", *packages],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+# ---------------------------------------------------------------- prerequisites
+def odoo_location():
+    """Where Odoo 18.0 is imported from, or exit with how to provide it."""
+    probe = run(
+        [
+            sys.executable,
+            "-c",
+            "import odoo, odoo.release as r, os; "
+            "print(r.version_info[0], os.path.dirname(odoo.__file__))",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd="/",
+    )
+    version, _sep, path = probe.stdout.strip().partition(" ")
+    if probe.returncode or version != "18":
+        sys.exit(
+            f"[{ADDON}] Odoo 18.0 is not importable as `odoo` from {sys.executable}"
+            f"{f' (found Odoo {version})' if version else ''}.\n"
+            "Odoo is a prerequisite of this addon: install Odoo 18.0 Community with "
+            "its Python dependencies so that `python3 -c 'import odoo'` works and the "
+            f"`odoo` command exists, as Odoo's documentation explains:\n  {ODOO_DOC}"
+        )
+    return Path(path)
+
+
+def ensure_postgresql():
+    pg_bin = Path(f"/usr/lib/postgresql/{PG_VERSION}/bin/postgres")
+    if not pg_bin.exists() or not shutil.which("pg_lsclusters"):
+        apt_install(f"postgresql-{PG_VERSION}", "postgresql-contrib")
+    clusters = run(["pg_lsclusters", "-h"], capture_output=True, text=True).stdout
+    cluster = [line.split() for line in clusters.splitlines() if line.startswith(PG_VERSION)]
+    if not cluster:
+        as_root(["pg_createcluster", PG_VERSION, "main", "--start"])
+    elif cluster[0][3] != "online":
+        as_root(["pg_ctlcluster", PG_VERSION, cluster[0][1], "start"])
+    exists = run(
+        ["runuser", "-u", "postgres", "--", "psql", "-tAc",
+         f"SELECT 1 FROM pg_roles WHERE rolname = '{DB_USER}'"],
+        capture_output=True, text=True,
+    ).stdout.strip()
+    if not exists:
+        say(f"creating the PostgreSQL role {DB_USER}")
+        run(["runuser", "-u", "postgres", "--", "psql", "-qc",
+             f"CREATE ROLE {DB_USER} LOGIN CREATEDB PASSWORD '{DB_PASSWORD}'"])
+
+
+def ensure_python_packages(odoo_path):
+    wanted = [
+        re.split(r"[<>=\s]", line.strip())[0]
+        for line in (ROOT / "requirements-dev.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    missing = []
+    for name in wanted:
+        try:
+            importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            missing.append(name)
+    if missing:
+        say(f"installing Python packages: {' '.join(missing)}")
+        pip = run(
+            [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
+             "-r", str(ROOT / "requirements-dev.txt")],
+            capture_output=True, text=True, check=False,
+        )
+        if pip.returncode:
+            sys.exit(f"[{ADDON}] pip failed:\n{pip.stdout}{pip.stderr}")
+        if odoo_location() != odoo_path:
+            sys.exit(f"[{ADDON}] installing {missing} changed where `odoo` is imported from")
+
+
+def ensure_chromium():
+    if not any(shutil.which(b) for b in ("chromium", "google-chrome", "chromium-browser")):
+        apt_install("chromium")
+
+
+def write_config(odoo_path):
+    ADDONS.mkdir(parents=True, exist_ok=True)
+    link = ADDONS / ADDON
+    if not link.is_symlink():
+        link.symlink_to(os.path.relpath(ROOT, ADDONS))
+    CONFIG.write_text(
+        "[options]\n"
+        f"addons_path = {odoo_path / 'addons'},{ADDONS}\n"
+        f"data_dir = {BUILD / 'data'}\n"
+        "db_host = localhost\n"
+        "db_port = 5432\n"
+        f"db_user = {DB_USER}\n"
+        f"db_password = {DB_PASSWORD}\n"
+        "admin_passwd = admin\n"
+        "without_demo = False\n"
+    )
+
+
+def setup():
+    odoo_path = odoo_location()
+    ensure_postgresql()
+    ensure_python_packages(odoo_path)
+    write_config(odoo_path)
+
+
+# ---------------------------------------------------------------- databases
+def psql(sql, db="postgres"):
+    import psycopg2  # an Odoo dependency
+
+    conn = psycopg2.connect(
+        dbname=db, user=DB_USER, password=DB_PASSWORD, host="localhost"
+    )
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cr:
+            cr.execute(sql)
+            return cr.fetchall() if cr.description else None
+    finally:
+        conn.close()
+
+
+def database_exists(db):
+    return bool(psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'"))
+
+
+def odoo(*args, **kwargs):
+    return run([sys.executable, "-m", "odoo", "-c", str(CONFIG), *args], cwd=BUILD, **kwargs)
+
+
+def install(db, *extra):
+    say(f"creating the database {db} with {ADDON} and its demo data")
+    odoo("-d", db, "-i", ADDON, "--stop-after-init", *extra)
+    state = psql(
+        f"SELECT state FROM ir_module_module WHERE name = '{ADDON}'", db=db
+    )
+    if not state or state[0][0] != "installed":
+        sys.exit(f"[{ADDON}] the addon did not install in {db}: see the log above")
+
+
+def cmd_run(args):
+    if not database_exists(args.db):
+        install(args.db)
+    say(f"serving {args.db} on http://localhost:{args.port} (admin / admin)")
+    os.execv(
+        sys.executable,
+        [sys.executable, "-m", "odoo", "-c", str(CONFIG), "-d", args.db,
+         "--db-filter", f"^{args.db}$", "--http-port", str(args.port)],
+    )
+
+
+def cmd_test(args):
+    ensure_chromium()
+    if database_exists(args.db):
+        psql(f'DROP DATABASE "{args.db}" WITH (FORCE)')
+    install(args.db, "--log-level=warn")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        filter(None, [str(ROOT / "tools"), os.environ.get("PYTHONPATH")])
+    ))
+    result = run(
+        [sys.executable, "-m", "pytest", "-p", "pytest_no_skip", "-p", "no:cacheprovider",
+         f"--odoo-config={CONFIG}", f"--odoo-database={args.db}", "--odoo-http",
+         "--odoo-log-level=warn", "-rfEs", f"{ADDON}/tests"],
+        cwd=ADDONS, env=env, check=False,
+    )
+    sys.exit(result.returncode)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("setup")
+    p_run = sub.add_parser("run")
+    p_run.add_argument("--db", required=True)
+    p_run.add_argument("--port", default="8069")
+    p_test = sub.add_parser("test")
+    p_test.add_argument("--db", required=True)
+    args = parser.parse_args()
+    if args.command == "setup":
+        setup()
+    else:
+        if not CONFIG.exists():
+            setup()
+        {"run": cmd_run, "test": cmd_test}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()
