@@ -22,6 +22,39 @@ SEARCH_COLUMNS = (
 TRIGRAM_MIN_LENGTH = 3
 PHONE_LIKE = re.compile(r"^[\d\s+().\-/]+$")
 
+# The text a customer is searched in: its fields, lower case and without
+# accents, then the digits of its phones ("0612345678" finds "+33 6 12...").
+# IMMUTABLE so that a trigram index can be built on it.
+SEARCH_FUNCTIONS = """
+CREATE OR REPLACE FUNCTION travel_customer_normalize(text)
+RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
+$$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, $1)) $$;
+
+CREATE OR REPLACE FUNCTION travel_customer_search_text(
+    complete_name text, street text, zip text, city text, email text,
+    phone text, mobile text, ref text, vat text, company_registry text
+) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT travel_customer_normalize(
+    coalesce($1, '') || ' ' || coalesce($2, '') || ' ' || coalesce($3, '')
+    || ' ' || coalesce($4, '') || ' ' || coalesce($5, '') || ' ' || coalesce($6, '')
+    || ' ' || coalesce($7, '') || ' ' || coalesce($8, '') || ' ' || coalesce($9, '')
+    || ' ' || coalesce($10, '')
+    || ' ' || regexp_replace(coalesce($6, ''), '[^0-9]', '', 'g')
+    || ' ' || regexp_replace(coalesce($7, ''), '[^0-9]', '', 'g')
+) $$;
+"""
+SEARCH_INDEXES = """
+CREATE INDEX IF NOT EXISTS res_partner_travel_search_index
+ON res_partner USING gin (
+    travel_customer_search_text(complete_name, street, zip, city, email,
+                                phone, mobile, ref, vat, company_registry)
+    gin_trgm_ops
+);
+-- words of one or two letters: the start of the customer's name
+CREATE INDEX IF NOT EXISTS res_partner_travel_name_prefix_index
+ON res_partner (travel_customer_normalize(complete_name) text_pattern_ops);
+"""
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -183,7 +216,9 @@ class ResPartner(models.Model):
             return None
         search_text = SQL(
             "travel_customer_search_text(%s)",
-            SQL(", ").join(SQL.identifier("res_partner", col) for col in SEARCH_COLUMNS),
+            SQL(", ").join(
+                SQL.identifier("res_partner", col) for col in SEARCH_COLUMNS
+            ),
         )
         conditions = []
         has_trigram = any(len(v) >= TRIGRAM_MIN_LENGTH for w in words for v in w)
@@ -243,7 +278,7 @@ class ResPartner(models.Model):
 
     def init(self):
         """Create the functions and indexes of the multi-word search."""
-        super().init()
+        result = super().init()
         cr = self.env.cr
         try:
             with cr.savepoint(flush=False):
@@ -259,44 +294,9 @@ class ResPartner(models.Model):
                     error,
                 )
             ) from error
-        # Phones are also matched on their digits alone ("0612345678").
-        arguments = ", ".join(f"{col} text" for col in SEARCH_COLUMNS)
-        words = " || ' ' || ".join(
-            [f"coalesce(${i}, '')" for i in range(1, len(SEARCH_COLUMNS) + 1)]
-            + [
-                f"regexp_replace(coalesce(${SEARCH_COLUMNS.index(col) + 1}, ''), "
-                "'[^0-9]', '', 'g')"
-                for col in ("phone", "mobile")
-            ]
-        )
-        cr.execute(
-            """
-            CREATE OR REPLACE FUNCTION travel_customer_normalize(text)
-            RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
-            $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, $1)) $$
-            """
-        )
-        cr.execute(
-            f"""
-            CREATE OR REPLACE FUNCTION travel_customer_search_text({arguments})
-            RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-            $$ SELECT travel_customer_normalize({words}) $$
-            """
-        )
-        cr.execute(
-            f"""
-            CREATE INDEX IF NOT EXISTS res_partner_travel_search_index
-            ON res_partner USING gin (
-                travel_customer_search_text({", ".join(SEARCH_COLUMNS)}) gin_trgm_ops
-            )
-            """
-        )
-        cr.execute(
-            """
-            CREATE INDEX IF NOT EXISTS res_partner_travel_name_prefix_index
-            ON res_partner (travel_customer_normalize(complete_name) text_pattern_ops)
-            """
-        )
+        cr.execute(SEARCH_FUNCTIONS)
+        cr.execute(SEARCH_INDEXES)
+        return result
 
     # ------------------------------------------------------------ ACTION
     def action_travel_new_booking(self):

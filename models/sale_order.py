@@ -72,7 +72,12 @@ class SaleOrder(models.Model):
             "res_id": self.partner_id.commercial_partner_id.id,
             "view_mode": "form",
             "views": [
-                (self.env.ref("travel_customer.res_partner_view_form_travel_quick").id, "form")
+                (
+                    self.env.ref(
+                        "travel_customer.res_partner_view_form_travel_quick"
+                    ).id,
+                    "form",
+                )
             ],
             "target": "new",
         }
@@ -93,8 +98,9 @@ class SaleOrder(models.Model):
         return error
 
     def _action_confirm(self):
-        super()._action_confirm()
+        result = super()._action_confirm()
         self._travel_schedule_prospect_activity()
+        return result
 
     def _travel_schedule_prospect_activity(self):
         """Ask the salesperson to type a prospect once its first booking is in."""
@@ -108,13 +114,17 @@ class SaleOrder(models.Model):
             orders = self.filtered(
                 lambda o, c=customer: o.partner_id.commercial_partner_id == c
             )
-            earlier = self.env["sale.order"].sudo().search_count(
-                [
-                    ("partner_id", "child_of", customer.id),
-                    ("state", "=", "sale"),
-                    ("id", "not in", orders.ids),
-                ],
-                limit=1,
+            earlier = (
+                self.env["sale.order"]
+                .sudo()
+                .search_count(
+                    [
+                        ("partner_id", "child_of", customer.id),
+                        ("state", "=", "sale"),
+                        ("id", "not in", orders.ids),
+                    ],
+                    limit=1,
+                )
             )
             already = customer.sudo().activity_ids.filtered(
                 lambda a: a.activity_type_id == activity_type

@@ -64,9 +64,7 @@ class TravelCustomerType(models.Model):
         help="Legal guardians of this customer's participants may get a portal "
         "account.",
     )
-    partner_count = fields.Integer(
-        string="Customers", compute="_compute_partner_count"
-    )
+    partner_count = fields.Integer(string="Customers", compute="_compute_partner_count")
 
     # ------------------------------------------------------------ COMPUTE
     def _compute_partner_count(self):

@@ -20,7 +20,9 @@ class TravelCustomerCommon(BaseCommon):
         cls.type_vip = cls.env.ref("travel_customer.customer_type_vip")
         cls.type_prospect = cls.env.ref("travel_customer.customer_type_prospect")
         cls.level_vip = cls.env.ref("travel_customer.customer_level_vip")
-        cls.level_do_not_book = cls.env.ref("travel_customer.customer_level_do_not_book")
+        cls.level_do_not_book = cls.env.ref(
+            "travel_customer.customer_level_do_not_book"
+        )
         cls.channel_direct = cls.env.ref("travel_customer.sales_channel_direct")
         cls.channel_airbnb = cls.env.ref("travel_customer.sales_channel_airbnb")
         cls.product = cls.env["product.product"].create(

@@ -10,8 +10,12 @@ from .common import TravelCustomerCommon
 @tagged("post_install", "-at_install")
 class TestBooking(TravelCustomerCommon):
     def _assign_type_activities(self, partner):
-        activity_type = self.env.ref("travel_customer.mail_activity_type_assign_customer_type")
-        return partner.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        activity_type = self.env.ref(
+            "travel_customer.mail_activity_type_assign_customer_type"
+        )
+        return partner.activity_ids.filtered(
+            lambda a: a.activity_type_id == activity_type
+        )
 
     def test_end_date_not_before_start(self):
         with self.assertRaisesRegex(ValidationError, "is before its start date"):
@@ -21,7 +25,9 @@ class TestBooking(TravelCustomerCommon):
                 travel_date_end=date(2027, 7, 3),
             )
         order = self._create_order(
-            self.customer, travel_date_start=date(2027, 7, 3), travel_date_end=date(2027, 7, 10)
+            self.customer,
+            travel_date_start=date(2027, 7, 3),
+            travel_date_end=date(2027, 7, 10),
         )
         with (
             self.assertRaisesRegex(ValidationError, "is before its start date"),
@@ -32,7 +38,9 @@ class TestBooking(TravelCustomerCommon):
         self.assertEqual(order.travel_date_end, date(2027, 7, 10))
 
     def test_channel_is_ours_or_external(self):
-        order = self._create_order(self.customer, travel_channel_id=self.channel_airbnb.id)
+        order = self._create_order(
+            self.customer, travel_channel_id=self.channel_airbnb.id
+        )
         self.assertTrue(order.travel_channel_external)
         order.travel_channel_id = self.channel_direct
         self.assertFalse(order.travel_channel_external)
@@ -41,7 +49,10 @@ class TestBooking(TravelCustomerCommon):
         self.customer.travel_level_id = self.level_do_not_book
         order = self._create_order(self.customer)
         self.assertTrue(order.travel_level_blocks_booking)
-        with self.assertRaisesRegex(UserError, "blocks booking"), self.env.cr.savepoint():
+        with (
+            self.assertRaisesRegex(UserError, "blocks booking"),
+            self.env.cr.savepoint(),
+        ):
             order.action_confirm()
         order.invalidate_recordset()
         self.assertEqual(order.state, "draft")
@@ -71,11 +82,17 @@ class TestBooking(TravelCustomerCommon):
             ],
         )
         self.assertIn("Late payer", order.travel_partner_note)
-        list_arch = self.env["sale.order"].get_views([(False, "list")])["views"]["list"]["arch"]
+        list_arch = self.env["sale.order"].get_views([(False, "list")])["views"][
+            "list"
+        ]["arch"]
         self.assertIn('decoration-danger="travel_partner_dispute"', list_arch)
-        form_arch = self.env["sale.order"].get_views([(False, "form")])["views"]["form"]["arch"]
+        form_arch = self.env["sale.order"].get_views([(False, "form")])["views"][
+            "form"
+        ]["arch"]
         self.assertIn("This customer is in dispute", form_arch)
-        disputed = self.env["sale.order"].search([("travel_partner_dispute", "=", True)])
+        disputed = self.env["sale.order"].search(
+            [("travel_partner_dispute", "=", True)]
+        )
         self.assertIn(order, disputed)
 
     def test_edit_customer_from_booking(self):
@@ -83,7 +100,9 @@ class TestBooking(TravelCustomerCommon):
         contact = self.Partner.create({"name": "Eva", "parent_id": company.id})
         order = self._create_order(contact)
         action = order.action_travel_edit_customer()
-        self.assertEqual((action["res_model"], action["res_id"]), ("res.partner", company.id))
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), ("res.partner", company.id)
+        )
         view_id = action["views"][0][0]
         with Form(company, view=view_id) as form:
             form.customer_type_id = self.type_regular

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from psycopg2.errors import ForeignKeyViolation
+
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 from odoo.tools.sql import index_exists
@@ -32,7 +34,11 @@ class TestCustomerType(TravelCustomerCommon):
 
     def test_address_shows_commercial_partner_type(self):
         company = self.Partner.create(
-            {"name": "Agence Azur", "is_company": True, "customer_type_id": self.type_vip.id}
+            {
+                "name": "Agence Azur",
+                "is_company": True,
+                "customer_type_id": self.type_vip.id,
+            }
         )
         contact = self.Partner.create({"name": "Paul Azur", "parent_id": company.id})
         self.assertEqual(contact.customer_type_id, self.type_vip)
@@ -41,7 +47,9 @@ class TestCustomerType(TravelCustomerCommon):
 
     def test_default_type_on_install(self):
         """Existing partners without a type get the default; others keep theirs."""
-        typed = self.Partner.create({"name": "Typed", "customer_type_id": self.type_vip.id})
+        typed = self.Partner.create(
+            {"name": "Typed", "customer_type_id": self.type_vip.id}
+        )
         untyped = self.Partner.create([{"name": f"Old {i}"} for i in range(5)])
         self.env.flush_all()
         self.env.cr.execute(
@@ -55,15 +63,21 @@ class TestCustomerType(TravelCustomerCommon):
 
         self.assertEqual(untyped.customer_type_id, self.type_walk_in)
         self.assertEqual(typed.customer_type_id, self.type_vip)
-        self.assertEqual(self.Partner.search_count([("customer_type_id", "=", False)]), 0)
-        self.assertTrue(index_exists(self.env.cr, "res_partner__customer_type_id_index"))
+        self.assertEqual(
+            self.Partner.search_count([("customer_type_id", "=", False)]), 0
+        )
+        self.assertTrue(
+            index_exists(self.env.cr, "res_partner__customer_type_id_index")
+        )
         # the foreign key is back: a type in use cannot be deleted
-        with self.assertRaises(Exception), self.env.cr.savepoint():
+        with self.assertRaises(ForeignKeyViolation), self.env.cr.savepoint():
             self.env.cr.execute(
                 "DELETE FROM travel_customer_type WHERE id = %s", [self.type_vip.id]
             )
         # and a new partner still gets the default from the ORM
-        self.assertEqual(self.Partner.create({"name": "After"}).customer_type_id, self.type_walk_in)
+        self.assertEqual(
+            self.Partner.create({"name": "After"}).customer_type_id, self.type_walk_in
+        )
 
     def test_flags_stored(self):
         ctype = self.CustomerType.create(
@@ -97,7 +111,9 @@ class TestCustomerType(TravelCustomerCommon):
         self.type_regular.is_default = True
         self.assertFalse(self.type_walk_in.is_default)
         self.assertEqual(self.CustomerType._get_default(), self.type_regular)
-        self.assertEqual(self.Partner.create({"name": "X"}).customer_type_id, self.type_regular)
+        self.assertEqual(
+            self.Partner.create({"name": "X"}).customer_type_id, self.type_regular
+        )
         with (
             self.assertRaisesRegex(ValidationError, "Exactly one customer type"),
             self.env.cr.savepoint(),
@@ -125,7 +141,9 @@ class TestCustomerType(TravelCustomerCommon):
             with self.assertRaises(AccessError):
                 self.type_vip.with_user(user).write({"name": "Renamed"})
         self.assertEqual(self.type_vip.name, "VIP / Incentive")
-        ctype = self.CustomerType.with_user(self.travel_manager).create({"name": "Students"})
+        ctype = self.CustomerType.with_user(self.travel_manager).create(
+            {"name": "Students"}
+        )
         self.assertEqual(ctype.name, "Students")
 
     def test_only_travel_users_change_a_customer_type(self):

@@ -14,7 +14,9 @@ class TestProfile(TravelCustomerCommon):
         super().setUpClass()
         today = fields.Date.today()
         cls.family = cls.Partner.create({"name": "Famille Garnier", "is_company": True})
-        cls.member = cls.Partner.create({"name": "Luc Garnier", "parent_id": cls.family.id})
+        cls.member = cls.Partner.create(
+            {"name": "Luc Garnier", "parent_id": cls.family.id}
+        )
         cls.past = cls._create_order(
             cls.family,
             travel_date_start=today - timedelta(days=30),
@@ -59,7 +61,9 @@ class TestProfile(TravelCustomerCommon):
         self.assertEqual(self.family.travel_quotation_count, 2)
 
     def test_smart_button_actions(self):
-        bookings = self.env["sale.order"].search(self.family.action_travel_view_bookings()["domain"])
+        bookings = self.env["sale.order"].search(
+            self.family.action_travel_view_bookings()["domain"]
+        )
         self.assertEqual(bookings, self.past | self.upcoming)
         quotations = self.env["sale.order"].search(
             self.family.action_travel_view_quotations()["domain"]

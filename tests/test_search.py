@@ -33,7 +33,9 @@ class TestSearch(TravelCustomerCommon):
         )
         cls.noise = cls.Partner.create([cls.faker_values(i) for i in range(30)])
         # demo data has namesakes: look only among the customers made here
-        cls.scope = [("id", "in", (cls.dupont | cls.dupont_lyon | cls.muller | cls.noise).ids)]
+        cls.scope = [
+            ("id", "in", (cls.dupont | cls.dupont_lyon | cls.muller | cls.noise).ids)
+        ]
 
     @classmethod
     def faker_values(cls, i):
@@ -49,7 +51,8 @@ class TestSearch(TravelCustomerCommon):
 
     def _name_search(self, text):
         return [
-            pid for pid, _name in self.Partner.name_search(text, args=self.scope, limit=10)
+            pid
+            for pid, _name in self.Partner.name_search(text, args=self.scope, limit=10)
         ]
 
     def test_words_across_fields(self):

@@ -13,7 +13,9 @@ class TestTour(HttpCase):
             {"name": "Tour test trip", "type": "service", "list_price": 990.0}
         )
         self.start_tour(
-            f"/odoo/contacts/{customer.id}", "travel_customer_type_and_booking", login="admin"
+            f"/odoo/contacts/{customer.id}",
+            "travel_customer_type_and_booking",
+            login="admin",
         )
         self.assertEqual(
             customer.customer_type_id, self.env.ref("travel_customer.customer_type_vip")
@@ -21,5 +23,7 @@ class TestTour(HttpCase):
         order = self.env["sale.order"].search([("partner_id", "=", customer.id)])
         self.assertEqual(len(order), 1)
         self.assertEqual(order.order_line.product_id.name, "Tour test trip")
-        self.assertEqual(order.travel_channel_id, self.env.ref("travel_customer.sales_channel_phone"))
+        self.assertEqual(
+            order.travel_channel_id, self.env.ref("travel_customer.sales_channel_phone")
+        )
         self.assertEqual(order.travel_customer_type_id.name, "VIP / Incentive")

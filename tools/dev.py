@@ -85,20 +85,39 @@ def ensure_postgresql():
     if not pg_bin.exists() or not shutil.which("pg_lsclusters"):
         apt_install(f"postgresql-{PG_VERSION}", "postgresql-contrib")
     clusters = run(["pg_lsclusters", "-h"], capture_output=True, text=True).stdout
-    cluster = [line.split() for line in clusters.splitlines() if line.startswith(PG_VERSION)]
+    cluster = [
+        line.split() for line in clusters.splitlines() if line.startswith(PG_VERSION)
+    ]
     if not cluster:
         as_root(["pg_createcluster", PG_VERSION, "main", "--start"])
     elif cluster[0][3] != "online":
         as_root(["pg_ctlcluster", PG_VERSION, cluster[0][1], "start"])
     exists = run(
-        ["runuser", "-u", "postgres", "--", "psql", "-tAc",
-         f"SELECT 1 FROM pg_roles WHERE rolname = '{DB_USER}'"],
-        capture_output=True, text=True,
+        [
+            "runuser",
+            "-u",
+            "postgres",
+            "--",
+            "psql",
+            "-tAc",
+            f"SELECT 1 FROM pg_roles WHERE rolname = '{DB_USER}'",
+        ],
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     if not exists:
         say(f"creating the PostgreSQL role {DB_USER}")
-        run(["runuser", "-u", "postgres", "--", "psql", "-qc",
-             f"CREATE ROLE {DB_USER} LOGIN CREATEDB PASSWORD '{DB_PASSWORD}'"])
+        run(
+            [
+                "runuser",
+                "-u",
+                "postgres",
+                "--",
+                "psql",
+                "-qc",
+                f"CREATE ROLE {DB_USER} LOGIN CREATEDB PASSWORD '{DB_PASSWORD}'",
+            ]
+        )
 
 
 def ensure_python_packages(odoo_path):
@@ -116,18 +135,32 @@ def ensure_python_packages(odoo_path):
     if missing:
         say(f"installing Python packages: {' '.join(missing)}")
         pip = run(
-            [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
-             "-r", str(ROOT / "requirements-dev.txt")],
-            capture_output=True, text=True, check=False,
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--disable-pip-version-check",
+                "-r",
+                str(ROOT / "requirements-dev.txt"),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if pip.returncode:
             sys.exit(f"[{ADDON}] pip failed:\n{pip.stdout}{pip.stderr}")
         if odoo_location() != odoo_path:
-            sys.exit(f"[{ADDON}] installing {missing} changed where `odoo` is imported from")
+            sys.exit(
+                f"[{ADDON}] installing {missing} changed where `odoo` is imported from"
+            )
 
 
 def ensure_chromium():
-    if not any(shutil.which(b) for b in ("chromium", "google-chrome", "chromium-browser")):
+    if not any(
+        shutil.which(b) for b in ("chromium", "google-chrome", "chromium-browser")
+    ):
         apt_install("chromium")
 
 
@@ -177,15 +210,15 @@ def database_exists(db):
 
 
 def odoo(*args, **kwargs):
-    return run([sys.executable, "-m", "odoo", "-c", str(CONFIG), *args], cwd=BUILD, **kwargs)
+    return run(
+        [sys.executable, "-m", "odoo", "-c", str(CONFIG), *args], cwd=BUILD, **kwargs
+    )
 
 
 def install(db, *extra):
     say(f"creating the database {db} with {ADDON} and its demo data")
     odoo("-d", db, "-i", ADDON, "--stop-after-init", *extra)
-    state = psql(
-        f"SELECT state FROM ir_module_module WHERE name = '{ADDON}'", db=db
-    )
+    state = psql(f"SELECT state FROM ir_module_module WHERE name = '{ADDON}'", db=db)
     if not state or state[0][0] != "installed":
         sys.exit(f"[{ADDON}] the addon did not install in {db}: see the log above")
 
@@ -196,8 +229,19 @@ def cmd_run(args):
     say(f"serving {args.db} on http://localhost:{args.port} (admin / admin)")
     os.execv(
         sys.executable,
-        [sys.executable, "-m", "odoo", "-c", str(CONFIG), "-d", args.db,
-         "--db-filter", f"^{args.db}$", "--http-port", str(args.port)],
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "-c",
+            str(CONFIG),
+            "-d",
+            args.db,
+            "--db-filter",
+            f"^{args.db}$",
+            "--http-port",
+            str(args.port),
+        ],
     )
 
 
@@ -206,14 +250,31 @@ def cmd_test(args):
     if database_exists(args.db):
         psql(f'DROP DATABASE "{args.db}" WITH (FORCE)')
     install(args.db, "--log-level=warn")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        filter(None, [str(ROOT / "tools"), os.environ.get("PYTHONPATH")])
-    ))
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(
+            filter(None, [str(ROOT / "tools"), os.environ.get("PYTHONPATH")])
+        ),
+    )
     result = run(
-        [sys.executable, "-m", "pytest", "-p", "pytest_no_skip", "-p", "no:cacheprovider",
-         f"--odoo-config={CONFIG}", f"--odoo-database={args.db}", "--odoo-http",
-         "--odoo-log-level=warn", "-rfEs", f"{ADDON}/tests"],
-        cwd=ADDONS, env=env, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "pytest_no_skip",
+            "-p",
+            "no:cacheprovider",
+            f"--odoo-config={CONFIG}",
+            f"--odoo-database={args.db}",
+            "--odoo-http",
+            "--odoo-log-level=warn",
+            "-rfEs",
+            f"{ADDON}/tests",
+        ],
+        cwd=ADDONS,
+        env=env,
+        check=False,
     )
     sys.exit(result.returncode)
 

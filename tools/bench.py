@@ -1,0 +1,398 @@
+"""Benchmarks of travel_customer against stock Odoo doing the same work.
+
+Fills a database with synthetic customers (Faker; French, German, Swiss,
+Italian and British) with bookings, then prints, from one run:
+
+- multi-word customer search, first 10 results: stock ``name_search``
+  (``ilike``, no trigram index) against the addon's, on --size customers
+  and again on --install-size customers;
+- giving the default customer type to every existing partner on install,
+  on --install-size partners: the addon's hook against one UPDATE and
+  against the ORM.
+
+Run it with ``make bench`` (``BENCH_SIZE=...`` to change the size).
+"""
+
+import argparse
+import io
+import random
+import statistics
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from faker import Faker
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import dev  # noqa: E402
+
+LOCALES = ["fr_FR", "de_DE", "de_CH", "it_IT", "en_GB"]
+COUNTRY = {"fr_FR": "FR", "de_DE": "DE", "de_CH": "CH", "it_IT": "IT", "en_GB": "GB"}
+STOCK_MODULES = "contacts,sale_management,portal,phone_validation"
+QUERIES_PER_KIND = 10
+
+
+def say(message):
+    print(message, flush=True)
+
+
+# ---------------------------------------------------------------- Odoo access
+@contextmanager
+def odoo_env(db):
+    """An Odoo environment on ``db`` (superuser); connections closed after."""
+    import odoo
+    from odoo.modules.registry import Registry
+
+    if not odoo.tools.config.get("db_user"):
+        odoo.tools.config.parse_config(["-c", str(dev.CONFIG), "--log-level=warn"])
+    registry = Registry.new(db)
+    cr = registry.cursor()
+    try:
+        yield odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "en_US"})
+    finally:
+        cr.close()
+        Registry.delete(db)
+        odoo.sql_db.close_db(db)
+
+
+def odoo_install(db, modules, *extra):
+    start = time.monotonic()
+    dev.odoo(
+        "-d",
+        db,
+        "-i",
+        modules,
+        "--stop-after-init",
+        "--log-level=warn",
+        "--without-demo=all",
+        *extra,
+    )
+    return time.monotonic() - start
+
+
+def clone(source, target):
+    dev.psql(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+    dev.psql(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+
+
+# ---------------------------------------------------------------- data
+def fake_people(size, seed=42):
+    """Rows of synthetic customers: name parts, address, e-mail, phone."""
+    fake = Faker(LOCALES)
+    Faker.seed(seed)
+    random.seed(seed)
+    for _i in range(size):
+        locale = random.choice(LOCALES)
+        gen = fake[locale]
+        first, last = gen.first_name(), gen.last_name()
+        yield (
+            f"{first} {last}",
+            gen.street_address().replace("\n", " "),
+            gen.postcode(),
+            gen.city(),
+            COUNTRY[locale],
+            gen.free_email(),
+            gen.phone_number(),
+        )
+
+
+def copy_rows(cr, table, columns, rows):
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write(
+            "\t".join(
+                str(v).replace("\\", "\\\\").replace("\t", " ")
+                if v is not None
+                else "\\N"
+                for v in row
+            )
+            + "\n"
+        )
+    buffer.seek(0)
+    cr._obj.copy_from(buffer, table, columns=columns)
+
+
+def generate(env, size):
+    """Insert ``size`` customers, each with one booking, set-based."""
+    cr = env.cr
+    template = env["res.partner"].create({"name": "Bench template", "lang": "en_US"})
+    product = env["product.product"].create({"name": "Bench trip", "type": "service"})
+    order = env["sale.order"].create(
+        {"partner_id": template.id, "order_line": [(0, 0, {"product_id": product.id})]}
+    )
+    env.flush_all()
+    cr.execute(
+        "CREATE TEMP TABLE bench_people (seq serial, name text, street text, zip text, "
+        "city text, country text, email text, phone text)"
+    )
+    t0 = time.monotonic()
+    copy_rows(
+        cr,
+        "bench_people",
+        ("name", "street", "zip", "city", "country", "email", "phone"),
+        fake_people(size),
+    )
+    say(f"  {size:,} customers made by Faker in {time.monotonic() - t0:.1f} s")
+    cr.execute(
+        """
+        SELECT column_name FROM information_schema.columns
+        WHERE table_name = 'res_partner' AND column_name NOT IN
+            ('id', 'name', 'complete_name', 'street', 'zip', 'city', 'country_id',
+             'email', 'phone', 'commercial_partner_id', 'create_date', 'write_date')
+        """
+    )
+    kept = [row[0] for row in cr.fetchall()]
+    cols = ", ".join(f'"{c}"' for c in kept)
+    tcols = ", ".join(f't."{c}"' for c in kept)
+    cr.execute(
+        f"""
+        INSERT INTO res_partner ({cols}, name, complete_name, street, zip, city,
+                                 country_id, email, phone, create_date, write_date)
+        SELECT {tcols}, p.name, p.name, p.street, p.zip, p.city, c.id, p.email, p.phone,
+               now() - (p.seq %% 2000) * interval '1 day', now()
+        FROM bench_people p
+        JOIN res_country c ON c.code = p.country
+        CROSS JOIN (SELECT * FROM res_partner WHERE id = %s) t
+        """,
+        [template.id],
+    )
+    cr.execute(
+        "UPDATE res_partner SET commercial_partner_id = id "
+        "WHERE commercial_partner_id IS NULL OR id > %s",
+        [template.id],
+    )
+    cr.execute(
+        """
+        SELECT column_name FROM information_schema.columns
+        WHERE table_name = 'sale_order' AND column_name NOT IN
+            ('id', 'name', 'partner_id', 'partner_invoice_id', 'partner_shipping_id',
+             'date_order', 'state')
+        """
+    )
+    kept = [row[0] for row in cr.fetchall()]
+    cols = ", ".join(f'"{c}"' for c in kept)
+    tcols = ", ".join(f't."{c}"' for c in kept)
+    cr.execute(
+        f"""
+        INSERT INTO sale_order ({cols}, name, partner_id, partner_invoice_id,
+                                partner_shipping_id, date_order, state)
+        SELECT {tcols}, 'BK' || p.id, p.id, p.id, p.id,
+               now() - (p.id %% 900) * interval '1 day',
+               CASE WHEN p.id %% 4 = 0 THEN 'draft' ELSE 'sale' END
+        FROM res_partner p CROSS JOIN (SELECT * FROM sale_order WHERE id = %s) t
+        WHERE p.id > %s
+        """,
+        [order.id, template.id],
+    )
+    cr.execute("CREATE TABLE travel_bench_meta AS SELECT %s::int AS size", [size])
+    cr.execute("ANALYZE")
+    cr.commit()
+
+
+def grow(db, size):
+    """Copy the customers of ``db`` until it holds ``size`` partners."""
+    with odoo_env(db) as env:
+        cr = env.cr
+        cr.execute("SELECT count(*) FROM res_partner")
+        missing = size - cr.fetchone()[0]
+        if missing <= 0:
+            return
+        cr.execute(
+            "SELECT count(*) FROM res_partner "
+            "WHERE id > (SELECT id FROM res_partner WHERE name = 'Bench template')"
+        )
+        base = cr.fetchone()[0]
+        cr.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = 'res_partner' AND column_name != 'id'"
+        )
+        cols = ", ".join(f'"{row[0]}"' for row in cr.fetchall())
+        cr.execute(
+            f"""
+            INSERT INTO res_partner ({cols})
+            SELECT {cols} FROM res_partner
+            CROSS JOIN generate_series(1, %s) g
+            WHERE id > (SELECT id FROM res_partner WHERE name = 'Bench template')
+            LIMIT %s
+            """,
+            [missing // max(base, 1) + 1, missing],
+        )
+        cr.execute(
+            "UPDATE res_partner SET commercial_partner_id = id "
+            "WHERE commercial_partner_id != id AND parent_id IS NULL"
+        )
+        cr.execute("ANALYZE res_partner")
+        cr.commit()
+
+
+def stock_database(db, size):
+    """A database of stock Odoo (the addon's dependencies) with ``size`` customers."""
+    stock = f"{db}_stock"
+    if dev.database_exists(stock):
+        try:
+            if dev.psql("SELECT size FROM travel_bench_meta", db=stock)[0][0] == size:
+                say(f"Reusing {stock} ({size:,} customers)")
+                return stock
+        except Exception:  # noqa: BLE001 - an unfinished run: build it again
+            pass
+        dev.psql(f'DROP DATABASE "{stock}" WITH (FORCE)')
+    say(f"Building {stock}: stock Odoo and {size:,} customers with bookings")
+    odoo_install(stock, STOCK_MODULES)
+    with odoo_env(stock) as env:
+        generate(env, size)
+    return stock
+
+
+# ---------------------------------------------------------------- measures
+def sample_queries(env, count=QUERIES_PER_KIND, seed=7):
+    """Queries a desk agent types, each with the customer it looks for."""
+    cr = env.cr
+    cr.execute(
+        "SELECT id, name, zip, city FROM res_partner WHERE name NOT LIKE 'Bench%%' "
+        "AND zip IS NOT NULL AND city IS NOT NULL ORDER BY id"
+    )
+    rows = cr.fetchall()
+    rng = random.Random(seed)
+    picked = rng.sample(rows, 4 * count)
+    queries = []
+    for i, (pid, name, zip_code, city) in enumerate(picked):
+        last = name.split()[-1]
+        first = name.split()[0]
+        kind = ("name", "name city", "name zip", "first last")[i // count]
+        text = {
+            "name": last,
+            "name city": f"{last} {city.split()[0]}",
+            "name zip": f"{last} {zip_code}",
+            "first last": f"{first} {last}",
+        }[kind]
+        queries.append((kind, text, pid))
+    return queries
+
+
+def time_search(env, queries, limit=10):
+    Partner = env["res.partner"]
+    for _kind, text, _pid in queries:  # warm the caches
+        Partner.name_search(text, limit=limit)
+    timings, found = [], 0
+    for _kind, text, pid in queries:
+        start = time.perf_counter()
+        result = Partner.name_search(text, limit=limit)
+        timings.append((time.perf_counter() - start) * 1000)
+        found += any(rid == pid for rid, _name in result)
+    timings.sort()
+    return {
+        "median": statistics.median(timings),
+        "p95": timings[int(len(timings) * 0.95) - 1],
+        "found": found,
+        "total": len(queries),
+    }
+
+
+def report_search(title, stock, ours):
+    say(f"\n{title}")
+    say(f"  {'':28}{'median':>10}{'p95':>10}  found in first 10")
+    for label, fig in (("stock name_search", stock), ("travel_customer", ours)):
+        say(
+            f"  {label:28}{fig['median']:>8.2f}ms{fig['p95']:>8.2f}ms  "
+            f"{fig['found']}/{fig['total']}"
+        )
+    say(
+        f"  ratio (stock / ours): median x{stock['median'] / ours['median']:.1f}, "
+        f"p95 x{stock['p95'] / ours['p95']:.1f}"
+    )
+
+
+def search_bench(stock_db, our_db, label):
+    results = {}
+    for name, db in (("stock", stock_db), ("ours", our_db)):
+        with odoo_env(db) as env:
+            queries = sample_queries(env)
+            results[name] = {"all": time_search(env, queries)}
+            for kind in ("name city", "name zip", "first last"):
+                results[name][kind] = time_search(
+                    env, [q for q in queries if q[0] == kind]
+                )
+    report_search(
+        f"Multi-word customer search, first 10, {label}",
+        results["stock"]["all"],
+        results["ours"]["all"],
+    )
+    for kind in ("name city", "name zip", "first last"):
+        s, o = results["stock"][kind], results["ours"][kind]
+        say(
+            f"    '{kind}': stock {s['median']:.1f} ms "
+            f"({s['found']}/{s['total']} found), "
+            f"ours {o['median']:.2f} ms ({o['found']}/{o['total']} found)"
+        )
+
+
+def install_bench(db):
+    """Default type for every partner: the addon's hook, one UPDATE, the ORM."""
+    from odoo.addons.travel_customer.hooks import assign_default_customer_type
+
+    with odoo_env(db) as env:
+        cr = env.cr
+        cr.execute("SELECT count(*) FROM res_partner")
+        count = cr.fetchone()[0]
+        default = env["travel.customer.type"]._get_default()
+        figures = {}
+        start = time.monotonic()
+        assign_default_customer_type(env)
+        figures["hook"] = time.monotonic() - start
+        cr.rollback()
+        start = time.monotonic()
+        cr.execute("UPDATE res_partner SET customer_type_id = %s", [default.id])
+        figures["update"] = time.monotonic() - start
+        cr.rollback()
+        sample = env["res.partner"].search([], limit=20_000)
+        start = time.monotonic()
+        sample.write({"customer_type_id": default.id})
+        env.flush_all()
+        figures["orm"] = (time.monotonic() - start) * count / len(sample)
+        cr.rollback()
+    say(f"\nDefault customer type for {count:,} existing partners (install)")
+    say(f"  travel_customer hook (catalog DEFAULT)  {figures['hook']:8.2f} s")
+    say(
+        f"  one UPDATE statement                     {figures['update']:8.2f} s"
+        f"   ratio x{figures['update'] / figures['hook']:.1f}"
+    )
+    say(
+        f"  ORM write (20,000 timed, extrapolated)   {figures['orm']:8.2f} s"
+        f"   ratio x{figures['orm'] / figures['hook']:.1f}"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", default="travel_customer_bench")
+    parser.add_argument("--size", type=int, default=200_000)
+    parser.add_argument("--install-size", type=int, default=1_000_000)
+    args = parser.parse_args()
+
+    stock = stock_database(args.db, args.size)
+    clone(stock, args.db)
+    seconds = odoo_install(args.db, dev.ADDON)
+    say(
+        f"travel_customer installed on {args.size:,} customers in {seconds:.1f} s "
+        "(search indexes included)"
+    )
+    search_bench(stock, args.db, f"{args.size:,} customers")
+
+    big, big_stock = f"{args.db}_big", f"{args.db}_big_stock"
+    clone(stock, big_stock)
+    grow(big_stock, args.install_size)
+    clone(big_stock, big)
+    seconds = odoo_install(big, dev.ADDON)
+    say(
+        f"\ntravel_customer installed on {args.install_size:,} partners "
+        f"in {seconds:.1f} s"
+    )
+    install_bench(big)
+    search_bench(big_stock, big, f"{args.install_size:,} partners")
+    for name in (big, big_stock):
+        dev.psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Build README.rst from the readme/*.md fragments, the way OCA addons do.
+
+OCA's generator (maintainer-tools, not on PyPI) renders the same fragments;
+this one converts the small Markdown subset the fragments use. ``--check``
+fails when README.rst is not up to date (pre-commit).
+"""
+
+import argparse
+import ast
+import hashlib
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SECTIONS = [
+    ("CONTEXT", "Context"),
+    ("INSTALL", "Installation"),
+    ("CONFIGURE", "Configuration"),
+    ("USAGE", "Usage"),
+    ("DEVELOP", "Development"),
+    ("ROADMAP", "Known issues / Roadmap"),
+    ("HISTORY", "Changelog"),
+]
+CREDITS = [("CONTRIBUTORS", "Contributors"), ("CREDITS", "Other credits")]
+
+
+def inline(text):
+    text = re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", text)
+    text = re.sub(r"(?<![\w*])_([^_]+)_(?![\w*])", r"*\1*", text)
+    return re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"`\1 <\2>`__", text)
+
+
+def md_to_rst(markdown):
+    out, in_code = [], False
+    for line in markdown.splitlines():
+        fence = re.match(r"^```(\w*)", line)
+        if fence:
+            if in_code:
+                in_code = False
+                out.append("")
+            else:
+                in_code = True
+                out += [f".. code-block:: {fence.group(1) or 'text'}", ""]
+            continue
+        if in_code:
+            out.append(f"   {line}" if line else "")
+            continue
+        heading = re.match(r"^#{2,}\s+(.*)", line)
+        if heading:
+            title = inline(heading.group(1))
+            out += [title, "~" * len(title)]
+            continue
+        out.append(inline(line))
+    return "\n".join(out).strip() + "\n"
+
+
+def build():
+    manifest = ast.literal_eval((ROOT / "__manifest__.py").read_text())
+    fragments = {
+        path.stem: path.read_text() for path in sorted((ROOT / "readme").glob("*.md"))
+    }
+    if "DESCRIPTION" not in fragments:
+        sys.exit("readme/DESCRIPTION.md is missing")
+    digest = hashlib.sha256(
+        "".join(fragments[k] for k in sorted(fragments)).encode()
+        + repr(sorted(manifest.items())).encode()
+    ).hexdigest()
+    title = manifest["name"]
+    parts = [
+        "=" * len(title),
+        title,
+        "=" * len(title),
+        "",
+        "..",
+        "   !! This file is generated from readme/*.md by tools/gen_readme.py:",
+        "   !! edit the fragments, not this file.",
+        f"   !! source digest: sha256:{digest}",
+        "",
+        "|badge1| |badge2|",
+        "",
+        ".. |badge1| image:: https://img.shields.io/badge/maturity-Beta-yellow.png",
+        "    :alt: Beta",
+        ".. |badge2| image:: https://img.shields.io/badge/license-"
+        f"{manifest['license'].replace('-', '--')}-blue.png",
+        f"    :alt: License: {manifest['license']}",
+        "",
+        md_to_rst(fragments["DESCRIPTION"]),
+        "**Table of contents**",
+        "",
+        ".. contents::",
+        "   :local:",
+        "",
+    ]
+    for key, heading in SECTIONS:
+        if key in fragments:
+            parts += [heading, "=" * len(heading), "", md_to_rst(fragments[key])]
+    parts += ["Credits", "=======", "", "Authors", "~~~~~~~", ""]
+    parts += [f"* {author.strip()}" for author in manifest["author"].split(",")] + [""]
+    for key, heading in CREDITS:
+        if key in fragments:
+            parts += [heading, "~" * len(heading), "", md_to_rst(fragments[key])]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args()
+    readme = ROOT / "README.rst"
+    text = build()
+    if readme.exists() and readme.read_text() == text:
+        return
+    readme.write_text(text)
+    if args.check:
+        sys.exit("README.rst was out of date: it has been rebuilt, add it.")
+
+
+if __name__ == "__main__":
+    main()
