@@ -266,8 +266,16 @@ class ResPartner(models.Model):
             "customer_type_id" in vals
             and not self.env.su
             and not self.env.user.has_group("travel_customer.group_travel_user")
-            and any(p.customer_type_id.id != vals["customer_type_id"] for p in self)
+            and any(
+                vals["customer_type_id"]
+                not in (
+                    p.customer_type_id.id,
+                    p.commercial_partner_id.customer_type_id.id,
+                )
+                for p in self
+            )
         ):
+            # contacts and addresses take their customer's type: that is no change
             raise AccessError(
                 _(
                     "Only members of the group Travel customers / User can change "

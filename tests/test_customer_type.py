@@ -151,7 +151,14 @@ class TestCustomerType(TravelCustomerCommon):
         with self.assertRaisesRegex(AccessError, "Only members of the group Travel"):
             customer.write({"customer_type_id": self.type_vip.id})
         self.assertEqual(self.customer.customer_type_id, self.type_walk_in)
-        # other fields stay editable for them
+        # other fields stay editable for them, and their new contacts take the
+        # type of the customer they belong to
         customer.write({"phone": "+33 1 00 00 00 00"})
+        self.customer.customer_type_id = self.type_regular
+        contact = self.Partner.with_user(self.employee).create(
+            {"name": "Lou Durand", "parent_id": self.customer.id}
+        )
+        self.assertEqual(contact.customer_type_id, self.type_regular)
         self.customer.with_user(self.salesman).customer_type_id = self.type_vip
         self.assertEqual(self.customer.customer_type_id, self.type_vip)
+        self.assertEqual(contact.customer_type_id, self.type_vip)
