@@ -19,6 +19,8 @@
         "views/travel_customer_type_views.xml",
         "views/travel_customer_level_views.xml",
         "views/travel_sales_channel_views.xml",
+        "views/travel_customer_merge_log_views.xml",
+        "wizards/travel_customer_merge_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/travel_menus.xml",

@@ -25,7 +25,7 @@ PHONE_LIKE = re.compile(r"^[\d\s+().\-/]+$")
 # The text a customer is searched in: its fields, lower case and without
 # accents, then the digits of its phones ("0612345678" finds "+33 6 12...").
 # IMMUTABLE so that a trigram index can be built on it.
-SEARCH_FUNCTIONS = """
+SEARCH_FUNCTIONS = r"""
 CREATE OR REPLACE FUNCTION travel_customer_normalize(text)
 RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
 $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, $1)) $$;
@@ -42,6 +42,23 @@ $$ SELECT travel_customer_normalize(
     || ' ' || regexp_replace(coalesce($6, ''), '[^0-9]', '', 'g')
     || ' ' || regexp_replace(coalesce($7, ''), '[^0-9]', '', 'g')
 ) $$;
+
+-- Keys that find duplicates: e-mail without case, spaces or "+tag"; the
+-- last nine digits of a phone, whatever its format ("01 43 55 12 34" is
+-- "+33 1 43 55 12 34"); a name without accents, case or punctuation.
+CREATE OR REPLACE FUNCTION travel_customer_email_key(text)
+RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
+$$ SELECT NULLIF(regexp_replace(lower(replace($1, ' ', '')), '\+[^@]*@', '@'), '') $$;
+
+CREATE OR REPLACE FUNCTION travel_customer_phone_key(text)
+RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
+$$ SELECT CASE WHEN length(d) >= 6 THEN right(d, 9) END
+   FROM regexp_replace($1, '[^0-9]', '', 'g') AS d $$;
+
+CREATE OR REPLACE FUNCTION travel_customer_name_key(text)
+RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
+$$ SELECT trim(regexp_replace(travel_customer_normalize($1), '[^a-z0-9]+', ' ',
+                           'g')) $$;
 """
 SEARCH_INDEXES = """
 CREATE INDEX IF NOT EXISTS res_partner_travel_search_index
@@ -53,7 +70,19 @@ ON res_partner USING gin (
 -- words of one or two letters: the start of the customer's name
 CREATE INDEX IF NOT EXISTS res_partner_travel_name_prefix_index
 ON res_partner (travel_customer_normalize(complete_name) text_pattern_ops);
+-- similar customers
+CREATE INDEX IF NOT EXISTS res_partner_travel_email_key_index
+ON res_partner (travel_customer_email_key(email)) WHERE email IS NOT NULL;
+CREATE INDEX IF NOT EXISTS res_partner_travel_phone_key_index
+ON res_partner (travel_customer_phone_key(phone)) WHERE phone IS NOT NULL;
+CREATE INDEX IF NOT EXISTS res_partner_travel_mobile_key_index
+ON res_partner (travel_customer_phone_key(mobile)) WHERE mobile IS NOT NULL;
+CREATE INDEX IF NOT EXISTS res_partner_travel_name_key_index
+ON res_partner USING gin (travel_customer_name_key(name) gin_trgm_ops);
 """
+
+# Candidates fetched per blocking key before scoring.
+SIMILARITY_BLOCK = 200
 
 
 class ResPartner(models.Model):
@@ -305,6 +334,131 @@ class ResPartner(models.Model):
         cr.execute(SEARCH_FUNCTIONS)
         cr.execute(SEARCH_INDEXES)
         return result
+
+    # ------------------------------------------------------------ SIMILARITY
+    def _travel_similar_customers(self, limit=10, include_archived=False):
+        """Customers that look like this one, best first.
+
+        :return: list of dicts ``{"partner_id", "score" (0-100), "reasons"}``,
+            found through the key indexes (e-mail, phones, name trigrams),
+            never by loading customers into Python. The customer's own
+            contacts and addresses, its parent company and the companies'
+            own partners are left out.
+        """
+        self.ensure_one()
+        self.flush_model()
+        cr = self.env.cr
+        cr.execute(
+            """
+            SELECT travel_customer_email_key(email),
+                   travel_customer_phone_key(phone), travel_customer_phone_key(mobile),
+                   travel_customer_name_key(name), travel_customer_normalize(zip),
+                   travel_customer_normalize(city), travel_customer_name_key(street),
+                   commercial_partner_id
+            FROM res_partner WHERE id = %s
+            """,
+            [self.id],
+        )
+        email, phone, mobile, name, zip_code, city, street, commercial = cr.fetchone()
+        phones = tuple({p for p in (phone, mobile) if p}) or (None,)
+        cr.execute("SET LOCAL pg_trgm.similarity_threshold = 0.35")
+        cr.execute(
+            """
+            WITH candidate AS (
+                (SELECT id FROM res_partner
+                  WHERE travel_customer_email_key(email) = %(email)s
+                    AND email IS NOT NULL LIMIT %(block)s)
+                UNION
+                (SELECT id FROM res_partner
+                  WHERE travel_customer_phone_key(phone) IN %(phones)s
+                    AND phone IS NOT NULL LIMIT %(block)s)
+                UNION
+                (SELECT id FROM res_partner
+                  WHERE travel_customer_phone_key(mobile) IN %(phones)s
+                    AND mobile IS NOT NULL LIMIT %(block)s)
+                UNION
+                (SELECT id FROM res_partner
+                  WHERE travel_customer_name_key(name) %% %(name)s
+                  ORDER BY travel_customer_name_key(name) <-> %(name)s
+                  LIMIT %(block)s)
+            ), compared AS (
+                SELECT p.id,
+                    travel_customer_email_key(p.email) = %(email)s AS same_email,
+                    (travel_customer_phone_key(p.phone) IN %(phones)s
+                     OR travel_customer_phone_key(p.mobile) IN %(phones)s)
+                    AS same_phone,
+                    similarity(travel_customer_name_key(p.name), %(name)s) AS name_sim,
+                    travel_customer_normalize(p.zip) = %(zip)s AS same_zip,
+                    travel_customer_normalize(p.city) = %(city)s AS same_city,
+                    travel_customer_name_key(p.street) = %(street)s AS same_street
+                FROM candidate c JOIN res_partner p ON p.id = c.id
+                WHERE p.id != %(id)s
+                  AND p.commercial_partner_id != %(commercial)s
+                  AND (p.active OR %(archived)s)
+                  AND NOT EXISTS (SELECT 1 FROM res_company co
+                                  WHERE co.partner_id = p.id)
+            )
+            SELECT id,
+                LEAST(100,
+                    CASE WHEN same_email THEN 45 ELSE 0 END
+                    + CASE WHEN same_phone THEN 35 ELSE 0 END
+                    + CASE WHEN name_sim >= 0.5 THEN round(40 * name_sim)::int
+                           ELSE 0 END
+                    + CASE WHEN name_sim >= 0.4 AND same_zip THEN 10
+                           WHEN name_sim >= 0.4 AND same_city THEN 5 ELSE 0 END
+                    + CASE WHEN same_street THEN 15 ELSE 0 END
+                ) AS score,
+                array_remove(ARRAY[
+                    CASE WHEN same_email THEN 'email' END,
+                    CASE WHEN same_phone THEN 'phone' END,
+                    CASE WHEN name_sim = 1 THEN 'same_name'
+                         WHEN name_sim >= 0.5 THEN 'name' END,
+                    CASE WHEN name_sim >= 0.4 AND same_zip THEN 'zip'
+                         WHEN name_sim >= 0.4 AND same_city THEN 'city' END,
+                    CASE WHEN same_street THEN 'street' END
+                ], NULL) AS reasons
+            FROM compared
+            WHERE same_email OR same_phone OR name_sim >= 0.5 OR same_street
+            ORDER BY score DESC, id
+            LIMIT %(limit)s
+            """,
+            {
+                "id": self.id,
+                "commercial": commercial,
+                "email": email,
+                "phones": phones,
+                "name": name or "",
+                "zip": zip_code,
+                "city": city,
+                "street": street,
+                "archived": include_archived,
+                "block": SIMILARITY_BLOCK,
+                "limit": limit,
+            },
+        )
+        rows = cr.fetchall()
+        labels = self._travel_similarity_reasons()
+        return [
+            {
+                "partner_id": partner_id,
+                "score": score,
+                "reasons": [labels[r] for r in reasons],
+            }
+            for partner_id, score, reasons in rows
+        ]
+
+    @api.model
+    def _travel_similarity_reasons(self):
+        """Why two customers look alike, as shown to the user."""
+        return {
+            "email": _("Same e-mail"),
+            "phone": _("Same phone"),
+            "same_name": _("Same name"),
+            "name": _("Similar name"),
+            "zip": _("Same zip"),
+            "city": _("Same city"),
+            "street": _("Same street"),
+        }
 
     # ------------------------------------------------------------ ACTION
     def action_travel_new_booking(self):

@@ -19,6 +19,7 @@ import random
 import statistics
 import sys
 import time
+import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,6 +32,9 @@ LOCALES = ["fr_FR", "de_DE", "de_CH", "it_IT", "en_GB"]
 COUNTRY = {"fr_FR": "FR", "de_DE": "DE", "de_CH": "CH", "it_IT": "IT", "en_GB": "GB"}
 STOCK_MODULES = "contacts,sale_management,portal,phone_validation"
 QUERIES_PER_KIND = 10
+DUPLICATE_EVERY = 50
+DUPLICATE_CHANGES = ("typo", "swap", "no_email", "phone", "accents")
+DATA_VERSION = 2  # bump when the generated data changes
 
 
 def say(message):
@@ -78,16 +82,21 @@ def clone(source, target):
 
 # ---------------------------------------------------------------- data
 def fake_people(size, seed=42):
-    """Rows of synthetic customers: name parts, address, e-mail, phone."""
+    """Rows of synthetic customers: name, address, e-mail, phone.
+
+    One customer in ``DUPLICATE_EVERY`` gets a planted duplicate just after
+    it, written the way duplicates happen (see ``plant_duplicate``); the last
+    column gives the row number of the customer it duplicates.
+    """
     fake = Faker(LOCALES)
     Faker.seed(seed)
-    random.seed(seed)
-    for _i in range(size):
-        locale = random.choice(LOCALES)
+    rng = random.Random(seed)
+    seq = 0
+    while seq < size:
+        locale = rng.choice(LOCALES)
         gen = fake[locale]
-        first, last = gen.first_name(), gen.last_name()
-        yield (
-            f"{first} {last}",
+        row = (
+            f"{gen.first_name()} {gen.last_name()}",
             gen.street_address().replace("\n", " "),
             gen.postcode(),
             gen.city(),
@@ -95,6 +104,33 @@ def fake_people(size, seed=42):
             gen.free_email(),
             gen.phone_number(),
         )
+        seq += 1
+        yield (*row, None)
+        if seq % DUPLICATE_EVERY == 0 and seq < size:
+            seq += 1
+            yield (*plant_duplicate(row, rng), seq - 1)
+
+
+def plant_duplicate(row, rng):
+    """The same person typed again: a typo, swapped names, no e-mail,
+    another phone format or the accents dropped (one or two of these)."""
+    name, street, zip_code, city, country, email, phone = row
+    for change in rng.sample(DUPLICATE_CHANGES, rng.choice((1, 2))):
+        if change == "typo" and len(name) > 4:
+            i = rng.randrange(1, len(name) - 2)
+            name = name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+        elif change == "swap":
+            first, _sep, last = name.partition(" ")
+            name = f"{last}, {first}"
+        elif change == "no_email":
+            email = None
+        elif change == "phone":
+            digits = "".join(c for c in phone if c.isdigit())
+            phone = " ".join(digits[i : i + 2] for i in range(0, len(digits), 2))
+        elif change == "accents":
+            name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+            city = unicodedata.normalize("NFKD", city).encode("ascii", "ignore").decode()
+    return name, street, zip_code, city, country, email, phone
 
 
 def copy_rows(cr, table, columns, rows):
@@ -124,13 +160,13 @@ def generate(env, size):
     env.flush_all()
     cr.execute(
         "CREATE TEMP TABLE bench_people (seq serial, name text, street text, zip text, "
-        "city text, country text, email text, phone text)"
+        "city text, country text, email text, phone text, dup_of int)"
     )
     t0 = time.monotonic()
     copy_rows(
         cr,
         "bench_people",
-        ("name", "street", "zip", "city", "country", "email", "phone"),
+        ("name", "street", "zip", "city", "country", "email", "phone", "dup_of"),
         fake_people(size),
     )
     say(f"  {size:,} customers made by Faker in {time.monotonic() - t0:.1f} s")
@@ -139,7 +175,8 @@ def generate(env, size):
         SELECT column_name FROM information_schema.columns
         WHERE table_name = 'res_partner' AND column_name NOT IN
             ('id', 'name', 'complete_name', 'street', 'zip', 'city', 'country_id',
-             'email', 'phone', 'commercial_partner_id', 'create_date', 'write_date')
+             'email', 'phone', 'commercial_partner_id', 'create_date', 'write_date',
+             'ref')
         """
     )
     kept = [row[0] for row in cr.fetchall()]
@@ -148,9 +185,9 @@ def generate(env, size):
     cr.execute(
         f"""
         INSERT INTO res_partner ({cols}, name, complete_name, street, zip, city,
-                                 country_id, email, phone, create_date, write_date)
+                                 country_id, email, phone, create_date, write_date, ref)
         SELECT {tcols}, p.name, p.name, p.street, p.zip, p.city, c.id, p.email, p.phone,
-               now() - (p.seq %% 2000) * interval '1 day', now()
+               now() - (p.seq %% 2000) * interval '1 day', now(), 'B' || p.seq
         FROM bench_people p
         JOIN res_country c ON c.code = p.country
         CROSS JOIN (SELECT * FROM res_partner WHERE id = %s) t
@@ -185,7 +222,21 @@ def generate(env, size):
         """,
         [order.id, template.id],
     )
-    cr.execute("CREATE TABLE travel_bench_meta AS SELECT %s::int AS size", [size])
+    # the planted duplicates, to measure how many are found
+    cr.execute(
+        """
+        CREATE TABLE travel_bench_duplicate AS
+        SELECT o.id AS original_id, d.id AS duplicate_id
+        FROM bench_people b
+        JOIN res_partner d ON d.ref = 'B' || b.seq
+        JOIN res_partner o ON o.ref = 'B' || b.dup_of
+        WHERE b.dup_of IS NOT NULL
+        """
+    )
+    cr.execute(
+        "CREATE TABLE travel_bench_meta AS SELECT %s::int AS size, %s::int AS version",
+        [size, DATA_VERSION],
+    )
     cr.execute("ANALYZE")
     cr.commit()
 
@@ -231,7 +282,8 @@ def stock_database(db, size):
     stock = f"{db}_stock"
     if dev.database_exists(stock):
         try:
-            if dev.psql("SELECT size FROM travel_bench_meta", db=stock)[0][0] == size:
+            meta = dev.psql("SELECT size, version FROM travel_bench_meta", db=stock)
+            if meta[0] == (size, DATA_VERSION):
                 say(f"Reusing {stock} ({size:,} customers)")
                 return stock
         except Exception:  # noqa: BLE001 - an unfinished run: build it again
@@ -325,6 +377,52 @@ def search_bench(stock_db, our_db, label):
         )
 
 
+def similarity_bench(stock_db, our_db, label, sample=200):
+    """Similar customers of one customer (top 10) against the core merge
+    wizard's duplicate query (group by name, by e-mail), on planted pairs."""
+    with odoo_env(our_db) as env:
+        cr = env.cr
+        cr.execute(
+            "SELECT original_id, duplicate_id FROM travel_bench_duplicate "
+            "ORDER BY original_id LIMIT %s",
+            [sample],
+        )
+        pairs = cr.fetchall()
+        Partner = env["res.partner"]
+        for original, _dup in pairs[:5]:  # warm the caches
+            Partner.browse(original)._travel_similar_customers()
+        timings, found = [], 0
+        for original, duplicate in pairs:
+            start = time.perf_counter()
+            similar = Partner.browse(original)._travel_similar_customers(limit=10)
+            timings.append((time.perf_counter() - start) * 1000)
+            found += any(s["partner_id"] == duplicate for s in similar)
+    ours = figures(timings, [True] * found + [False] * (len(pairs) - found))
+    core_figures = {}
+    with odoo_env(stock_db) as env:
+        cr = env.cr
+        core = env["base.partner.merge.automatic.wizard"]
+        cr.execute("SELECT original_id, duplicate_id FROM travel_bench_duplicate")
+        all_pairs = cr.fetchall()
+        for fields in (["name"], ["email"]):
+            start = time.perf_counter()
+            cr.execute(core._generate_query(fields, maximum_group=0))
+            groups = cr.fetchall()
+            seconds = time.perf_counter() - start
+            grouped = {pid: frozenset(ids) for _min, ids in groups for pid in ids}
+            hits = sum(
+                1 for o, d in all_pairs if o in grouped and d in grouped[o]
+            )
+            core_figures[fields[0]] = (seconds, hits, len(all_pairs), len(groups))
+    say(f"\nSimilar customers of one customer, top 10, {label}")
+    say(f"  travel_customer: median {ours['median']:.2f} ms, p95 {ours['p95']:.2f} ms, "
+        f"planted duplicate in the top 10: {ours['found']}/{ours['total']}")
+    for key, (seconds, hits, total, groups) in core_figures.items():
+        say(f"  core merge wizard, group by {key}: {seconds * 1000:.0f} ms for the base "
+            f"({groups:,} groups), planted duplicate grouped with its original: "
+            f"{hits}/{total}; ratio to one of ours x{seconds * 1000 / ours['median']:.0f}")
+
+
 def install_bench(db, stock_db):
     """Default type for every partner: the addon's hook, one UPDATE, the ORM.
 
@@ -384,6 +482,7 @@ def main():
         "(search indexes included)"
     )
     search_bench(stock, args.db, f"{args.size:,} customers")
+    similarity_bench(stock, args.db, f"{args.size:,} customers")
 
     big, big_stock = f"{args.db}_big", f"{args.db}_big_stock"
     clone(stock, big_stock)

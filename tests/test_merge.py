@@ -1,0 +1,303 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.sql_db import db_connect
+from odoo.tests import Form, tagged
+
+from .common import TravelCustomerCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSimilarCustomers(TravelCustomerCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.testine = cls.Partner.create(
+            {
+                "name": "Test, Testine",
+                "email": "Testine.Test@Example.org",
+                "phone": "+33 6 12 34 56 78",
+                "zip": "33000",
+                "city": "Bordeaux",
+                "street": "8 quai des Chartrons",
+            }
+        )
+        cls.testine_2 = cls.Partner.create({"name": "Testine Test", "zip": "33000"})
+        cls.testine_3 = cls.Partner.create(
+            {"name": "TEST Testine", "email": "testine.test+promo@example.org"}
+        )
+        cls.testine_4 = cls.Partner.create(
+            {"name": "Lise Martin", "mobile": "06 12 34 56 78"}
+        )
+        cls.testine_5 = cls.Partner.create(
+            {"name": "Testine Tëst", "active": False, "city": "Bordeaux"}
+        )
+        cls.stranger = cls.Partner.create({"name": "Marcel Proust", "zip": "33000"})
+
+    def _similar(self, partner, **kwargs):
+        return {
+            found["partner_id"]: found
+            for found in partner._travel_similar_customers(**kwargs)
+        }
+
+    def test_name_order_case_and_accents_ignored(self):
+        similar = self._similar(self.testine)
+        self.assertIn(self.testine_2.id, similar)
+        self.assertIn("Same name", similar[self.testine_2.id]["reasons"])
+        self.assertIn("Same zip", similar[self.testine_2.id]["reasons"])
+        self.assertNotIn(self.stranger.id, similar)
+
+    def test_email_and_phone_normalised(self):
+        similar = self._similar(self.testine)
+        self.assertIn("Same e-mail", similar[self.testine_3.id]["reasons"])
+        self.assertEqual(similar[self.testine_4.id]["reasons"], ["Same phone"])
+        # the better match ranks first
+        ranked = [
+            found["partner_id"] for found in self.testine._travel_similar_customers()
+        ]
+        self.assertLess(
+            ranked.index(self.testine_3.id), ranked.index(self.testine_4.id)
+        )
+        self.assertTrue(all(0 < f["score"] <= 100 for f in similar.values()))
+
+    def test_archived_only_when_asked(self):
+        self.assertNotIn(self.testine_5.id, self._similar(self.testine))
+        self.assertIn(
+            self.testine_5.id, self._similar(self.testine, include_archived=True)
+        )
+
+    def test_own_addresses_and_parent_are_not_duplicates(self):
+        company = self.Partner.create({"name": "Testine Test", "is_company": True})
+        address = self.Partner.create(
+            {"name": "Testine Test", "parent_id": company.id, "type": "delivery"}
+        )
+        similar = self._similar(company)
+        self.assertNotIn(address.id, similar)
+        self.assertIn(self.testine_2.id, similar)
+        self.assertNotIn(company.id, self._similar(address))
+
+
+@tagged("post_install", "-at_install")
+class TestMergeCustomers(TravelCustomerCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.master = cls.Partner.create(
+            {"name": "Testine Test", "email": "testine@example.org", "zip": "33000"}
+        )
+        cls.dup = cls.Partner.create(
+            {
+                "name": "Test, Testine",
+                "email": "testine@example.org",
+                "phone": "+33 5 56 00 00 00",
+                "zip": "33000",
+                "comment": "<p>Prefers the window seat</p>",
+            }
+        )
+
+    def _wizard(self, master, partners, user=None):
+        Wizard = self.env["travel.customer.merge"]
+        if user:
+            Wizard = Wizard.with_user(user)
+        form = Form(Wizard.with_context(default_partner_id=master.id))
+        for line in range(len(form.line_ids)):
+            with form.line_ids.edit(line) as row:
+                row.selected = row.partner_id in partners | master
+        return form
+
+    def test_candidates_prefilled(self):
+        form = self._wizard(self.master, self.dup)
+        lines = {form.line_ids.edit(i).partner_id: i for i in range(len(form.line_ids))}
+        self.assertIn(self.dup, lines)
+        wizard = form.save()
+        line = wizard.line_ids.filtered(lambda line: line.partner_id == self.dup)
+        self.assertGreaterEqual(line.score, 80)
+        self.assertIn("Same e-mail", line.reasons)
+        self.assertIn("Testine", wizard.preview)
+
+    def test_merge_moves_everything(self):
+        booking = self._create_order(self.dup)
+        booking.action_confirm()
+        quotation = self._create_order(self.dup)
+        invoice = booking._create_invoices()
+        invoice.action_post()
+        self.dup.message_post(body="A note on the duplicate")
+        attachment = self.env["ir.attachment"].create(
+            {"name": "passport.pdf", "res_model": "res.partner", "res_id": self.dup.id}
+        )
+        activity = self.dup.activity_schedule(summary="Call back")
+        self.dup.message_subscribe(partner_ids=[self.salesman.partner_id.id])
+        wizard = self._wizard(self.master, self.dup).save()
+        wizard.action_merge()
+
+        self.assertFalse(self.dup.exists())
+        self.assertEqual((booking | quotation).partner_id, self.master)
+        self.assertEqual(invoice.partner_id, self.master)
+        self.assertEqual(attachment.res_id, self.master.id)
+        self.assertEqual(activity.res_id, self.master.id)
+        self.assertIn(self.salesman.partner_id, self.master.message_partner_ids)
+        self.assertTrue(
+            self.master.message_ids.filtered(
+                lambda m: "A note on the duplicate" in m.body
+            )
+        )
+        self.assertEqual(self.master.travel_booking_count, 1)
+        self.assertEqual(self.master.travel_quotation_count, 1)
+        log = self.env["travel.customer.merge.log"].search(
+            [("master_id", "=", self.master.id)]
+        )
+        self.assertEqual(len(log), 1)
+        self.assertIn("Test, Testine", log.merged_names)
+        self.assertIn("Customers merged into this one", self.master.message_ids[0].body)
+
+    def test_pick_values_per_field(self):
+        form = self._wizard(self.master, self.dup)
+        fields_shown = {}
+        for i in range(len(form.field_ids)):
+            with form.field_ids.edit(i) as row:
+                fields_shown[row.field_name] = row.source_partner_id
+                if row.field_name == "name":
+                    row.source_partner_id = self.dup
+        # the master's value by default, and only where they disagree
+        self.assertEqual(fields_shown["name"], self.master)
+        self.assertNotIn("email", fields_shown)
+        form.save().action_merge()
+        self.assertEqual(self.master.name, "Test, Testine")
+        # blanks are filled from the duplicate
+        self.assertEqual(self.master.phone, "+33 5 56 00 00 00")
+
+    def test_travel_rules(self):
+        default = self.type_walk_in
+        self.master.write(
+            {"customer_type_id": default.id, "comment": "<p>Master note</p>"}
+        )
+        self.dup.write(
+            {
+                "customer_type_id": self.type_vip.id,
+                "travel_level_id": self.level_do_not_book.id,
+                "travel_dispute": True,
+            }
+        )
+        self.master.travel_level_id = self.level_vip
+        third = self.Partner.create(
+            {"name": "Testine T.", "email": "testine@example.org"}
+        )
+        self._wizard(
+            self.master, self.dup | third, user=self.travel_manager
+        ).save().action_merge()
+        self.assertEqual(self.master.customer_type_id, self.type_vip)
+        self.assertEqual(self.master.travel_level_id, self.level_do_not_book)
+        self.assertTrue(self.master.travel_dispute)
+        self.assertIn("Master note", self.master.comment)
+        self.assertIn("Prefers the window seat", self.master.comment)
+        self.assertIn("Test, Testine", self.master.comment)
+
+    def test_master_type_kept_unless_default(self):
+        self.master.customer_type_id = self.type_regular
+        self.dup.customer_type_id = self.type_vip
+        self._wizard(self.master, self.dup).save().action_merge()
+        self.assertEqual(self.master.customer_type_id, self.type_regular)
+
+    def test_more_than_three_for_managers(self):
+        others = self.Partner.create(
+            [
+                {"name": f"Testine Test {i}", "email": f"t{i}@example.org"}
+                for i in range(4)
+            ]
+        )
+        bookings = [self._create_order(p) for p in others]
+        wizard = self.env["travel.customer.merge"].create(
+            {
+                "partner_id": self.master.id,
+                "line_ids": [
+                    Command.create({"partner_id": p.id, "selected": True})
+                    for p in self.master | others
+                ],
+            }
+        )
+        with self.assertRaisesRegex(UserError, "at most 3"):
+            wizard.with_user(self.salesman).action_merge()
+        self.assertEqual(len(others.exists()), 4)
+        wizard.with_user(self.travel_manager).action_merge()
+        self.assertFalse(others.exists())
+        self.assertEqual(
+            self.env["sale.order"].browse([b.id for b in bookings]).partner_id,
+            self.master,
+        )
+
+    def test_setting_bounds_a_merge(self):
+        self.env["ir.config_parameter"].set_param("travel_customer.merge_max", "2")
+        third = self.Partner.create(
+            {"name": "Testine 3", "email": "testine@example.org"}
+        )
+        wizard = self._wizard(
+            self.master, self.dup | third, user=self.travel_manager
+        ).save()
+        with self.assertRaisesRegex(UserError, "at most 2"):
+            wizard.action_merge()
+        self.assertTrue((self.dup | third).exists())
+
+
+@tagged("post_install", "-at_install")
+class TestMergeRefusals(TravelCustomerCommon):
+    def _merge(self, master, partners, user=None):
+        wizard = self.env["travel.customer.merge"].create(
+            {
+                "partner_id": master.id,
+                "line_ids": [
+                    Command.create({"partner_id": p.id, "selected": True})
+                    for p in master | partners
+                ],
+            }
+        )
+        return wizard.with_user(user or self.travel_manager).action_merge()
+
+    def test_not_with_itself(self):
+        with self.assertRaisesRegex(UserError, "cannot be merged with itself"):
+            self._merge(self.customer, self.Partner)
+        self.assertTrue(self.customer.exists())
+
+    def test_not_with_own_address_or_parent(self):
+        company = self.Partner.create({"name": "Azur Voyages", "is_company": True})
+        address = self.Partner.create(
+            {"name": "Azur Voyages", "parent_id": company.id, "type": "invoice"}
+        )
+        with self.assertRaisesRegex(UserError, "own contacts, addresses and parent"):
+            self._merge(company, address)
+        with self.assertRaisesRegex(UserError, "own contacts, addresses and parent"):
+            self._merge(address, company)
+        self.assertTrue((company | address).exists())
+        self.assertEqual(address.parent_id, company)
+
+    def test_not_across_companies(self):
+        other_company = self.env["res.company"].create({"name": "Hotel Bellevue"})
+        mine = self.Partner.create({"name": "Paul", "company_id": self.env.company.id})
+        theirs = self.Partner.create({"name": "Paul", "company_id": other_company.id})
+        with self.assertRaisesRegex(UserError, "different companies"):
+            self._merge(mine, theirs)
+        self.assertTrue((mine | theirs).exists())
+
+    def test_only_travel_users(self):
+        other = self.Partner.create({"name": "Camille Durand"})
+        with self.assertRaises(AccessError):
+            self._merge(self.customer, other, user=self.employee)
+        self.assertTrue(other.exists())
+
+    def test_concurrent_merge_refused(self):
+        """Another transaction holds the customers: refused, nothing changed."""
+        master = self.env.ref("travel_customer.partner_hans_muller")
+        dup = self.env.ref("travel_customer.partner_hans_muller_dup")
+        other = db_connect(self.env.cr.dbname).cursor()
+        try:
+            other.execute(
+                "SELECT id FROM res_partner WHERE id = %s FOR NO KEY UPDATE", [dup.id]
+            )
+            with self.assertRaisesRegex(
+                UserError, "being merged or changed by another user"
+            ):
+                self._merge(master, dup)
+        finally:
+            other.rollback()
+            other.close()
+        self.assertTrue(dup.exists())
+        self.assertEqual(dup.name, "Hans Mueller")

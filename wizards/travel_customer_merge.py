@@ -1,0 +1,477 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+
+import psycopg2
+from markupsafe import Markup
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, mute_logger
+
+# Fields of the customer whose value the user picks when duplicates disagree.
+CHOICE_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "mobile",
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "country_id",
+    "vat",
+    "lang",
+    "user_id",
+)
+MERGE_MAX_PARAM = "travel_customer.merge_max"
+MERGE_MAX_DEFAULT = 50
+
+
+class TravelCustomerMerge(models.TransientModel):
+    """Merge duplicates into one master customer.
+
+    Finds the candidates (``res.partner._travel_similar_customers``), lets the
+    user tick them and pick field values, then hands the moving of every
+    reference to Odoo's own merge wizard and applies the travel rules.
+    """
+
+    _name = "travel.customer.merge"
+    _description = "Merge Customers"
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Master",
+        required=True,
+        help="The customer that remains; the others are merged into it.",
+    )
+    line_ids = fields.One2many(
+        "travel.customer.merge.line", "wizard_id", string="Customers"
+    )
+    field_ids = fields.One2many(
+        "travel.customer.merge.field", "wizard_id", string="Values to keep"
+    )
+    add_partner_id = fields.Many2one(
+        "res.partner",
+        string="Add a customer",
+        help="Search any customer to merge it too.",
+    )
+    include_archived = fields.Boolean(string="Include archived customers")
+    preview = fields.Html(compute="_compute_preview", sanitize=False)
+
+    # ------------------------------------------------------------ COMPUTE
+    @api.depends("line_ids.selected", "partner_id", "field_ids.source_partner_id")
+    def _compute_preview(self):
+        for wizard in self:
+            duplicates = wizard._selected_partners() - wizard.partner_id
+            if not duplicates:
+                wizard.preview = Markup("<p>%s</p>") % _(
+                    "Tick the customers to merge into the master."
+                )
+                continue
+            rows = Markup("").join(
+                Markup(
+                    "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>"
+                )
+                % (p.display_name, *(wizard._counts(p)[k] for k in COUNT_KEYS))
+                for p in duplicates
+            )
+            clashes = wizard._clashes(duplicates)
+            wizard.preview = Markup(
+                "<p>%s</p><table class='table table-sm'><thead><tr><th>%s</th>"
+                "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
+                "<tbody>%s</tbody></table>%s"
+            ) % (
+                _(
+                    "Everything below moves to %(master)s, and the duplicates "
+                    "disappear:",
+                    master=wizard.partner_id.display_name,
+                ),
+                _("Customer"),
+                _("Bookings"),
+                _("Quotations"),
+                _("Invoices"),
+                _("Messages"),
+                rows,
+                Markup("").join(
+                    Markup("<div class='alert alert-warning'>%s</div>") % clash
+                    for clash in clashes
+                ),
+            )
+
+    # ------------------------------------------------------------ ONCHANGE
+    @api.onchange("add_partner_id")
+    def _onchange_add_partner_id(self):
+        partner = self.add_partner_id
+        if partner and partner not in self.line_ids.partner_id:
+            self.line_ids = [
+                Command.create({"partner_id": partner.id, "selected": True})
+            ]
+        self.add_partner_id = False
+
+    @api.onchange("include_archived")
+    def _onchange_include_archived(self):
+        if self.partner_id:
+            self.line_ids = [Command.clear()] + self._candidate_line_commands(
+                self.partner_id, self.include_archived
+            )
+
+    @api.onchange("line_ids", "partner_id")
+    def _onchange_fill_field_choices(self):
+        self.field_ids = [Command.clear()] + self._field_choice_commands(
+            self.partner_id, self._selected_partners()
+        )
+
+    # ------------------------------------------------------------ CRUD
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        partner_id = values.get("partner_id") or (
+            self.env.context.get("active_model") == "res.partner"
+            and self.env.context.get("active_id")
+        )
+        if partner_id:
+            master = self.env["res.partner"].browse(partner_id)
+            values["partner_id"] = partner_id
+            values["line_ids"] = self._candidate_line_commands(master)
+            selected = self.env["res.partner"].browse(
+                [c[2]["partner_id"] for c in values["line_ids"] if c[2]["selected"]]
+            )
+            values["field_ids"] = self._field_choice_commands(master, selected)
+        return values
+
+    # ------------------------------------------------------------ ACTION
+    def action_merge(self):
+        """Merge the ticked customers into the master, all or nothing."""
+        self.ensure_one()
+        master = self.partner_id
+        partners = self._selected_partners() | master
+        duplicates = partners - master
+        self._check_merge(master, duplicates)
+        self._lock(partners)
+        counts = {p.id: self._counts(p) for p in duplicates}
+        names = {p.id: p.display_name for p in duplicates}
+        travel_values = self._travel_values(master, duplicates)
+        chosen = {
+            line.field_name: line._value_to_write()
+            for line in self.field_ids
+            if line.source_partner_id and line.source_partner_id != master
+        }
+        if chosen:
+            master.write(chosen)
+        core = self.env["base.partner.merge.automatic.wizard"]
+        if self._is_manager():
+            for duplicate in duplicates:
+                core._merge([master.id, duplicate.id], master, extra_checks=False)
+        else:
+            core._merge(partners.ids, master)
+        master.write(travel_values)
+        self.env["travel.customer.merge.log"].create(
+            {
+                "master_id": master.id,
+                "merged_ids": json.dumps(list(names)),
+                "merged_names": "\n".join(names.values()),
+                "counts": json.dumps(counts),
+            }
+        )
+        master.message_post(
+            body=Markup("<p>%s</p><ul>%s</ul>")
+            % (
+                _("Customers merged into this one:"),
+                Markup("").join(
+                    Markup("<li>%s (#%s): %s</li>")
+                    % (
+                        names[pid],
+                        pid,
+                        self.env._(
+                            "%(bookings)s bookings, %(quotations)s quotations, "
+                            "%(invoices)s invoices, %(messages)s messages",
+                            **counts[pid],
+                        ),
+                    )
+                    for pid in names
+                ),
+            )
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": master.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    # ------------------------------------------------------------ BUSINESS
+    def _selected_partners(self):
+        return self.line_ids.filtered("selected").partner_id
+
+    def _is_manager(self):
+        return self.env.user.has_group("travel_customer.group_travel_manager")
+
+    @api.model
+    def _merge_max(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(MERGE_MAX_PARAM)
+        return int(value) if value and value.isdigit() else MERGE_MAX_DEFAULT
+
+    def _check_merge(self, master, duplicates):
+        """Refuse, with the reason, a merge that must not happen."""
+        if not self.env.user.has_group("travel_customer.group_travel_user"):
+            raise AccessError(_("Only Travel customers users can merge customers."))
+        if not duplicates:
+            raise UserError(
+                _(
+                    "Tick at least one other customer: a customer cannot be merged "
+                    "with itself."
+                )
+            )
+        partners = master | duplicates
+        family = (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .search([("id", "child_of", partners.ids)])
+        )
+        for partner in partners:
+            related = (
+                family.filtered(lambda p, partner=partner: p.parent_id == partner)
+                | partner.parent_id
+            ) & partners
+            if related:
+                raise UserError(
+                    _(
+                        "%(customer)s cannot be merged with %(related)s: a customer's "
+                        "own contacts, addresses and parent company are not "
+                        "duplicates.",
+                        customer=partner.display_name,
+                        related=related[0].display_name,
+                    )
+                )
+        companies = partners.company_id
+        if len(companies) > 1:
+            raise UserError(
+                _(
+                    "These customers belong to different companies (%s): they cannot "
+                    "be merged.",
+                    ", ".join(companies.mapped("name")),
+                )
+            )
+        limit = self._merge_max() if self._is_manager() else 3
+        if len(partners) > limit:
+            raise UserError(
+                _(
+                    "You can merge at most %(limit)s customers at once (%(count)s "
+                    "selected).",
+                    limit=limit,
+                    count=len(partners),
+                )
+            )
+
+    def _lock(self, partners):
+        """Lock the customers, or refuse if another merge holds them."""
+        try:
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM res_partner WHERE id IN %s "
+                        "FOR NO KEY UPDATE NOWAIT",
+                        tuple(partners.ids),
+                    )
+                )
+        except psycopg2.errors.LockNotAvailable as error:
+            raise UserError(
+                _(
+                    "These customers are being merged or changed by another user: "
+                    "try again in a moment."
+                )
+            ) from error
+
+    def _travel_values(self, master, duplicates):
+        """The master's travel profile once merged (notes, level, type, dispute)."""
+        everyone = master | duplicates
+        values = {"travel_dispute": any(everyone.mapped("travel_dispute"))}
+        levels = everyone.travel_level_id
+        blocking = levels.filtered("blocks_booking")
+        if blocking or levels:
+            values["travel_level_id"] = (
+                blocking[:1] or master.travel_level_id or levels.sorted("sequence")[-1:]
+            ).id
+        default_type = self.env["travel.customer.type"]._get_default()
+        if master.customer_type_id == default_type:
+            other = duplicates.customer_type_id - default_type
+            if other:
+                values["customer_type_id"] = other[:1].id
+        notes = [
+            (p, p.comment) for p in everyone if p.comment and str(p.comment).strip()
+        ]
+        if len(notes) > 1 or (notes and notes[0][0] != master):
+            values["comment"] = Markup("").join(
+                Markup("<p><b>%s</b></p>%s") % (p.display_name, comment)
+                for p, comment in notes
+            )
+        return values
+
+    def _counts(self, partner):
+        """What a customer holds, to show what moves."""
+        SaleOrder = self.env["sale.order"].sudo()
+        orders = SaleOrder._read_group(
+            [("partner_id", "=", partner.id)], ["state"], ["__count"]
+        )
+        by_state = dict(orders)
+        return {
+            "bookings": by_state.get("sale", 0),
+            "quotations": by_state.get("draft", 0) + by_state.get("sent", 0),
+            "invoices": self.env["account.move"]
+            .sudo()
+            .search_count(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                ]
+            ),
+            "messages": self.env["mail.message"]
+            .sudo()
+            .search_count([("model", "=", "res.partner"), ("res_id", "=", partner.id)]),
+        }
+
+    def _clashes(self, duplicates):
+        """What cannot simply move: shown in the preview, resolved by the merge."""
+        clashes = []
+        master = self.partner_id
+        users = (master | duplicates).with_context(active_test=False).user_ids
+        if len(users) > 1:
+            clashes.append(
+                _(
+                    "Several customers have a user account (%s): Odoo merges "
+                    "customers with at most one account. Archive the others first.",
+                    ", ".join(users.mapped("login")),
+                )
+            )
+        banks = (master | duplicates).bank_ids
+        numbers = banks.mapped("sanitized_acc_number")
+        for number in {n for n in numbers if numbers.count(n) > 1}:
+            clashes.append(
+                _(
+                    "The bank account %s is recorded on several of them: the master "
+                    "keeps one, its payments keep pointing to it.",
+                    number,
+                )
+            )
+        return clashes
+
+    @api.model
+    def _candidate_line_commands(self, master, include_archived=False):
+        similar = master._travel_similar_customers(include_archived=include_archived)
+        commands = [
+            Command.create(
+                {
+                    "partner_id": master.id,
+                    "selected": True,
+                    "score": 100,
+                    "reasons": _("Master"),
+                }
+            )
+        ]
+        commands += [
+            Command.create(
+                {
+                    "partner_id": found["partner_id"],
+                    "selected": found["score"] >= 80,
+                    "score": found["score"],
+                    "reasons": ", ".join(found["reasons"]),
+                }
+            )
+            for found in similar
+        ]
+        return commands
+
+    @api.model
+    def _field_choice_commands(self, master, selected):
+        """One line per field on which the selected customers disagree."""
+        partners = selected | master
+        if len(partners) < 2:
+            return []
+        Partner = self.env["res.partner"]
+        commands = []
+        for fname in CHOICE_FIELDS:
+            field = Partner._fields[fname]
+            values = {p: p[fname] for p in partners if p[fname]}
+            if len({field.convert_to_cache(v, p) for p, v in values.items()}) < 2:
+                continue
+            source = master if master in values else next(iter(values))
+            commands.append(
+                Command.create(
+                    {
+                        "field_name": fname,
+                        "field_label": field._description_string(self.env),
+                        "candidate_partner_ids": [
+                            Command.set(list(p.id for p in values))
+                        ],
+                        "source_partner_id": source.id,
+                    }
+                )
+            )
+        return commands
+
+
+COUNT_KEYS = ("bookings", "quotations", "invoices", "messages")
+
+
+class TravelCustomerMergeLine(models.TransientModel):
+    _name = "travel.customer.merge.line"
+    _description = "Customer to merge"
+    _order = "score desc, id"
+
+    wizard_id = fields.Many2one(
+        "travel.customer.merge", required=True, ondelete="cascade"
+    )
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True)
+    selected = fields.Boolean(string="Merge")
+    score = fields.Integer()
+    reasons = fields.Char()
+    email = fields.Char(related="partner_id.email")
+    city = fields.Char(related="partner_id.city")
+    active = fields.Boolean(related="partner_id.active", string="Active")
+    booking_count = fields.Integer(string="Bookings", compute="_compute_counts")
+    quotation_count = fields.Integer(string="Quotations", compute="_compute_counts")
+    invoice_count = fields.Integer(string="Invoices", compute="_compute_counts")
+
+    @api.depends("partner_id")
+    def _compute_counts(self):
+        for line in self:
+            counts = line.wizard_id._counts(line.partner_id) if line.partner_id else {}
+            line.booking_count = counts.get("bookings", 0)
+            line.quotation_count = counts.get("quotations", 0)
+            line.invoice_count = counts.get("invoices", 0)
+
+
+class TravelCustomerMergeField(models.TransientModel):
+    _name = "travel.customer.merge.field"
+    _description = "Value kept by a customer merge"
+
+    wizard_id = fields.Many2one(
+        "travel.customer.merge", required=True, ondelete="cascade"
+    )
+    field_name = fields.Char(required=True)
+    field_label = fields.Char(string="Field")
+    candidate_partner_ids = fields.Many2many("res.partner")
+    source_partner_id = fields.Many2one(
+        "res.partner",
+        string="Keep the value of",
+        domain="[('id', 'in', candidate_partner_ids)]",
+    )
+    value = fields.Char(string="Value kept", compute="_compute_value")
+
+    @api.depends("source_partner_id", "field_name")
+    def _compute_value(self):
+        for line in self:
+            value = (
+                line.source_partner_id[line.field_name]
+                if line.source_partner_id
+                else ""
+            )
+            line.value = (
+                value.display_name if isinstance(value, models.BaseModel) else value
+            )
+
+    def _value_to_write(self):
+        value = self.source_partner_id[self.field_name]
+        return value.id if isinstance(value, models.BaseModel) else value
