@@ -4,3 +4,6 @@ from . import travel_sales_channel
 from . import res_partner
 from . import sale_order
 from . import travel_customer_merge_log
+from . import travel_duplicate_ignore
+from . import travel_duplicate_group
+from . import res_config_settings

@@ -59,6 +59,46 @@ CREATE OR REPLACE FUNCTION travel_customer_name_key(text)
 RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
 $$ SELECT trim(regexp_replace(travel_customer_normalize($1), '[^a-z0-9]+', ' ',
                            'g')) $$;
+
+-- How much two customers look alike (0-100), and why: shared by the
+-- similar customers of one customer and by the scan of the whole base.
+CREATE OR REPLACE FUNCTION travel_customer_pair_score(
+    a res_partner, b res_partner, OUT score int, OUT reasons text[]
+) LANGUAGE sql STABLE PARALLEL SAFE AS
+$$ SELECT
+    LEAST(100,
+        CASE WHEN same_email THEN 45 ELSE 0 END
+        + CASE WHEN same_phone THEN 35 ELSE 0 END
+        + CASE WHEN name_sim >= 0.5 THEN round(40 * name_sim)::int ELSE 0 END
+        + CASE WHEN name_sim >= 0.4 AND same_zip THEN 10
+               WHEN name_sim >= 0.4 AND same_city THEN 5 ELSE 0 END
+        + CASE WHEN same_street THEN 15 ELSE 0 END
+    ),
+    array_remove(ARRAY[
+        CASE WHEN same_email THEN 'email' END,
+        CASE WHEN same_phone THEN 'phone' END,
+        CASE WHEN name_sim = 1 THEN 'same_name' WHEN name_sim >= 0.5 THEN 'name' END,
+        CASE WHEN name_sim >= 0.4 AND same_zip THEN 'zip'
+             WHEN name_sim >= 0.4 AND same_city THEN 'city' END,
+        CASE WHEN same_street THEN 'street' END
+    ], NULL)
+  FROM (SELECT
+    coalesce(travel_customer_email_key(a.email) = travel_customer_email_key(b.email),
+             false) AS same_email,
+    coalesce(
+        ARRAY[travel_customer_phone_key(b.phone), travel_customer_phone_key(b.mobile)]
+        &&
+        ARRAY[travel_customer_phone_key(a.phone), travel_customer_phone_key(a.mobile)],
+        false) AS same_phone,
+    similarity(coalesce(travel_customer_name_key(a.name), ''),
+               coalesce(travel_customer_name_key(b.name), '')) AS name_sim,
+    coalesce(travel_customer_normalize(a.zip) = travel_customer_normalize(b.zip),
+             false) AS same_zip,
+    coalesce(travel_customer_normalize(a.city) = travel_customer_normalize(b.city),
+             false) AS same_city,
+    coalesce(travel_customer_name_key(a.street) = travel_customer_name_key(b.street)
+             AND travel_customer_name_key(a.street) != '', false) AS same_street
+  ) AS compared $$;
 """
 SEARCH_INDEXES = """
 CREATE INDEX IF NOT EXISTS res_partner_travel_search_index
@@ -82,7 +122,7 @@ ON res_partner USING gin (travel_customer_name_key(name) gin_trgm_ops);
 """
 
 # Candidates fetched per blocking key before scoring.
-SIMILARITY_BLOCK = 200
+SIMILARITY_BLOCK = 100
 
 
 class ResPartner(models.Model):
@@ -210,13 +250,14 @@ class ResPartner(models.Model):
             condition = self._travel_search_condition(value)
             if condition is not None:
                 self.flush_model(SEARCH_COLUMNS)
-                return [
-                    (
-                        "id",
-                        "in",
-                        SQL("(SELECT id FROM res_partner WHERE %s)", condition),
-                    )
-                ]
+                # MATERIALIZED: the trigram index finds the matches first,
+                # rather than the name order scanning the table for them
+                matched = SQL(
+                    "(WITH matched AS MATERIALIZED "
+                    "(SELECT id FROM res_partner WHERE %s) SELECT id FROM matched)",
+                    condition,
+                )
+                return [("id", "in", matched)]
         return super()._search_display_name(operator, value)
 
     @api.model
@@ -350,18 +391,16 @@ class ResPartner(models.Model):
         cr = self.env.cr
         cr.execute(
             """
-            SELECT travel_customer_email_key(email),
-                   travel_customer_phone_key(phone), travel_customer_phone_key(mobile),
-                   travel_customer_name_key(name), travel_customer_normalize(zip),
-                   travel_customer_normalize(city), travel_customer_name_key(street),
-                   commercial_partner_id
+            SELECT travel_customer_email_key(email), travel_customer_phone_key(phone),
+                   travel_customer_phone_key(mobile), travel_customer_name_key(name)
             FROM res_partner WHERE id = %s
             """,
             [self.id],
         )
-        email, phone, mobile, name, zip_code, city, street, commercial = cr.fetchone()
+        email, phone, mobile, name = cr.fetchone()
         phones = tuple({p for p in (phone, mobile) if p}) or (None,)
-        cr.execute("SET LOCAL pg_trgm.similarity_threshold = 0.35")
+        # names below this likeness score nothing: fewer rows to compare
+        cr.execute("SET LOCAL pg_trgm.similarity_threshold = 0.45")
         cr.execute(
             """
             WITH candidate AS (
@@ -381,56 +420,25 @@ class ResPartner(models.Model):
                   WHERE travel_customer_name_key(name) %% %(name)s
                   ORDER BY travel_customer_name_key(name) <-> %(name)s
                   LIMIT %(block)s)
-            ), compared AS (
-                SELECT p.id,
-                    travel_customer_email_key(p.email) = %(email)s AS same_email,
-                    (travel_customer_phone_key(p.phone) IN %(phones)s
-                     OR travel_customer_phone_key(p.mobile) IN %(phones)s)
-                    AS same_phone,
-                    similarity(travel_customer_name_key(p.name), %(name)s) AS name_sim,
-                    travel_customer_normalize(p.zip) = %(zip)s AS same_zip,
-                    travel_customer_normalize(p.city) = %(city)s AS same_city,
-                    travel_customer_name_key(p.street) = %(street)s AS same_street
-                FROM candidate c JOIN res_partner p ON p.id = c.id
-                WHERE p.id != %(id)s
-                  AND p.commercial_partner_id != %(commercial)s
-                  AND (p.active OR %(archived)s)
-                  AND NOT EXISTS (SELECT 1 FROM res_company co
-                                  WHERE co.partner_id = p.id)
             )
-            SELECT id,
-                LEAST(100,
-                    CASE WHEN same_email THEN 45 ELSE 0 END
-                    + CASE WHEN same_phone THEN 35 ELSE 0 END
-                    + CASE WHEN name_sim >= 0.5 THEN round(40 * name_sim)::int
-                           ELSE 0 END
-                    + CASE WHEN name_sim >= 0.4 AND same_zip THEN 10
-                           WHEN name_sim >= 0.4 AND same_city THEN 5 ELSE 0 END
-                    + CASE WHEN same_street THEN 15 ELSE 0 END
-                ) AS score,
-                array_remove(ARRAY[
-                    CASE WHEN same_email THEN 'email' END,
-                    CASE WHEN same_phone THEN 'phone' END,
-                    CASE WHEN name_sim = 1 THEN 'same_name'
-                         WHEN name_sim >= 0.5 THEN 'name' END,
-                    CASE WHEN name_sim >= 0.4 AND same_zip THEN 'zip'
-                         WHEN name_sim >= 0.4 AND same_city THEN 'city' END,
-                    CASE WHEN same_street THEN 'street' END
-                ], NULL) AS reasons
-            FROM compared
-            WHERE same_email OR same_phone OR name_sim >= 0.5 OR same_street
-            ORDER BY score DESC, id
+            SELECT p.id, s.score, s.reasons
+            FROM candidate c
+            JOIN res_partner p ON p.id = c.id
+            JOIN res_partner m ON m.id = %(id)s
+            CROSS JOIN LATERAL travel_customer_pair_score(m, p) s
+            WHERE p.id != m.id
+              AND p.commercial_partner_id != m.commercial_partner_id
+              AND (p.active OR %(archived)s)
+              AND NOT EXISTS (SELECT 1 FROM res_company co WHERE co.partner_id = p.id)
+              AND s.reasons && ARRAY['email', 'phone', 'same_name', 'name', 'street']
+            ORDER BY s.score DESC, p.id
             LIMIT %(limit)s
             """,
             {
                 "id": self.id,
-                "commercial": commercial,
                 "email": email,
                 "phones": phones,
                 "name": name or "",
-                "zip": zip_code,
-                "city": city,
-                "street": street,
                 "archived": include_archived,
                 "block": SIMILARITY_BLOCK,
                 "limit": limit,

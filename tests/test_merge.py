@@ -301,3 +301,62 @@ class TestMergeRefusals(TravelCustomerCommon):
             other.close()
         self.assertTrue(dup.exists())
         self.assertEqual(dup.name, "Hans Mueller")
+
+
+@tagged("post_install", "-at_install")
+class TestDuplicateScan(TravelCustomerCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Group = cls.env["travel.duplicate.group"]
+        values = {"zip": "40200", "city": "Mimizan", "street": "Route des Lacs"}
+        cls.family = cls.Partner.create(
+            [
+                {"name": "Test, Testine", "email": "testine@example.org", **values},
+                {"name": "Testine Test", "phone": "+33 5 58 09 11 22", **values},
+                {"name": "TEST Testine", "email": "Testine@Example.org ", **values},
+            ]
+        )
+        cls.lookalike = cls.Partner.create(
+            {"name": "Albert Camus", "phone": "05 58 09 11 22", **values}
+        )
+        cls.namesake = cls.Partner.create({"name": "Albert Camus", **values})
+        cls._create_order(cls.family[1]).action_confirm()
+
+    def _groups_with(self, partners):
+        return self.Group.search(
+            [("state", "=", "open"), ("partner_ids", "in", partners.ids)]
+        )
+
+    def test_scan_groups_duplicates(self):
+        self.Group._scan()
+        group = self._groups_with(self.family)
+        self.assertEqual(len(group), 1)
+        self.assertEqual(group.partner_ids, self.family)
+        # most bookings first, then the oldest
+        self.assertEqual(group.suggested_master_id, self.family[1])
+        self.assertGreaterEqual(group.score, 60)
+        self.assertIn("Same name", group.reasons)
+
+    def test_not_duplicates_never_proposed_again(self):
+        self.Group._scan()
+        group = self._groups_with(self.namesake)
+        self.assertEqual(group.partner_ids, self.lookalike | self.namesake)
+        group.with_user(self.salesman).action_not_duplicates()
+        self.assertEqual(group.state, "ignored")
+        self.Group._scan()
+        self.assertFalse(self._groups_with(self.namesake))
+        self.assertTrue(self._groups_with(self.family))
+
+    def test_group_opens_the_merge_with_its_customers(self):
+        self.Group._scan()
+        group = self._groups_with(self.family)
+        action = group.action_open_merge()
+        wizard = Form(
+            self.env["travel.customer.merge"].with_context(**action["context"])
+        ).save()
+        self.assertEqual(wizard.partner_id, self.family[1])
+        self.assertEqual(wizard._selected_partners(), self.family)
+        wizard.with_user(self.travel_manager).action_merge()
+        self.assertEqual(self.family.exists(), self.family[1])
+        self.assertEqual(group.state, "merged")

@@ -27,3 +27,32 @@ class TestTour(HttpCase):
             order.travel_channel_id, self.env.ref("travel_customer.sales_channel_phone")
         )
         self.assertEqual(order.travel_customer_type_id.name, "VIP / Incentive")
+
+    def test_merge_duplicates(self):
+        """In the browser: open "Test, Testine", merge its duplicates."""
+        Partner = self.env["res.partner"]
+        product = self.env["product.product"].create(
+            {"name": "Merge trip", "type": "service"}
+        )
+        address = {"zip": "33000", "city": "Bordeaux", "street": "8 quai des Chartrons"}
+        customers = Partner.create(
+            [
+                {"name": "Test, Testine", "email": "testine@example.org", **address},
+                {"name": "Testine Test", "email": "testine@example.org", **address},
+                {"name": "TEST Testine", "email": "Testine@example.org", **address},
+            ]
+        )
+        orders = self.env["sale.order"].create(
+            [
+                {"partner_id": p.id, "order_line": [(0, 0, {"product_id": product.id})]}
+                for p in customers
+            ]
+        )
+        orders.action_confirm()
+        master = customers[0]
+        self.start_tour(
+            f"/odoo/contacts/{master.id}", "travel_customer_merge", login="admin"
+        )
+        self.assertEqual(customers.exists(), master)
+        self.assertEqual(orders.partner_id, master)
+        self.assertEqual(master.travel_booking_count, 3)

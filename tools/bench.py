@@ -128,8 +128,12 @@ def plant_duplicate(row, rng):
             digits = "".join(c for c in phone if c.isdigit())
             phone = " ".join(digits[i : i + 2] for i in range(0, len(digits), 2))
         elif change == "accents":
-            name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-            city = unicodedata.normalize("NFKD", city).encode("ascii", "ignore").decode()
+            name = (
+                unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+            )
+            city = (
+                unicodedata.normalize("NFKD", city).encode("ascii", "ignore").decode()
+            )
     return name, street, zip_code, city, country, email, phone
 
 
@@ -410,17 +414,114 @@ def similarity_bench(stock_db, our_db, label, sample=200):
             groups = cr.fetchall()
             seconds = time.perf_counter() - start
             grouped = {pid: frozenset(ids) for _min, ids in groups for pid in ids}
-            hits = sum(
-                1 for o, d in all_pairs if o in grouped and d in grouped[o]
-            )
+            hits = sum(1 for o, d in all_pairs if o in grouped and d in grouped[o])
             core_figures[fields[0]] = (seconds, hits, len(all_pairs), len(groups))
+    core_total = sum(fig[0] for fig in core_figures.values())
     say(f"\nSimilar customers of one customer, top 10, {label}")
-    say(f"  travel_customer: median {ours['median']:.2f} ms, p95 {ours['p95']:.2f} ms, "
-        f"planted duplicate in the top 10: {ours['found']}/{ours['total']}")
+    say(
+        f"  travel_customer: median {ours['median']:.2f} ms, p95 {ours['p95']:.2f} ms, "
+        f"planted duplicate in the top 10: {ours['found']}/{ours['total']}"
+    )
     for key, (seconds, hits, total, groups) in core_figures.items():
-        say(f"  core merge wizard, group by {key}: {seconds * 1000:.0f} ms for the base "
+        say(
+            f"  core merge wizard, group by {key}: {seconds * 1000:.0f} ms "
+            "for the base "
             f"({groups:,} groups), planted duplicate grouped with its original: "
-            f"{hits}/{total}; ratio to one of ours x{seconds * 1000 / ours['median']:.0f}")
+            f"{hits}/{total}; "
+            f"ratio to one of ours x{seconds * 1000 / ours['median']:.0f}"
+        )
+    return core_total
+
+
+def scan_bench(db, label, core_seconds):
+    """The duplicate scan of the whole base; precision and recall on the
+    planted duplicates (pairs of customers put in one group)."""
+    with odoo_env(db) as env:
+        cr = env.cr
+        start = time.monotonic()
+        env["travel.duplicate.group"]._scan()
+        seconds = time.monotonic() - start
+        cr.execute("SELECT original_id, duplicate_id FROM travel_bench_duplicate")
+        planted = {frozenset(pair) for pair in cr.fetchall()}
+        cr.execute(
+            "SELECT array_agg(partner_id) FROM travel_duplicate_group_partner_rel r "
+            "JOIN travel_duplicate_group g ON g.id = r.group_id "
+            "WHERE g.state = 'open' GROUP BY g.id"
+        )
+        found = {
+            frozenset((a, b))
+            for (ids,) in cr.fetchall()
+            for i, a in enumerate(ids)
+            for b in ids[i + 1 :]
+        }
+        cr.rollback()
+    hits = len(found & planted)
+    say(f"\nDuplicate scan of the whole base, {label}")
+    say(
+        f"  travel_customer scan: {seconds:.1f} s, {len(found):,} pairs proposed; "
+        f"recall {hits / max(len(planted), 1):.3f}, "
+        f"precision {hits / max(len(found), 1):.3f} "
+        f"on {len(planted):,} planted duplicates"
+    )
+    say(
+        f"  core merge wizard grouping (name, then e-mail): {core_seconds:.1f} s"
+        f"   ratio x{core_seconds / seconds:.2f}"
+    )
+
+
+def merge_bench(db, stock_db, bookings=50):
+    """Merge one duplicate holding ``bookings`` bookings: the dialog against the
+    core merge wizard's ``_merge`` on the same customers."""
+    figures_ = {}
+    for name, database in (("ours", db), ("core", stock_db)):
+        with odoo_env(database) as env:
+            cr = env.cr
+            cr.execute(
+                "SELECT original_id, duplicate_id FROM travel_bench_duplicate "
+                "ORDER BY original_id DESC LIMIT 1"
+            )
+            original, duplicate = cr.fetchone()
+            cr.execute(
+                "UPDATE sale_order SET partner_id = %s, partner_invoice_id = %s, "
+                "partner_shipping_id = %s WHERE id IN "
+                "(SELECT id FROM sale_order WHERE partner_id > %s "
+                "ORDER BY id LIMIT %s)",
+                [duplicate, duplicate, duplicate, duplicate, bookings],
+            )
+            env.invalidate_all()
+            master = env["res.partner"].browse(original)
+            start = time.monotonic()
+            if name == "ours":
+                wizard = env["travel.customer.merge"].create(
+                    {
+                        "partner_id": original,
+                        "line_ids": [
+                            (0, 0, {"partner_id": pid, "selected": True})
+                            for pid in (original, duplicate)
+                        ],
+                    }
+                )
+                wizard.action_merge()
+            else:
+                env["base.partner.merge.automatic.wizard"]._merge(
+                    [original, duplicate], master, extra_checks=False
+                )
+            env.flush_all()
+            figures_[name] = time.monotonic() - start
+            cr.execute(
+                "SELECT count(*) FROM sale_order WHERE partner_id = %s", [original]
+            )
+            moved = cr.fetchone()[0]
+            cr.rollback()
+    say(
+        f"\nMerging 1 duplicate holding {bookings} bookings "
+        f"({moved} on the master after)"
+    )
+    say(f"  travel_customer merge dialog   {figures_['ours']:.2f} s")
+    say(
+        f"  core merge wizard _merge       {figures_['core']:.2f} s"
+        f"   ratio x{figures_['core'] / figures_['ours']:.2f}"
+    )
 
 
 def install_bench(db, stock_db):
@@ -482,7 +583,9 @@ def main():
         "(search indexes included)"
     )
     search_bench(stock, args.db, f"{args.size:,} customers")
-    similarity_bench(stock, args.db, f"{args.size:,} customers")
+    core_seconds = similarity_bench(stock, args.db, f"{args.size:,} customers")
+    scan_bench(args.db, f"{args.size:,} customers", core_seconds)
+    merge_bench(args.db, stock)
 
     big, big_stock = f"{args.db}_big", f"{args.db}_big_stock"
     clone(stock, big_stock)

@@ -112,7 +112,7 @@ class TravelCustomerMerge(models.TransientModel):
     def _onchange_include_archived(self):
         if self.partner_id:
             self.line_ids = [Command.clear()] + self._candidate_line_commands(
-                self.partner_id, self.include_archived
+                self.partner_id, self.include_archived, self._selected_partners().ids
             )
 
     @api.onchange("line_ids", "partner_id")
@@ -132,7 +132,11 @@ class TravelCustomerMerge(models.TransientModel):
         if partner_id:
             master = self.env["res.partner"].browse(partner_id)
             values["partner_id"] = partner_id
-            values["line_ids"] = self._candidate_line_commands(master)
+            # a group of the duplicate scan: its customers come ticked
+            values["line_ids"] = self._candidate_line_commands(
+                master,
+                ticked_ids=self.env.context.get("travel_merge_partner_ids") or [],
+            )
             selected = self.env["res.partner"].browse(
                 [c[2]["partner_id"] for c in values["line_ids"] if c[2]["selected"]]
             )
@@ -165,6 +169,9 @@ class TravelCustomerMerge(models.TransientModel):
         else:
             core._merge(partners.ids, master)
         master.write(travel_values)
+        self.env["travel.duplicate.group"].sudo().search(
+            [("state", "=", "open"), ("partner_ids", "in", partners.ids)]
+        ).state = "merged"
         self.env["travel.customer.merge.log"].create(
             {
                 "master_id": master.id,
@@ -358,7 +365,9 @@ class TravelCustomerMerge(models.TransientModel):
         return clashes
 
     @api.model
-    def _candidate_line_commands(self, master, include_archived=False):
+    def _candidate_line_commands(self, master, include_archived=False, ticked_ids=()):
+        """Lines of the master, its similar customers and ``ticked_ids``
+        (ticked, whether similar or not)."""
         similar = master._travel_similar_customers(include_archived=include_archived)
         commands = [
             Command.create(
@@ -374,12 +383,19 @@ class TravelCustomerMerge(models.TransientModel):
             Command.create(
                 {
                     "partner_id": found["partner_id"],
-                    "selected": found["score"] >= 80,
+                    "selected": found["score"] >= 80
+                    or found["partner_id"] in ticked_ids,
                     "score": found["score"],
                     "reasons": ", ".join(found["reasons"]),
                 }
             )
             for found in similar
+        ]
+        listed = {master.id} | {found["partner_id"] for found in similar}
+        commands += [
+            Command.create({"partner_id": pid, "selected": True})
+            for pid in ticked_ids
+            if pid not in listed
         ]
         return commands
 

@@ -1,0 +1,233 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+import threading
+import time
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+SCAN_THRESHOLD_PARAM = "travel_customer.scan_threshold"
+SCAN_THRESHOLD_DEFAULT = 60
+SCAN_BATCH = 50_000
+
+
+class TravelDuplicateGroup(models.Model):
+    """Customers that a scan of the whole base found alike, to review."""
+
+    _name = "travel.duplicate.group"
+    _description = "Duplicate Candidates"
+    _order = "score desc, id"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    partner_ids = fields.Many2many(
+        "res.partner",
+        "travel_duplicate_group_partner_rel",
+        "group_id",
+        "partner_id",
+        string="Customers",
+    )
+    partner_count = fields.Integer(string="Count", compute="_compute_name", store=True)
+    suggested_master_id = fields.Many2one(
+        "res.partner",
+        string="Suggested master",
+        ondelete="set null",
+        help="The customer with the most bookings, then the oldest.",
+    )
+    score = fields.Integer(help="The highest likeness (0-100) between two of them.")
+    reasons = fields.Char()
+    state = fields.Selection(
+        [("open", "To review"), ("merged", "Merged"), ("ignored", "Not duplicates")],
+        default="open",
+        required=True,
+        index=True,
+    )
+
+    @api.depends("partner_ids")
+    def _compute_name(self):
+        for group in self:
+            group.partner_count = len(group.partner_ids)
+            group.name = " / ".join(group.partner_ids[:3].mapped("display_name"))
+
+    # ------------------------------------------------------------ ACTION
+    def action_open_merge(self):
+        """Review the group in the merge dialog, the suggested master first."""
+        self.ensure_one()
+        master = self.suggested_master_id or self.partner_ids[:1]
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "travel_customer.travel_customer_merge_action"
+        )
+        action["context"] = {
+            "default_partner_id": master.id,
+            "travel_merge_partner_ids": self.partner_ids.ids,
+        }
+        return action
+
+    def action_not_duplicates(self):
+        """Remember these customers are distinct; the scan skips them."""
+        for group in self:
+            self.env["travel.duplicate.ignore"]._ignore(group.partner_ids)
+        self.state = "ignored"
+
+    @api.model
+    def action_scan(self):
+        self._scan()
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "travel_customer.travel_duplicate_group_action"
+        )
+
+    # ------------------------------------------------------------ BUSINESS
+    @api.model
+    def _cron_scan(self):
+        self._scan()
+
+    @api.model
+    def _scan_threshold(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(SCAN_THRESHOLD_PARAM)
+        return int(value) if value and value.isdigit() else SCAN_THRESHOLD_DEFAULT
+
+    @api.model
+    def _scan(self, batch_size=SCAN_BATCH):
+        """Find the duplicate groups of the whole base, in committed batches.
+
+        Pairs are found by blocking (same e-mail key, same phone key, same
+        zip with a similar name) and scored in SQL; the open groups are then
+        rebuilt from the pairs. Groups already merged or marked "not
+        duplicates" stay.
+        """
+        start = time.monotonic()
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        cr = self.env.cr
+        self.env.flush_all()
+        cr.execute("DELETE FROM travel_duplicate_group WHERE state = 'open'")
+        cr.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS travel_duplicate_pair_tmp "
+            "(a int, b int, score int, reasons text[]) ON COMMIT PRESERVE ROWS"
+        )
+        cr.execute("TRUNCATE travel_duplicate_pair_tmp")
+        cr.execute("SELECT min(id), max(id) FROM res_partner")
+        low, high = cr.fetchone()
+        threshold = self._scan_threshold()
+        done = 0
+        for batch_start in range(low or 0, (high or 0) + 1, batch_size):
+            cr.execute(
+                self._scan_batch_query(batch_start, batch_start + batch_size, threshold)
+            )
+            done += batch_size
+            if auto_commit:
+                self.env["ir.cron"]._notify_progress(
+                    done=min(done, high - low + 1),
+                    remaining=max(high - low + 1 - done, 0),
+                )
+                # a crash loses one batch, not the scan
+                cr.commit()  # pylint: disable=invalid-commit
+        cr.execute("SELECT a, b, score, reasons FROM travel_duplicate_pair_tmp")
+        groups = self._group_pairs(cr.fetchall())
+        self._create_groups(groups)
+        cr.execute("DROP TABLE travel_duplicate_pair_tmp")
+        _logger.info(
+            "Duplicate scan: %d groups in %.1f s", len(groups), time.monotonic() - start
+        )
+        return len(groups)
+
+    @api.model
+    def _scan_batch_query(self, low, high, threshold):
+        """Pairs (a < b) with ``low <= a < high`` that score ``threshold`` or more."""
+        return SQL(
+            """
+            INSERT INTO travel_duplicate_pair_tmp (a, b, score, reasons)
+            SELECT a.id, b.id, s.score, s.reasons
+            FROM (
+                SELECT a.id AS a_id, b.id AS b_id
+                FROM res_partner a JOIN res_partner b
+                  ON travel_customer_email_key(b.email)
+                   = travel_customer_email_key(a.email)
+                 AND b.id > a.id AND b.email IS NOT NULL
+                WHERE a.id >= %(low)s AND a.id < %(high)s AND a.email IS NOT NULL
+              UNION
+                SELECT a.id, b.id
+                FROM res_partner a JOIN res_partner b
+                  ON travel_customer_phone_key(b.phone)
+                   = travel_customer_phone_key(a.phone)
+                 AND b.id > a.id AND b.phone IS NOT NULL
+                WHERE a.id >= %(low)s AND a.id < %(high)s AND a.phone IS NOT NULL
+              UNION
+                SELECT a.id, b.id
+                FROM res_partner a JOIN res_partner b
+                  ON travel_customer_normalize(b.zip) = travel_customer_normalize(a.zip)
+                 AND b.id > a.id AND b.zip IS NOT NULL
+                WHERE a.id >= %(low)s AND a.id < %(high)s AND a.zip IS NOT NULL
+                  AND similarity(travel_customer_name_key(a.name),
+                                 travel_customer_name_key(b.name)) >= 0.5
+            ) AS candidate
+            JOIN res_partner a ON a.id = candidate.a_id
+            JOIN res_partner b ON b.id = candidate.b_id
+            CROSS JOIN LATERAL travel_customer_pair_score(a, b) s
+            WHERE a.active AND b.active
+              AND a.commercial_partner_id != b.commercial_partner_id
+              AND s.score >= %(threshold)s
+              AND NOT EXISTS (
+                  SELECT 1 FROM travel_duplicate_ignore i
+                  WHERE i.partner_a_id = a.id AND i.partner_b_id = b.id)
+              AND NOT EXISTS (
+                  SELECT 1 FROM res_company co WHERE co.partner_id IN (a.id, b.id))
+            """,
+            low=low,
+            high=high,
+            threshold=threshold,
+        )
+
+    @api.model
+    def _group_pairs(self, pairs):
+        """Connected groups of customers from their pairs (union-find)."""
+        parent = {}
+
+        def find(x):
+            while parent.setdefault(x, x) != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        best = {}
+        for a, b, _score, _reasons in pairs:
+            parent[find(a)] = find(b)
+        for a, _b, score, reasons in pairs:
+            root = find(a)
+            if score > best.get(root, (0, None))[0]:
+                best[root] = (score, reasons)
+        members = {}
+        for node in parent:
+            members.setdefault(find(node), []).append(node)
+        return [(sorted(ids), *best[root]) for root, ids in members.items()]
+
+    @api.model
+    def _create_groups(self, groups):
+        if not groups:
+            return self.browse()
+        all_ids = [pid for ids, _score, _reasons in groups for pid in ids]
+        bookings = dict(
+            self.env["sale.order"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "in", all_ids), ("state", "=", "sale")],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        bookings = {partner.id: count for partner, count in bookings.items()}
+        labels = self.env["res.partner"]._travel_similarity_reasons()
+        # ids grow with time: the smallest id is the oldest customer
+        return self.create(
+            [
+                {
+                    "partner_ids": [fields.Command.set(ids)],
+                    "suggested_master_id": max(
+                        ids, key=lambda pid: (bookings.get(pid, 0), -pid)
+                    ),
+                    "score": score,
+                    "reasons": ", ".join(labels[r] for r in reasons),
+                }
+                for ids, score, reasons in groups
+            ]
+        )
