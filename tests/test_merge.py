@@ -360,3 +360,47 @@ class TestDuplicateScan(TravelCustomerCommon):
         wizard.with_user(self.travel_manager).action_merge()
         self.assertEqual(self.family.exists(), self.family[1])
         self.assertEqual(group.state, "merged")
+
+
+@tagged("post_install", "-at_install")
+class TestMergePortalUsers(TravelCustomerCommon):
+    def test_master_keeps_one_account_others_archived(self):
+        master = self.Partner.create(
+            {"name": "Paula Portal", "email": "paula@example.org"}
+        )
+        dup = self.Partner.create(
+            {"name": "Paula Portal", "email": "paula@example.org"}
+        )
+        Users = self.env["res.users"].with_context(no_reset_password=True)
+        master_user = Users.create(
+            {
+                "login": "paula1",
+                "partner_id": master.id,
+                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+            }
+        )
+        dup_user = Users.create(
+            {
+                "login": "paula2",
+                "partner_id": dup.id,
+                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+            }
+        )
+        wizard = self.env["travel.customer.merge"].create(
+            {
+                "partner_id": master.id,
+                "line_ids": [
+                    Command.create({"partner_id": p.id, "selected": True})
+                    for p in master | dup
+                ],
+            }
+        )
+        self.assertIn("the master keeps paula1", wizard.preview)
+        wizard.with_user(self.travel_manager).action_merge()
+        self.assertFalse(dup.exists())
+        self.assertEqual(master_user.partner_id, master)
+        self.assertTrue(master_user.active)
+        self.assertFalse(dup_user.active)
+        self.assertTrue(dup_user.exists())
+        self.assertNotEqual(dup_user.partner_id, master)
+        self.assertIn("merged account", dup_user.partner_id.name)

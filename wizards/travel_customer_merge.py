@@ -162,6 +162,7 @@ class TravelCustomerMerge(models.TransientModel):
         }
         if chosen:
             master.write(chosen)
+        self._resolve_users(master, duplicates)
         core = self.env["base.partner.merge.automatic.wizard"]
         if self._is_manager():
             for duplicate in duplicates:
@@ -291,6 +292,38 @@ class TravelCustomerMerge(models.TransientModel):
                 )
             ) from error
 
+    def _users_kept(self, master, duplicates):
+        """The user account the master keeps: its own, else an active one."""
+        users = (master | duplicates).with_context(active_test=False).user_ids
+        return (
+            users.filtered(lambda u: not u.share)
+            or master.with_context(active_test=False).user_ids
+            or users
+        ).sorted(lambda u: (not u.active, u.id))[:1]
+
+    def _resolve_users(self, master, duplicates):
+        """Odoo merges customers with one user account at most: the master
+        keeps one, the others are archived on a copy of their customer."""
+        users = (master | duplicates).with_context(active_test=False).user_ids
+        if len(users) < 2:
+            return
+        if len(users.filtered(lambda u: not u.share)) > 1:
+            raise UserError(
+                _(
+                    "Several of these customers are internal users (%s): they "
+                    "cannot be merged.",
+                    ", ".join(users.filtered(lambda u: not u.share).mapped("login")),
+                )
+            )
+        for user in (users - self._users_kept(master, duplicates)).sudo():
+            holder = user.partner_id.copy(
+                {
+                    "name": _("%s (merged account)", user.partner_id.name),
+                    "active": False,
+                }
+            )
+            user.write({"partner_id": holder.id, "active": False})
+
     def _travel_values(self, master, duplicates):
         """The master's travel profile once merged (notes, level, type, dispute)."""
         everyone = master | duplicates
@@ -345,11 +378,13 @@ class TravelCustomerMerge(models.TransientModel):
         master = self.partner_id
         users = (master | duplicates).with_context(active_test=False).user_ids
         if len(users) > 1:
+            kept = self._users_kept(master, duplicates)
             clashes.append(
                 _(
-                    "Several customers have a user account (%s): Odoo merges "
-                    "customers with at most one account. Archive the others first.",
-                    ", ".join(users.mapped("login")),
+                    "Several customers have a user account (%(logins)s): the master "
+                    "keeps %(kept)s, the others are archived.",
+                    logins=", ".join(users.mapped("login")),
+                    kept=kept.login,
                 )
             )
         banks = (master | duplicates).bank_ids
