@@ -60,10 +60,14 @@ RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
 $$ SELECT trim(regexp_replace(travel_customer_normalize($1), '[^a-z0-9]+', ' ',
                            'g')) $$;
 
--- How much two customers look alike (0-100), and why: shared by the
--- similar customers of one customer and by the scan of the whole base.
-CREATE OR REPLACE FUNCTION travel_customer_pair_score(
-    a res_partner, b res_partner, OUT score int, OUT reasons text[]
+-- How much two customers look alike (0-100), and why, from their keys:
+-- shared by the similar customers of one customer and by the scan.
+CREATE OR REPLACE FUNCTION travel_customer_key_score(
+    a_email text, a_phone text, a_mobile text, a_name text,
+    a_zip text, a_city text, a_street text,
+    b_email text, b_phone text, b_mobile text, b_name text,
+    b_zip text, b_city text, b_street text,
+    OUT score int, OUT reasons text[]
 ) LANGUAGE sql STABLE PARALLEL SAFE AS
 $$ SELECT
     LEAST(100,
@@ -83,22 +87,27 @@ $$ SELECT
         CASE WHEN same_street THEN 'street' END
     ], NULL)
   FROM (SELECT
-    coalesce(travel_customer_email_key(a.email) = travel_customer_email_key(b.email),
-             false) AS same_email,
-    coalesce(
-        ARRAY[travel_customer_phone_key(b.phone), travel_customer_phone_key(b.mobile)]
-        &&
-        ARRAY[travel_customer_phone_key(a.phone), travel_customer_phone_key(a.mobile)],
-        false) AS same_phone,
-    similarity(coalesce(travel_customer_name_key(a.name), ''),
-               coalesce(travel_customer_name_key(b.name), '')) AS name_sim,
-    coalesce(travel_customer_normalize(a.zip) = travel_customer_normalize(b.zip),
-             false) AS same_zip,
-    coalesce(travel_customer_normalize(a.city) = travel_customer_normalize(b.city),
-             false) AS same_city,
-    coalesce(travel_customer_name_key(a.street) = travel_customer_name_key(b.street)
-             AND travel_customer_name_key(a.street) != '', false) AS same_street
+    coalesce(a_email = b_email, false) AS same_email,
+    coalesce(ARRAY[b_phone, b_mobile] && ARRAY[a_phone, a_mobile], false) AS same_phone,
+    similarity(coalesce(a_name, ''), coalesce(b_name, '')) AS name_sim,
+    coalesce(a_zip = b_zip, false) AS same_zip,
+    coalesce(a_city = b_city, false) AS same_city,
+    coalesce(a_street = b_street AND a_street != '', false) AS same_street
   ) AS compared $$;
+
+CREATE OR REPLACE FUNCTION travel_customer_pair_score(
+    a res_partner, b res_partner, OUT score int, OUT reasons text[]
+) LANGUAGE sql STABLE PARALLEL SAFE AS
+$$ SELECT * FROM travel_customer_key_score(
+    travel_customer_email_key(a.email), travel_customer_phone_key(a.phone),
+    travel_customer_phone_key(a.mobile), travel_customer_name_key(a.name),
+    travel_customer_normalize(a.zip), travel_customer_normalize(a.city),
+    travel_customer_name_key(a.street),
+    travel_customer_email_key(b.email), travel_customer_phone_key(b.phone),
+    travel_customer_phone_key(b.mobile), travel_customer_name_key(b.name),
+    travel_customer_normalize(b.zip), travel_customer_normalize(b.city),
+    travel_customer_name_key(b.street)
+) $$;
 """
 SEARCH_INDEXES = """
 CREATE INDEX IF NOT EXISTS res_partner_travel_search_index

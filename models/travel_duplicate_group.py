@@ -106,7 +106,8 @@ class TravelDuplicateGroup(models.Model):
             "(a int, b int, score int, reasons text[]) ON COMMIT PRESERVE ROWS"
         )
         cr.execute("TRUNCATE travel_duplicate_pair_tmp")
-        cr.execute("SELECT min(id), max(id) FROM res_partner")
+        self._scan_prepare_keys()
+        cr.execute("SELECT min(id), max(id) FROM travel_duplicate_key_tmp")
         low, high = cr.fetchone()
         threshold = self._scan_threshold()
         done = 0
@@ -125,54 +126,93 @@ class TravelDuplicateGroup(models.Model):
         cr.execute("SELECT a, b, score, reasons FROM travel_duplicate_pair_tmp")
         groups = self._group_pairs(cr.fetchall())
         self._create_groups(groups)
-        cr.execute("DROP TABLE travel_duplicate_pair_tmp")
+        cr.execute("DROP TABLE travel_duplicate_pair_tmp, travel_duplicate_key_tmp")
         _logger.info(
             "Duplicate scan: %d groups in %.1f s", len(groups), time.monotonic() - start
         )
         return len(groups)
 
     @api.model
+    def _scan_prepare_keys(self):
+        """The blocking keys of every active customer, computed once."""
+        cr = self.env.cr
+        cr.execute("DROP TABLE IF EXISTS travel_duplicate_key_tmp")
+        cr.execute(
+            """
+            CREATE TEMP TABLE travel_duplicate_key_tmp ON COMMIT PRESERVE ROWS AS
+            SELECT p.id, p.commercial_partner_id,
+                   travel_customer_email_key(p.email) AS email_key,
+                   travel_customer_phone_key(p.phone) AS phone_key,
+                   travel_customer_phone_key(p.mobile) AS mobile_key,
+                   travel_customer_name_key(p.name) AS name_key,
+                   travel_customer_normalize(p.zip) AS zip_key,
+                   travel_customer_normalize(p.city) AS city_key,
+                   travel_customer_name_key(p.street) AS street_key
+            FROM res_partner p
+            WHERE p.active
+              AND NOT EXISTS (SELECT 1 FROM res_company co WHERE co.partner_id = p.id)
+            """
+        )
+        for column in ("id", "email_key", "phone_key", "mobile_key", "zip_key"):
+            cr.execute(
+                SQL(
+                    "CREATE INDEX ON travel_duplicate_key_tmp (%s)",
+                    SQL.identifier(column),
+                )
+            )
+        cr.execute("ANALYZE travel_duplicate_key_tmp")
+
+    @api.model
     def _scan_batch_query(self, low, high, threshold):
         """Pairs (a < b) with ``low <= a < high`` that score ``threshold`` or more."""
+        same_key = SQL(" UNION ").join(
+            SQL(
+                "SELECT a.id AS a_id, b.id AS b_id "
+                "FROM travel_duplicate_key_tmp a JOIN travel_duplicate_key_tmp b "
+                "ON b.%s = a.%s AND b.id > a.id "
+                "WHERE a.id >= %s AND a.id < %s AND a.%s IS NOT NULL",
+                SQL.identifier(key_b),
+                SQL.identifier(key_a),
+                low,
+                high,
+                SQL.identifier(key_a),
+            )
+            for key_a, key_b in (
+                ("email_key", "email_key"),
+                ("phone_key", "phone_key"),
+                ("mobile_key", "mobile_key"),
+                ("phone_key", "mobile_key"),
+                ("mobile_key", "phone_key"),
+            )
+        )
         return SQL(
             """
             INSERT INTO travel_duplicate_pair_tmp (a, b, score, reasons)
             SELECT a.id, b.id, s.score, s.reasons
             FROM (
-                SELECT a.id AS a_id, b.id AS b_id
-                FROM res_partner a JOIN res_partner b
-                  ON travel_customer_email_key(b.email)
-                   = travel_customer_email_key(a.email)
-                 AND b.id > a.id AND b.email IS NOT NULL
-                WHERE a.id >= %(low)s AND a.id < %(high)s AND a.email IS NOT NULL
+                %(same_key)s
               UNION
                 SELECT a.id, b.id
-                FROM res_partner a JOIN res_partner b
-                  ON travel_customer_phone_key(b.phone)
-                   = travel_customer_phone_key(a.phone)
-                 AND b.id > a.id AND b.phone IS NOT NULL
-                WHERE a.id >= %(low)s AND a.id < %(high)s AND a.phone IS NOT NULL
-              UNION
-                SELECT a.id, b.id
-                FROM res_partner a JOIN res_partner b
-                  ON travel_customer_normalize(b.zip) = travel_customer_normalize(a.zip)
-                 AND b.id > a.id AND b.zip IS NOT NULL
-                WHERE a.id >= %(low)s AND a.id < %(high)s AND a.zip IS NOT NULL
-                  AND similarity(travel_customer_name_key(a.name),
-                                 travel_customer_name_key(b.name)) >= 0.5
+                FROM travel_duplicate_key_tmp a JOIN travel_duplicate_key_tmp b
+                  ON b.zip_key = a.zip_key AND b.id > a.id
+                WHERE a.id >= %(low)s AND a.id < %(high)s AND a.zip_key IS NOT NULL
+                  AND similarity(a.name_key, b.name_key) >= 0.5
             ) AS candidate
-            JOIN res_partner a ON a.id = candidate.a_id
-            JOIN res_partner b ON b.id = candidate.b_id
-            CROSS JOIN LATERAL travel_customer_pair_score(a, b) s
-            WHERE a.active AND b.active
-              AND a.commercial_partner_id != b.commercial_partner_id
+            JOIN travel_duplicate_key_tmp a ON a.id = candidate.a_id
+            JOIN travel_duplicate_key_tmp b ON b.id = candidate.b_id
+            CROSS JOIN LATERAL travel_customer_key_score(
+                a.email_key, a.phone_key, a.mobile_key, a.name_key,
+                a.zip_key, a.city_key, a.street_key,
+                b.email_key, b.phone_key, b.mobile_key, b.name_key,
+                b.zip_key, b.city_key, b.street_key
+            ) s
+            WHERE a.commercial_partner_id != b.commercial_partner_id
               AND s.score >= %(threshold)s
               AND NOT EXISTS (
                   SELECT 1 FROM travel_duplicate_ignore i
                   WHERE i.partner_a_id = a.id AND i.partner_b_id = b.id)
-              AND NOT EXISTS (
-                  SELECT 1 FROM res_company co WHERE co.partner_id IN (a.id, b.id))
             """,
+            same_key=same_key,
             low=low,
             high=high,
             threshold=threshold,
