@@ -25,6 +25,8 @@ CHOICE_FIELDS = (
 )
 MERGE_MAX_PARAM = "travel_customer.merge_max"
 MERGE_MAX_DEFAULT = 50
+# What a customer holds, shown in the preview.
+COUNT_KEYS = ("bookings", "quotations", "invoices", "messages")
 
 
 class TravelCustomerMerge(models.TransientModel):
@@ -59,7 +61,7 @@ class TravelCustomerMerge(models.TransientModel):
     preview = fields.Html(compute="_compute_preview", sanitize=False)
 
     # ------------------------------------------------------------ COMPUTE
-    @api.depends("line_ids.selected", "partner_id", "field_ids.source_partner_id")
+    @api.depends("line_ids.selected", "partner_id")
     def _compute_preview(self):
         for wizard in self:
             duplicates = wizard._selected_partners() - wizard.partner_id
@@ -461,9 +463,6 @@ class TravelCustomerMerge(models.TransientModel):
                 )
             )
         return commands
-
-
-COUNT_KEYS = ("bookings", "quotations", "invoices", "messages")
 
 
 class TravelCustomerMergeLine(models.TransientModel):
