@@ -17,3 +17,9 @@ class ResConfigSettings(models.TransientModel):
         default=60,
         help="Likeness score (0-100) from which the scan proposes two customers.",
     )
+    travel_merge_undo_days = fields.Integer(
+        string="Undo a merge within (days)",
+        config_parameter="travel_customer.merge_undo_days",
+        default=30,
+        help="Merged duplicates stay archived this long, then are deleted.",
+    )

@@ -167,6 +167,15 @@ class ResPartner(models.Model):
         tracking=True,
         help="Shown in red on this customer's bookings.",
     )
+    travel_merged_into_id = fields.Many2one(
+        "res.partner",
+        string="Merged into",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="This customer was merged into another; it is kept archived until "
+        "the merge can no longer be undone.",
+    )
     travel_booking_count = fields.Integer(
         string="Bookings", compute="_compute_travel_bookings"
     )
@@ -363,6 +372,15 @@ class ResPartner(models.Model):
             )
         return super().write(vals)
 
+    def unlink(self):
+        # Odoo's merge deletes the duplicates: the customer merge keeps them,
+        # archived, so that it can be undone
+        master_id = self.env.context.get("travel_merge_archive_into")
+        if master_id:
+            self.write({"active": False, "travel_merged_into_id": master_id})
+            return True
+        return super().unlink()
+
     def init(self):
         """Create the functions and indexes of the multi-word search."""
         result = super().init()
@@ -438,6 +456,7 @@ class ResPartner(models.Model):
             WHERE p.id != m.id
               AND p.commercial_partner_id != m.commercial_partner_id
               AND (p.active OR %(archived)s)
+              AND p.travel_merged_into_id IS NULL
               AND NOT EXISTS (SELECT 1 FROM res_company co WHERE co.partner_id = p.id)
               AND s.reasons && ARRAY['email', 'phone', 'same_name', 'name', 'street']
             ORDER BY s.score DESC, p.id

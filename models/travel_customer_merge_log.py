@@ -1,9 +1,51 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+import json
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+UNDO_DAYS_PARAM = "travel_customer.merge_undo_days"
+UNDO_DAYS_DEFAULT = 30
+# Tables that point to a record by model name and id (moved by Odoo's merge).
+REFERENCE_TABLES = (
+    ("ir_attachment", "res_model", "res_id"),
+    ("mail_followers", "res_model", "res_id"),
+    ("mail_activity", "res_model", "res_id"),
+    ("mail_message", "model", "res_id"),
+    ("ir_model_data", "model", "res_id"),
+)
+# The master's own values a merge may change, put back by an undo.
+MASTER_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "mobile",
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "country_id",
+    "vat",
+    "lang",
+    "user_id",
+    "comment",
+    "customer_type_id",
+    "travel_level_id",
+    "travel_dispute",
+)
 
 
 class TravelCustomerMergeLog(models.Model):
-    """Who merged which customers into which master, and what moved."""
+    """Who merged which customers into which master, and what moved.
+
+    The journal lists every row the merge moved from a duplicate to the
+    master, so that "Undo merge" can move them back while the duplicates are
+    archived (they are deleted once the undo delay has passed).
+    """
 
     _name = "travel.customer.merge.log"
     _description = "Customer Merge Log"
@@ -24,3 +66,212 @@ class TravelCustomerMergeLog(models.Model):
     counts = fields.Text(
         string="Moved", readonly=True, help="Records moved, per customer."
     )
+    journal = fields.Json(readonly=True, copy=False)
+    state = fields.Selection(
+        [("done", "Merged"), ("undone", "Undone"), ("final", "Final")],
+        default="done",
+        required=True,
+        readonly=True,
+    )
+    undo_deadline = fields.Datetime(
+        compute="_compute_undo_deadline", string="Undo possible until"
+    )
+
+    def _compute_undo_deadline(self):
+        days = self._undo_days()
+        for log in self:
+            log.undo_deadline = log.create_date and log.create_date + timedelta(
+                days=days
+            )
+
+    # ------------------------------------------------------------ JOURNAL
+    @api.model
+    def _undo_days(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(UNDO_DAYS_PARAM)
+        return int(value) if value and value.isdigit() else UNDO_DAYS_DEFAULT
+
+    @api.model
+    def _journal(self, master, duplicates):
+        """Every row that points to one of ``duplicates``, before the merge."""
+        self.env.flush_all()
+        cr = self.env.cr
+        ids = tuple(duplicates.ids)
+        journal = {"fk": [], "rel": [], "ref": [], "master": {}, "users": []}
+        core = self.env["base.partner.merge.automatic.wizard"]
+        for table, column in core._get_fk_on("res_partner"):
+            cr.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = %s AND column_name != %s",
+                [table, column],
+            )
+            others = [row[0] for row in cr.fetchall()]
+            if "id" in others:
+                cr.execute(
+                    SQL(
+                        "SELECT id, %s FROM %s WHERE %s IN %s",
+                        SQL.identifier(column),
+                        SQL.identifier(table),
+                        SQL.identifier(column),
+                        ids,
+                    )
+                )
+                rows = cr.fetchall()
+                if rows:
+                    journal["fk"].append([table, column, rows])
+            elif len(others) == 1:
+                cr.execute(
+                    SQL(
+                        "SELECT %s, %s FROM %s WHERE %s IN %s",
+                        SQL.identifier(others[0]),
+                        SQL.identifier(column),
+                        SQL.identifier(table),
+                        SQL.identifier(column),
+                        ids,
+                    )
+                )
+                rows = cr.fetchall()
+                if rows:
+                    journal["rel"].append([table, column, others[0], rows])
+        for table, model_column, id_column in REFERENCE_TABLES:
+            cr.execute(
+                SQL(
+                    "SELECT id, %s FROM %s WHERE %s = 'res.partner' AND %s IN %s",
+                    SQL.identifier(id_column),
+                    SQL.identifier(table),
+                    SQL.identifier(model_column),
+                    SQL.identifier(id_column),
+                    ids,
+                )
+            )
+            rows = cr.fetchall()
+            if rows:
+                journal["ref"].append([table, id_column, rows])
+        values = master.read(list(MASTER_FIELDS))[0]
+        journal["master"] = {
+            fname: value[0] if isinstance(value, tuple) else value
+            for fname, value in values.items()
+            if fname != "id"
+        }
+        return journal
+
+    # ------------------------------------------------------------ ACTION
+    def action_undo(self):
+        """Move back every row the merge moved, and restore the duplicates."""
+        self.ensure_one()
+        self._check_undo()
+        cr = self.env.cr
+        self.env.flush_all()
+        master = self.master_id
+        journal = self.journal
+        for table, column, rows in journal["fk"]:
+            for row_id, old in rows:
+                cr.execute(
+                    SQL(
+                        "UPDATE %s SET %s = %s WHERE id = %s AND %s = %s",
+                        SQL.identifier(table),
+                        SQL.identifier(column),
+                        old,
+                        row_id,
+                        SQL.identifier(column),
+                        master.id,
+                    )
+                )
+        for table, column, other, rows in journal["rel"]:
+            for other_id, old in rows:
+                cr.execute(
+                    SQL(
+                        "INSERT INTO %s (%s, %s) VALUES (%s, %s) "
+                        "ON CONFLICT DO NOTHING",
+                        SQL.identifier(table),
+                        SQL.identifier(column),
+                        SQL.identifier(other),
+                        old,
+                        other_id,
+                    )
+                )
+        for table, id_column, rows in journal["ref"]:
+            for row_id, old in rows:
+                cr.execute(
+                    SQL(
+                        "UPDATE %s SET %s = %s WHERE id = %s",
+                        SQL.identifier(table),
+                        SQL.identifier(id_column),
+                        old,
+                        row_id,
+                    )
+                )
+        self.env.invalidate_all()
+        duplicates = self._duplicates()
+        duplicates.write({"active": True, "travel_merged_into_id": False})
+        for user_id, partner_id, holder_id in journal["users"]:
+            user = self.env["res.users"].sudo().browse(user_id)
+            holder = self.env["res.partner"].sudo().browse(holder_id)
+            user.write({"partner_id": partner_id, "active": True})
+            holder.unlink()
+        master.with_context(travel_merge_undo=True).write(journal["master"])
+        self.state = "undone"
+        master.message_post(
+            body=Markup("<p>%s</p>")
+            % _("Merge undone: %s restored.", ", ".join(duplicates.mapped("name")))
+        )
+        return True
+
+    def _duplicates(self):
+        return (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .browse(json.loads(self.merged_ids or "[]"))
+            .exists()
+        )
+
+    def _check_undo(self):
+        """Refuse, with the reason, an undo that cannot restore everything."""
+        if self.state != "done":
+            raise UserError(_("This merge has already been undone or made final."))
+        if fields.Datetime.now() > self.undo_deadline:
+            raise UserError(
+                _(
+                    "This merge is older than %s days: it can no longer be undone.",
+                    self._undo_days(),
+                )
+            )
+        if not self.master_id.exists():
+            raise UserError(_("The master customer no longer exists."))
+        if (
+            self.master_id._fields.get("travel_anonymized")
+            and self.master_id["travel_anonymized"]
+        ):
+            raise UserError(_("The master customer has been anonymized since."))
+        if len(self._duplicates()) != len(json.loads(self.merged_ids or "[]")):
+            raise UserError(_("A merged customer has been deleted since."))
+        cr = self.env.cr
+        for table, _column, rows in self.journal["fk"] + [
+            [t, c, r] for t, c, r in self.journal["ref"]
+        ]:
+            row_ids = tuple(row_id for row_id, _old in rows)
+            cr.execute(
+                SQL(
+                    "SELECT count(*) FROM %s WHERE id IN %s",
+                    SQL.identifier(table),
+                    row_ids,
+                )
+            )
+            if cr.fetchone()[0] != len(set(row_ids)):
+                raise UserError(
+                    _(
+                        "A record moved by this merge has been deleted since "
+                        "(%s): the merge cannot be undone.",
+                        self.env["ir.model"]._get(table.replace("_", ".")).name
+                        or table,
+                    )
+                )
+
+    # ------------------------------------------------------------ BUSINESS
+    @api.model
+    def _cron_purge(self):
+        """Delete the duplicates of merges older than the undo delay."""
+        limit = fields.Datetime.now() - timedelta(days=self._undo_days())
+        logs = self.search([("state", "=", "done"), ("create_date", "<", limit)])
+        for log in logs:
+            log._duplicates().unlink()
+        logs.write({"state": "final", "journal": False})

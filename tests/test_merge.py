@@ -130,7 +130,9 @@ class TestMergeCustomers(TravelCustomerCommon):
         wizard = self._wizard(self.master, self.dup).save()
         wizard.action_merge()
 
-        self.assertFalse(self.dup.exists())
+        # archived, merged into the master, until the undo delay has passed
+        self.assertFalse(self.dup.active)
+        self.assertEqual(self.dup.travel_merged_into_id, self.master)
         self.assertEqual((booking | quotation).partner_id, self.master)
         self.assertEqual(invoice.partner_id, self.master)
         self.assertEqual(attachment.res_id, self.master.id)
@@ -217,9 +219,9 @@ class TestMergeCustomers(TravelCustomerCommon):
         )
         with self.assertRaisesRegex(UserError, "at most 3"):
             wizard.with_user(self.salesman).action_merge()
-        self.assertEqual(len(others.exists()), 4)
+        self.assertEqual(len(others.filtered("active")), 4)
         wizard.with_user(self.travel_manager).action_merge()
-        self.assertFalse(others.exists())
+        self.assertFalse(others.filtered("active"))
         self.assertEqual(
             self.env["sale.order"].browse([b.id for b in bookings]).partner_id,
             self.master,
@@ -358,7 +360,7 @@ class TestDuplicateScan(TravelCustomerCommon):
         self.assertEqual(wizard.partner_id, self.family[1])
         self.assertEqual(wizard._selected_partners(), self.family)
         wizard.with_user(self.travel_manager).action_merge()
-        self.assertEqual(self.family.exists(), self.family[1])
+        self.assertEqual(self.family.filtered("active"), self.family[1])
         self.assertEqual(group.state, "merged")
 
 
@@ -397,10 +399,102 @@ class TestMergePortalUsers(TravelCustomerCommon):
         )
         self.assertIn("the master keeps paula1", wizard.preview)
         wizard.with_user(self.travel_manager).action_merge()
-        self.assertFalse(dup.exists())
+        self.assertFalse(dup.active)
         self.assertEqual(master_user.partner_id, master)
         self.assertTrue(master_user.active)
         self.assertFalse(dup_user.active)
         self.assertTrue(dup_user.exists())
         self.assertNotEqual(dup_user.partner_id, master)
         self.assertIn("merged account", dup_user.partner_id.name)
+
+
+@tagged("post_install", "-at_install")
+class TestUndoMerge(TravelCustomerCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.master = cls.Partner.create(
+            {"name": "Undo Test", "email": "undo@example.org"}
+        )
+        cls.dup = cls.Partner.create(
+            {
+                "name": "Test, Undo",
+                "email": "undo@example.org",
+                "phone": "+33 1 00 00 00 01",
+            }
+        )
+        cls.tag = cls.env["res.partner.category"].create({"name": "Skier"})
+        cls.dup.category_id = cls.tag
+
+    def _merge(self):
+        wizard = self.env["travel.customer.merge"].create(
+            {
+                "partner_id": self.master.id,
+                "line_ids": [
+                    Command.create({"partner_id": p.id, "selected": True})
+                    for p in self.master | self.dup
+                ],
+            }
+        )
+        wizard.with_user(self.travel_manager).action_merge()
+        return self.env["travel.customer.merge.log"].search(
+            [("master_id", "=", self.master.id)], limit=1
+        )
+
+    def test_undo_puts_everything_back(self):
+        booking = self._create_order(self.dup)
+        booking.action_confirm()
+        quotation = self._create_order(self.dup)
+        invoice = booking._create_invoices()
+        invoice.action_post()
+        message = self.dup.message_post(body="On the duplicate")
+        attachment = self.env["ir.attachment"].create(
+            {"name": "id.pdf", "res_model": "res.partner", "res_id": self.dup.id}
+        )
+        self.dup.message_subscribe(partner_ids=[self.salesman.partner_id.id])
+        before = (self.dup.travel_booking_count, self.dup.travel_quotation_count)
+
+        log = self._merge()
+        self.assertEqual(invoice.partner_id, self.master)
+        self.assertEqual(self.master.phone, "+33 1 00 00 00 01")
+
+        log.with_user(self.salesman).action_undo()
+        self.env.invalidate_all()
+        self.assertEqual(log.state, "undone")
+        self.assertTrue(self.dup.active)
+        self.assertFalse(self.dup.travel_merged_into_id)
+        self.assertEqual((booking | quotation).partner_id, self.dup)
+        self.assertEqual(invoice.partner_id, self.dup)
+        self.assertEqual(message.res_id, self.dup.id)
+        self.assertEqual(attachment.res_id, self.dup.id)
+        self.assertIn(self.salesman.partner_id, self.dup.message_partner_ids)
+        self.assertEqual(self.dup.category_id, self.tag)
+        self.assertEqual(
+            (self.dup.travel_booking_count, self.dup.travel_quotation_count), before
+        )
+        self.assertFalse(self.master.phone)
+        self.assertEqual(self.master.travel_booking_count, 0)
+
+    def test_undo_refused_when_a_moved_record_is_gone(self):
+        quotation = self._create_order(self.dup)
+        log = self._merge()
+        quotation.unlink()
+        with self.assertRaisesRegex(UserError, "has been deleted since"):
+            log.action_undo()
+        self.assertEqual(log.state, "done")
+        self.assertFalse(self.dup.active)
+
+    def test_undo_refused_after_the_delay_and_duplicates_purged(self):
+        log = self._merge()
+        self.env.cr.execute(
+            "UPDATE travel_customer_merge_log "
+            "SET create_date = now() - interval '31 days' WHERE id = %s",
+            [log.id],
+        )
+        log.invalidate_recordset()
+        with self.assertRaisesRegex(UserError, "can no longer be undone"):
+            log.action_undo()
+        self.env["travel.customer.merge.log"]._cron_purge()
+        self.assertFalse(self.dup.exists())
+        self.assertEqual(log.state, "final")
+        self.assertTrue(self.master.exists())

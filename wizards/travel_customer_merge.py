@@ -84,9 +84,11 @@ class TravelCustomerMerge(models.TransientModel):
                 "<tbody>%s</tbody></table>%s"
             ) % (
                 _(
-                    "Everything below moves to %(master)s, and the duplicates "
-                    "disappear:",
+                    "Everything below moves to %(master)s; the duplicates are "
+                    "archived and the merge can be undone from the Merge Log "
+                    "for %(days)s days:",
                     master=wizard.partner_id.display_name,
+                    days=self.env["travel.customer.merge.log"]._undo_days(),
                 ),
                 _("Customer"),
                 _("Bookings"),
@@ -164,8 +166,12 @@ class TravelCustomerMerge(models.TransientModel):
         }
         if chosen:
             master.write(chosen)
-        self._resolve_users(master, duplicates)
-        core = self.env["base.partner.merge.automatic.wizard"]
+        Log = self.env["travel.customer.merge.log"]
+        journal = Log._journal(master, duplicates)
+        journal["users"] = self._resolve_users(master, duplicates)
+        core = self.env["base.partner.merge.automatic.wizard"].with_context(
+            travel_merge_archive_into=master.id
+        )
         if self._is_manager():
             for duplicate in duplicates:
                 core._merge([master.id, duplicate.id], master, extra_checks=False)
@@ -175,9 +181,10 @@ class TravelCustomerMerge(models.TransientModel):
         self.env["travel.duplicate.group"].sudo().search(
             [("state", "=", "open"), ("partner_ids", "in", partners.ids)]
         ).state = "merged"
-        self.env["travel.customer.merge.log"].create(
+        Log.create(
             {
                 "master_id": master.id,
+                "journal": journal,
                 "merged_ids": json.dumps(list(names)),
                 "merged_names": "\n".join(names.values()),
                 "counts": json.dumps(counts),
@@ -308,7 +315,7 @@ class TravelCustomerMerge(models.TransientModel):
         keeps one, the others are archived on a copy of their customer."""
         users = (master | duplicates).with_context(active_test=False).user_ids
         if len(users) < 2:
-            return
+            return []
         if len(users.filtered(lambda u: not u.share)) > 1:
             raise UserError(
                 _(
@@ -317,14 +324,15 @@ class TravelCustomerMerge(models.TransientModel):
                     ", ".join(users.filtered(lambda u: not u.share).mapped("login")),
                 )
             )
+        moved = []
         for user in (users - self._users_kept(master, duplicates)).sudo():
-            holder = user.partner_id.copy(
-                {
-                    "name": _("%s (merged account)", user.partner_id.name),
-                    "active": False,
-                }
+            partner = user.partner_id
+            holder = partner.copy(
+                {"name": _("%s (merged account)", partner.name), "active": False}
             )
             user.write({"partner_id": holder.id, "active": False})
+            moved.append((user.id, partner.id, holder.id))
+        return moved
 
     def _travel_values(self, master, duplicates):
         """The master's travel profile once merged (notes, level, type, dispute)."""
