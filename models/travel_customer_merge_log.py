@@ -98,13 +98,15 @@ class TravelCustomerMergeLog(models.Model):
         ids = tuple(duplicates.ids)
         journal = {"fk": [], "rel": [], "ref": [], "master": {}, "users": []}
         core = self.env["base.partner.merge.automatic.wizard"]
-        for table, column in core._get_fk_on("res_partner"):
-            cr.execute(
-                "SELECT column_name FROM information_schema.columns "
-                "WHERE table_name = %s AND column_name != %s",
-                [table, column],
-            )
-            others = [row[0] for row in cr.fetchall()]
+        foreign_keys = core._get_fk_on("res_partner")
+        cr.execute(
+            "SELECT table_name, array_agg(column_name::text) "
+            "FROM information_schema.columns WHERE table_name IN %s GROUP BY table_name",
+            [tuple({table for table, _column in foreign_keys})],
+        )
+        columns = dict(cr.fetchall())
+        for table, column in foreign_keys:
+            others = [name for name in columns.get(table, []) if name != column]
             if "id" in others:
                 cr.execute(
                     SQL(

@@ -121,6 +121,12 @@ class TestMergeCustomers(TravelCustomerCommon):
         quotation = self._create_order(self.dup)
         invoice = booking._create_invoices()
         invoice.action_post()
+        payment = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({})
+            ._create_payments()
+        )
         self.dup.message_post(body="A note on the duplicate")
         attachment = self.env["ir.attachment"].create(
             {"name": "passport.pdf", "res_model": "res.partner", "res_id": self.dup.id}
@@ -135,6 +141,7 @@ class TestMergeCustomers(TravelCustomerCommon):
         self.assertEqual(self.dup.travel_merged_into_id, self.master)
         self.assertEqual((booking | quotation).partner_id, self.master)
         self.assertEqual(invoice.partner_id, self.master)
+        self.assertEqual(payment.partner_id, self.master)
         self.assertEqual(attachment.res_id, self.master.id)
         self.assertEqual(activity.res_id, self.master.id)
         self.assertIn(self.salesman.partner_id, self.master.message_partner_ids)
@@ -447,6 +454,12 @@ class TestUndoMerge(TravelCustomerCommon):
         quotation = self._create_order(self.dup)
         invoice = booking._create_invoices()
         invoice.action_post()
+        payment = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({})
+            ._create_payments()
+        )
         message = self.dup.message_post(body="On the duplicate")
         attachment = self.env["ir.attachment"].create(
             {"name": "id.pdf", "res_model": "res.partner", "res_id": self.dup.id}
@@ -465,6 +478,8 @@ class TestUndoMerge(TravelCustomerCommon):
         self.assertFalse(self.dup.travel_merged_into_id)
         self.assertEqual((booking | quotation).partner_id, self.dup)
         self.assertEqual(invoice.partner_id, self.dup)
+        self.assertEqual(payment.partner_id, self.dup)
+        self.assertEqual(invoice.line_ids.partner_id, self.dup)
         self.assertEqual(message.res_id, self.dup.id)
         self.assertEqual(attachment.res_id, self.dup.id)
         self.assertIn(self.salesman.partner_id, self.dup.message_partner_ids)
