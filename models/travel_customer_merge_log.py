@@ -101,7 +101,8 @@ class TravelCustomerMergeLog(models.Model):
         foreign_keys = core._get_fk_on("res_partner")
         cr.execute(
             "SELECT table_name, array_agg(column_name::text) "
-            "FROM information_schema.columns WHERE table_name IN %s GROUP BY table_name",
+            "FROM information_schema.columns WHERE table_name IN %s "
+            "GROUP BY table_name",
             [tuple({table for table, _column in foreign_keys})],
         )
         columns = dict(cr.fetchall())
