@@ -414,6 +414,24 @@ class TestMergePortalUsers(TravelCustomerCommon):
         self.assertNotEqual(dup_user.partner_id, master)
         self.assertIn("merged account", dup_user.partner_id.name)
 
+    def test_several_internal_users_refused(self):
+        Users = self.env["res.users"].with_context(no_reset_password=True)
+        first = Users.create({"name": "Ivo Staff", "login": "ivo1"})
+        second = Users.create({"name": "Ivo Staff", "login": "ivo2"})
+        wizard = self.env["travel.customer.merge"].create(
+            {
+                "partner_id": first.partner_id.id,
+                "line_ids": [
+                    Command.create({"partner_id": p.id, "selected": True})
+                    for p in first.partner_id | second.partner_id
+                ],
+            }
+        )
+        with self.assertRaisesRegex(UserError, "internal users"):
+            wizard.with_user(self.travel_manager).action_merge()
+        self.assertTrue(second.partner_id.active)
+        self.assertTrue(second.active)
+
 
 @tagged("post_install", "-at_install")
 class TestUndoMerge(TravelCustomerCommon):
