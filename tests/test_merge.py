@@ -508,6 +508,28 @@ class TestUndoMerge(TravelCustomerCommon):
         self.assertFalse(self.master.phone)
         self.assertEqual(self.master.travel_booking_count, 0)
 
+    def test_clash_reported_and_undone(self):
+        """Both have the tag: the preview says so; undo gives it back."""
+        self.master.category_id = self.tag
+        wizard = self.env["travel.customer.merge"].create(
+            {
+                "partner_id": self.master.id,
+                "line_ids": [
+                    Command.create({"partner_id": p.id, "selected": True})
+                    for p in self.master | self.dup
+                ],
+            }
+        )
+        self.assertIn("res_partner_res_partner_category_rel", wizard.preview)
+        wizard.with_user(self.travel_manager).action_merge()
+        log = self.env["travel.customer.merge.log"].search(
+            [("master_id", "=", self.master.id)], limit=1
+        )
+        log.action_undo()
+        self.env.invalidate_all()
+        self.assertEqual(self.dup.category_id, self.tag)
+        self.assertEqual(self.master.category_id, self.tag)
+
     def test_undo_refused_when_a_moved_record_is_gone(self):
         quotation = self._create_order(self.dup)
         log = self._merge()

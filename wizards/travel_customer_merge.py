@@ -397,6 +397,7 @@ class TravelCustomerMerge(models.TransientModel):
                     kept=kept.login,
                 )
             )
+        clashes += self._unique_clashes(master, duplicates)
         banks = (master | duplicates).bank_ids
         numbers = banks.mapped("sanitized_acc_number")
         for number in {n for n in numbers if numbers.count(n) > 1}:
@@ -407,6 +408,65 @@ class TravelCustomerMerge(models.TransientModel):
                     number,
                 )
             )
+        return clashes
+
+    def _unique_clashes(self, master, duplicates):
+        """Rows of the duplicates that a unique index keeps from moving to the
+        master, because the master has the same already (a tag, a setting)."""
+        cr = self.env.cr
+        core = self.env["base.partner.merge.automatic.wizard"]
+        foreign_keys = core._get_fk_on("res_partner")
+        if not foreign_keys or not duplicates:
+            return []
+        self.env.flush_all()
+        cr.execute(
+            """
+            SELECT t.relname, array_agg(a.attname::text ORDER BY k.ord)
+            FROM pg_index i
+            JOIN pg_class t ON t.oid = i.indrelid
+            CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+            JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+            WHERE i.indisunique AND i.indpred IS NULL AND t.relname IN %s
+            GROUP BY t.relname, i.indexrelid
+            """,
+            [tuple({table for table, _column in foreign_keys})],
+        )
+        clashes = []
+        for table, columns in cr.fetchall():
+            for column in [c for t, c in foreign_keys if t == table and c in columns]:
+                same = [
+                    SQL(
+                        "d.%s IS NOT DISTINCT FROM m.%s",
+                        SQL.identifier(c),
+                        SQL.identifier(c),
+                    )
+                    for c in columns
+                    if c != column
+                ]
+                cr.execute(
+                    SQL(
+                        "SELECT count(*) FROM %s d JOIN %s m ON %s "
+                        "WHERE d.%s IN %s AND m.%s = %s",
+                        SQL.identifier(table),
+                        SQL.identifier(table),
+                        SQL(" AND ").join(same) if same else SQL("TRUE"),
+                        SQL.identifier(column),
+                        tuple(duplicates.ids),
+                        SQL.identifier(column),
+                        master.id,
+                    )
+                )
+                count = cr.fetchone()[0]
+                if count:
+                    clashes.append(
+                        _(
+                            "%(count)s row(s) of %(table)s already exist on the "
+                            "master: the master's are kept, the duplicates' are "
+                            "removed (and put back by an undo).",
+                            count=count,
+                            table=table,
+                        )
+                    )
         return clashes
 
     @api.model
