@@ -18,8 +18,8 @@ REFERENCE_TABLES = (
     ("mail_message", "model", "res_id"),
     ("ir_model_data", "model", "res_id"),
 )
-# The master's own values a merge may change, put back by an undo.
-MASTER_FIELDS = (
+# Fields of the customer whose value the user picks when duplicates disagree.
+CHOICE_FIELDS = (
     "name",
     "email",
     "phone",
@@ -32,6 +32,9 @@ MASTER_FIELDS = (
     "vat",
     "lang",
     "user_id",
+)
+# The master's own values a merge may change, put back by an undo.
+MASTER_FIELDS = CHOICE_FIELDS + (
     "comment",
     "customer_type_id",
     "travel_level_id",
@@ -109,44 +112,22 @@ class TravelCustomerMergeLog(models.Model):
         for table, column in foreign_keys:
             others = [name for name in columns.get(table, []) if name != column]
             if "id" in others:
-                cr.execute(
-                    SQL(
-                        "SELECT id, %s FROM %s WHERE %s IN %s",
-                        SQL.identifier(column),
-                        SQL.identifier(table),
-                        SQL.identifier(column),
-                        ids,
-                    )
-                )
-                rows = cr.fetchall()
+                rows = self._journal_rows(table, "id", column, column, ids)
                 if rows:
                     journal["fk"].append([table, column, rows])
-            elif len(others) == 1:
-                cr.execute(
-                    SQL(
-                        "SELECT %s, %s FROM %s WHERE %s IN %s",
-                        SQL.identifier(others[0]),
-                        SQL.identifier(column),
-                        SQL.identifier(table),
-                        SQL.identifier(column),
-                        ids,
-                    )
-                )
-                rows = cr.fetchall()
+            elif len(others) == 1:  # a many2many relation table
+                rows = self._journal_rows(table, others[0], column, column, ids)
                 if rows:
                     journal["rel"].append([table, column, others[0], rows])
         for table, model_column, id_column in REFERENCE_TABLES:
-            cr.execute(
-                SQL(
-                    "SELECT id, %s FROM %s WHERE %s = 'res.partner' AND %s IN %s",
-                    SQL.identifier(id_column),
-                    SQL.identifier(table),
-                    SQL.identifier(model_column),
-                    SQL.identifier(id_column),
-                    ids,
-                )
+            rows = self._journal_rows(
+                table,
+                "id",
+                id_column,
+                id_column,
+                ids,
+                SQL("%s = 'res.partner'", SQL.identifier(model_column)),
             )
-            rows = cr.fetchall()
             if rows:
                 journal["ref"].append([table, id_column, rows])
         values = master.read(list(MASTER_FIELDS))[0]
@@ -157,6 +138,22 @@ class TravelCustomerMergeLog(models.Model):
         }
         return journal
 
+    @api.model
+    def _journal_rows(self, table, key, value, column, ids, where=None):
+        """``[key, value]`` of the rows of ``table`` whose ``column`` is in ``ids``."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s, %s FROM %s WHERE %s IN %s AND %s",
+                SQL.identifier(key),
+                SQL.identifier(value),
+                SQL.identifier(table),
+                SQL.identifier(column),
+                ids,
+                where or SQL("TRUE"),
+            )
+        )
+        return self.env.cr.fetchall()
+
     # ------------------------------------------------------------ ACTION
     def action_undo(self):
         """Move back every row the merge moved, and restore the duplicates."""
@@ -166,43 +163,36 @@ class TravelCustomerMergeLog(models.Model):
         self.env.flush_all()
         master = self.master_id
         journal = self.journal
-        for table, column, rows in journal["fk"]:
-            for row_id, old in rows:
-                cr.execute(
-                    SQL(
-                        "UPDATE %s SET %s = %s WHERE id = %s AND %s = %s",
-                        SQL.identifier(table),
-                        SQL.identifier(column),
-                        old,
-                        row_id,
-                        SQL.identifier(column),
-                        master.id,
-                    )
+        # one statement per table: the journal's rows go back where they were
+        # (rows moved elsewhere since the merge stay where they are)
+        for table, column, rows in journal["fk"] + journal["ref"]:
+            row_ids, olds = zip(*rows, strict=True)
+            cr.execute(
+                SQL(
+                    "UPDATE %s t SET %s = v.old "
+                    "FROM unnest(%s::int[], %s::int[]) AS v(id, old) "
+                    "WHERE t.id = v.id AND t.%s = %s",
+                    SQL.identifier(table),
+                    SQL.identifier(column),
+                    list(row_ids),
+                    list(olds),
+                    SQL.identifier(column),
+                    master.id,
                 )
+            )
         for table, column, other, rows in journal["rel"]:
-            for other_id, old in rows:
-                cr.execute(
-                    SQL(
-                        "INSERT INTO %s (%s, %s) VALUES (%s, %s) "
-                        "ON CONFLICT DO NOTHING",
-                        SQL.identifier(table),
-                        SQL.identifier(column),
-                        SQL.identifier(other),
-                        old,
-                        other_id,
-                    )
+            others, olds = zip(*rows, strict=True)
+            cr.execute(
+                SQL(
+                    "INSERT INTO %s (%s, %s) "
+                    "SELECT * FROM unnest(%s::int[], %s::int[]) ON CONFLICT DO NOTHING",
+                    SQL.identifier(table),
+                    SQL.identifier(column),
+                    SQL.identifier(other),
+                    list(olds),
+                    list(others),
                 )
-        for table, id_column, rows in journal["ref"]:
-            for row_id, old in rows:
-                cr.execute(
-                    SQL(
-                        "UPDATE %s SET %s = %s WHERE id = %s",
-                        SQL.identifier(table),
-                        SQL.identifier(id_column),
-                        old,
-                        row_id,
-                    )
-                )
+            )
         self.env.invalidate_all()
         duplicates = self._duplicates()
         duplicates.write({"active": True, "travel_merged_into_id": False})
@@ -240,17 +230,10 @@ class TravelCustomerMergeLog(models.Model):
             )
         if not self.master_id.exists():
             raise UserError(_("The master customer no longer exists."))
-        if (
-            self.master_id._fields.get("travel_anonymized")
-            and self.master_id["travel_anonymized"]
-        ):
-            raise UserError(_("The master customer has been anonymized since."))
         if len(self._duplicates()) != len(json.loads(self.merged_ids or "[]")):
             raise UserError(_("A merged customer has been deleted since."))
         cr = self.env.cr
-        for table, _column, rows in self.journal["fk"] + [
-            [t, c, r] for t, c, r in self.journal["ref"]
-        ]:
+        for table, _column, rows in self.journal["fk"] + self.journal["ref"]:
             row_ids = tuple(row_id for row_id, _old in rows)
             cr.execute(
                 SQL(

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from faker import Faker
 
+from odoo import Command
+
 from odoo.addons.base.tests.common import BaseCommon
 from odoo.addons.mail.tests.common import mail_new_test_user
 
@@ -71,3 +73,45 @@ class TravelCustomerCommon(BaseCommon):
                 **values,
             }
         )
+
+    @classmethod
+    def _merge_wizard(cls, master, partners):
+        """The merge dialog of ``master`` with ``partners`` ticked."""
+        return cls.env["travel.customer.merge"].create(
+            {
+                "partner_id": master.id,
+                "line_ids": [
+                    Command.create({"partner_id": p.id, "selected": True})
+                    for p in master | partners
+                ],
+            }
+        )
+
+    def _create_history(self, partner):
+        """What a customer holds: a booking, a quotation, a posted and paid
+        invoice, a message, an attachment and a follower."""
+        booking = self._create_order(partner)
+        booking.action_confirm()
+        invoice = booking._create_invoices()
+        invoice.action_post()
+        payment = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({})
+            ._create_payments()
+        )
+        partner.message_subscribe(partner_ids=[self.salesman.partner_id.id])
+        return {
+            "booking": booking,
+            "quotation": self._create_order(partner),
+            "invoice": invoice,
+            "payment": payment,
+            "message": partner.message_post(body="A note on the duplicate"),
+            "attachment": self.env["ir.attachment"].create(
+                {
+                    "name": "passport.pdf",
+                    "res_model": "res.partner",
+                    "res_id": partner.id,
+                }
+            ),
+        }

@@ -1,5 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.sql_db import db_connect
 from odoo.tests import Form, tagged
@@ -116,23 +115,11 @@ class TestMergeCustomers(TravelCustomerCommon):
         self.assertIn("Testine", wizard.preview)
 
     def test_merge_moves_everything(self):
-        booking = self._create_order(self.dup)
-        booking.action_confirm()
-        quotation = self._create_order(self.dup)
-        invoice = booking._create_invoices()
-        invoice.action_post()
-        payment = (
-            self.env["account.payment.register"]
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create({})
-            ._create_payments()
-        )
-        self.dup.message_post(body="A note on the duplicate")
-        attachment = self.env["ir.attachment"].create(
-            {"name": "passport.pdf", "res_model": "res.partner", "res_id": self.dup.id}
-        )
+        history = self._create_history(self.dup)
+        booking, quotation = history["booking"], history["quotation"]
+        invoice, payment = history["invoice"], history["payment"]
+        attachment = history["attachment"]
         activity = self.dup.activity_schedule(summary="Call back")
-        self.dup.message_subscribe(partner_ids=[self.salesman.partner_id.id])
         wizard = self._wizard(self.master, self.dup).save()
         wizard.action_merge()
 
@@ -215,15 +202,7 @@ class TestMergeCustomers(TravelCustomerCommon):
             ]
         )
         bookings = [self._create_order(p) for p in others]
-        wizard = self.env["travel.customer.merge"].create(
-            {
-                "partner_id": self.master.id,
-                "line_ids": [
-                    Command.create({"partner_id": p.id, "selected": True})
-                    for p in self.master | others
-                ],
-            }
-        )
+        wizard = self._merge_wizard(self.master, others)
         with self.assertRaisesRegex(UserError, "at most 3"):
             wizard.with_user(self.salesman).action_merge()
         self.assertEqual(len(others.filtered("active")), 4)
@@ -250,15 +229,7 @@ class TestMergeCustomers(TravelCustomerCommon):
 @tagged("post_install", "-at_install")
 class TestMergeRefusals(TravelCustomerCommon):
     def _merge(self, master, partners, user=None):
-        wizard = self.env["travel.customer.merge"].create(
-            {
-                "partner_id": master.id,
-                "line_ids": [
-                    Command.create({"partner_id": p.id, "selected": True})
-                    for p in master | partners
-                ],
-            }
-        )
+        wizard = self._merge_wizard(master, partners)
         return wizard.with_user(user or self.travel_manager).action_merge()
 
     def test_not_with_itself(self):
@@ -395,15 +366,7 @@ class TestMergePortalUsers(TravelCustomerCommon):
                 "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
             }
         )
-        wizard = self.env["travel.customer.merge"].create(
-            {
-                "partner_id": master.id,
-                "line_ids": [
-                    Command.create({"partner_id": p.id, "selected": True})
-                    for p in master | dup
-                ],
-            }
-        )
+        wizard = self._merge_wizard(master, dup)
         self.assertIn("the master keeps paula1", wizard.preview)
         wizard.with_user(self.travel_manager).action_merge()
         self.assertFalse(dup.active)
@@ -418,15 +381,7 @@ class TestMergePortalUsers(TravelCustomerCommon):
         Users = self.env["res.users"].with_context(no_reset_password=True)
         first = Users.create({"name": "Ivo Staff", "login": "ivo1"})
         second = Users.create({"name": "Ivo Staff", "login": "ivo2"})
-        wizard = self.env["travel.customer.merge"].create(
-            {
-                "partner_id": first.partner_id.id,
-                "line_ids": [
-                    Command.create({"partner_id": p.id, "selected": True})
-                    for p in first.partner_id | second.partner_id
-                ],
-            }
-        )
+        wizard = self._merge_wizard(first.partner_id, second.partner_id)
         with self.assertRaisesRegex(UserError, "internal users"):
             wizard.with_user(self.travel_manager).action_merge()
         self.assertTrue(second.partner_id.active)
@@ -452,37 +407,17 @@ class TestUndoMerge(TravelCustomerCommon):
         cls.dup.category_id = cls.tag
 
     def _merge(self):
-        wizard = self.env["travel.customer.merge"].create(
-            {
-                "partner_id": self.master.id,
-                "line_ids": [
-                    Command.create({"partner_id": p.id, "selected": True})
-                    for p in self.master | self.dup
-                ],
-            }
-        )
+        wizard = self._merge_wizard(self.master, self.dup)
         wizard.with_user(self.travel_manager).action_merge()
         return self.env["travel.customer.merge.log"].search(
             [("master_id", "=", self.master.id)], limit=1
         )
 
     def test_undo_puts_everything_back(self):
-        booking = self._create_order(self.dup)
-        booking.action_confirm()
-        quotation = self._create_order(self.dup)
-        invoice = booking._create_invoices()
-        invoice.action_post()
-        payment = (
-            self.env["account.payment.register"]
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create({})
-            ._create_payments()
-        )
-        message = self.dup.message_post(body="On the duplicate")
-        attachment = self.env["ir.attachment"].create(
-            {"name": "id.pdf", "res_model": "res.partner", "res_id": self.dup.id}
-        )
-        self.dup.message_subscribe(partner_ids=[self.salesman.partner_id.id])
+        history = self._create_history(self.dup)
+        booking, quotation = history["booking"], history["quotation"]
+        invoice, payment = history["invoice"], history["payment"]
+        message, attachment = history["message"], history["attachment"]
         before = (self.dup.travel_booking_count, self.dup.travel_quotation_count)
 
         log = self._merge()
@@ -511,15 +446,7 @@ class TestUndoMerge(TravelCustomerCommon):
     def test_clash_reported_and_undone(self):
         """Both have the tag: the preview says so; undo gives it back."""
         self.master.category_id = self.tag
-        wizard = self.env["travel.customer.merge"].create(
-            {
-                "partner_id": self.master.id,
-                "line_ids": [
-                    Command.create({"partner_id": p.id, "selected": True})
-                    for p in self.master | self.dup
-                ],
-            }
-        )
+        wizard = self._merge_wizard(self.master, self.dup)
         self.assertIn("res_partner_res_partner_category_rel", wizard.preview)
         wizard.with_user(self.travel_manager).action_merge()
         log = self.env["travel.customer.merge.log"].search(

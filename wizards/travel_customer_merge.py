@@ -8,21 +8,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, mute_logger
 
-# Fields of the customer whose value the user picks when duplicates disagree.
-CHOICE_FIELDS = (
-    "name",
-    "email",
-    "phone",
-    "mobile",
-    "street",
-    "street2",
-    "zip",
-    "city",
-    "country_id",
-    "vat",
-    "lang",
-    "user_id",
-)
+from ..models.travel_customer_merge_log import CHOICE_FIELDS
+
 MERGE_MAX_PARAM = "travel_customer.merge_max"
 MERGE_MAX_DEFAULT = 50
 # What a customer holds, shown in the preview.
