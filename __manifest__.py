@@ -7,7 +7,13 @@
     "category": "Sales/Sales",
     "author": "travel_customer developers",
     "license": "LGPL-3",
-    "depends": ["contacts", "sale_management", "portal", "phone_validation"],
+    "depends": [
+        "contacts",
+        "sale_management",
+        "portal",
+        "phone_validation",
+        "privacy_lookup",
+    ],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "security/travel_customer_security.xml",
@@ -26,12 +32,15 @@
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
+        "views/privacy_log_views.xml",
+        "views/portal_templates.xml",
         "views/travel_menus.xml",
     ],
     "demo": [
         "demo/product_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/res_users_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

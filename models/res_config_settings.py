@@ -23,3 +23,21 @@ class ResConfigSettings(models.TransientModel):
         default=30,
         help="Merged duplicates stay archived this long, then are deleted.",
     )
+    travel_anonymize_weeks = fields.Integer(
+        string="Anonymize after (weeks)",
+        config_parameter="travel_customer.anonymize_weeks",
+        default=6,
+        help="A customer can be anonymized once each of its bookings ended this "
+        "many weeks ago.",
+    )
+    travel_retention = fields.Boolean(
+        string="Retention policy",
+        config_parameter="travel_customer.retention",
+        help="Anonymize, every night, the customers with no booking ending in the "
+        "last years.",
+    )
+    travel_retention_years = fields.Integer(
+        string="Keep customers (years)",
+        config_parameter="travel_customer.retention_years",
+        default=10,
+    )

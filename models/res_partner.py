@@ -5,6 +5,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from .travel_customer_privacy import PRIVACY_GROUP
+
 # Columns of res_partner that the multi-word customer search looks into.
 SEARCH_COLUMNS = (
     "complete_name",
@@ -176,6 +178,20 @@ class ResPartner(models.Model):
         help="This customer was merged into another; it is kept archived until "
         "the merge can no longer be undone.",
     )
+    travel_anonymized = fields.Boolean(
+        string="Anonymized",
+        readonly=True,
+        copy=False,
+        help="Every personal data of this customer was erased (GDPR); its "
+        "bookings and invoices remain.",
+    )
+    travel_anonymize_blockers = fields.Text(
+        string="Why it cannot be anonymized",
+        compute="_compute_travel_anonymize_blockers",
+    )
+    travel_can_anonymize = fields.Boolean(
+        string="Can Be Anonymized", compute="_compute_travel_anonymize_blockers"
+    )
     travel_booking_count = fields.Integer(
         string="Bookings", compute="_compute_travel_bookings"
     )
@@ -255,6 +271,17 @@ class ResPartner(models.Model):
             )
             partner.travel_invoice_ids = invoices
             partner.travel_invoice_count = len(invoices)
+
+    @api.depends_context("uid", "company")
+    def _compute_travel_anonymize_blockers(self):
+        """For privacy officers: what forbids anonymizing the customer now."""
+        Privacy = self.env["travel.customer.privacy"]
+        officer = self.env.user.has_group(PRIVACY_GROUP)
+        blockers = Privacy._blockers(self.filtered("id")) if officer else {}
+        for partner in self:
+            reasons = blockers.get(partner.id, [])
+            partner.travel_anonymize_blockers = "\n".join(reasons)
+            partner.travel_can_anonymize = bool(officer and partner.id and not reasons)
 
     # ------------------------------------------------------------ SEARCH
     @api.model
@@ -370,6 +397,28 @@ class ResPartner(models.Model):
                     "a customer's type."
                 )
             )
+        if "travel_anonymized" in vals and not self.env.su:
+            raise AccessError(_("Customers are anonymized by Anonymize customer."))
+        anonymized = self.filtered("travel_anonymized")
+        if anonymized:
+            personal = set(self.env["travel.customer.privacy"]._personal_columns()) | {
+                "name",
+                "image_1920",
+            }
+            changed = [
+                self._fields[fname].get_description(self.env)["string"]
+                for fname, value in vals.items()
+                if fname in personal and value
+            ]
+            if changed:
+                raise UserError(
+                    _(
+                        "%(customer)s is anonymized: personal data (%(fields)s) "
+                        "cannot be entered again. Create a new customer instead.",
+                        customer=anonymized[0].display_name,
+                        fields=", ".join(changed),
+                    )
+                )
         return super().write(vals)
 
     def unlink(self):
@@ -379,7 +428,34 @@ class ResPartner(models.Model):
         if master_id:
             self.write({"active": False, "travel_merged_into_id": master_id})
             return True
+        self._travel_check_unlink()
         return super().unlink()
+
+    def _travel_check_unlink(self):
+        """Customers with bookings or invoices are anonymized, never deleted."""
+        if not self.ids:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT partner_id FROM sale_order "
+                "WHERE partner_id = ANY(%(ids)s) AND state = 'sale' "
+                "UNION SELECT partner_id FROM account_move "
+                "WHERE partner_id = ANY(%(ids)s) AND move_type IN "
+                "('out_invoice', 'out_refund', 'out_receipt') LIMIT 1",
+                ids=self.ids,
+            )
+        )
+        row = self.env.cr.fetchone()
+        if row:
+            raise UserError(
+                _(
+                    "%s has bookings or invoices: it cannot be deleted. Archive it, "
+                    "or ask a privacy officer to anonymize it (System Info tab) if "
+                    "the customer asked to be forgotten.",
+                    self.browse(row[0]).display_name,
+                )
+            )
 
     def init(self):
         """Create the functions and indexes of the multi-word search."""
@@ -414,6 +490,8 @@ class ResPartner(models.Model):
             own partners are left out.
         """
         self.ensure_one()
+        if self.travel_anonymized:
+            return []
         self.flush_model()
         cr = self.env.cr
         cr.execute(
@@ -457,6 +535,7 @@ class ResPartner(models.Model):
               AND p.commercial_partner_id != m.commercial_partner_id
               AND (p.active OR %(archived)s)
               AND p.travel_merged_into_id IS NULL
+              AND p.travel_anonymized IS NOT TRUE
               AND NOT EXISTS (SELECT 1 FROM res_company co WHERE co.partner_id = p.id)
               AND s.reasons && ARRAY['email', 'phone', 'same_name', 'name', 'street']
             ORDER BY s.score DESC, p.id
@@ -497,6 +576,31 @@ class ResPartner(models.Model):
         }
 
     # ------------------------------------------------------------ ACTION
+    def action_travel_anonymize(self):
+        """Erase the customer's personal data for good (GDPR)."""
+        Privacy = self.env["travel.customer.privacy"]
+        Privacy._check_anonymize(self)
+        Privacy._anonymize(self)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": _("The customer has been anonymized."),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_travel_export_personal_data(self):
+        """Download what we hold on the customer (JSON and documents, zipped)."""
+        self.ensure_one()
+        self.env["travel.customer.privacy"]._check_officer()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/travel_customer/personal_data/{self.id}",
+            "target": "download",
+        }
+
     def action_travel_new_booking(self):
         """Open a new quotation for this customer."""
         self.ensure_one()

@@ -219,6 +219,10 @@ class TravelCustomerMergeLog(models.Model):
 
     def _check_undo(self):
         """Refuse, with the reason, an undo that cannot restore everything."""
+        if self.master_id.travel_anonymized:
+            raise UserError(
+                _("The master customer has been anonymized: the merge is final.")
+            )
         if self.state != "done":
             raise UserError(_("This merge has already been undone or made final."))
         if fields.Datetime.now() > self.undo_deadline:

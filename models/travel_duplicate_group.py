@@ -149,7 +149,7 @@ class TravelDuplicateGroup(models.Model):
                    travel_customer_normalize(p.city) AS city_key,
                    travel_customer_name_key(p.street) AS street_key
             FROM res_partner p
-            WHERE p.active
+            WHERE p.active AND p.travel_anonymized IS NOT TRUE
               AND NOT EXISTS (SELECT 1 FROM res_company co WHERE co.partner_id = p.id)
             """
         )

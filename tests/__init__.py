@@ -4,3 +4,4 @@ from . import test_booking
 from . import test_search
 from . import test_merge
 from . import test_tour
+from . import test_privacy

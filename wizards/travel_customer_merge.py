@@ -249,6 +249,15 @@ class TravelCustomerMerge(models.TransientModel):
                         related=related[0].display_name,
                     )
                 )
+        anonymized = partners.filtered("travel_anonymized")
+        if anonymized and anonymized != partners:
+            raise UserError(
+                _(
+                    "%s is anonymized: it cannot be merged with a customer whose "
+                    "personal data is kept.",
+                    anonymized[0].display_name,
+                )
+            )
         companies = partners.company_id
         if len(companies) > 1:
             raise UserError(

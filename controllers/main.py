@@ -1,0 +1,40 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import http
+from odoo.http import request
+
+
+class TravelCustomerPersonalData(http.Controller):
+    """Personal-data export: by a privacy officer, or by the customer itself."""
+
+    def _download(self, partner, by_customer=False):
+        filename, content = request.env["travel.customer.privacy"]._export(
+            partner, by_customer=by_customer
+        )
+        return request.make_response(
+            content,
+            headers=[
+                ("Content-Type", "application/zip"),
+                ("Content-Disposition", http.content_disposition(filename)),
+                ("Cache-Control", "no-store"),
+            ],
+        )
+
+    @http.route(
+        "/travel_customer/personal_data/<int:partner_id>",
+        type="http",
+        auth="user",
+        methods=["GET"],
+    )
+    def personal_data(self, partner_id):
+        if not request.env.user.has_group("travel_customer.group_travel_privacy"):
+            raise request.not_found()
+        partner = request.env["res.partner"].browse(partner_id).exists()
+        if not partner:
+            raise request.not_found()
+        partner.check_access("read")
+        return self._download(partner)
+
+    @http.route("/my/personal_data", type="http", auth="user", methods=["GET"])
+    def my_personal_data(self):
+        """The logged-in customer's own data, and nobody else's."""
+        return self._download(request.env.user.partner_id, by_customer=True)
