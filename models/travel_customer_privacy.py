@@ -32,8 +32,12 @@ FAMILY_QUERY = """
 WITH RECURSIVE family(root, id) AS (
     SELECT root, root FROM unnest(%s::int[]) AS root
     UNION
-    SELECT f.root, p.id FROM res_partner p
-    JOIN family f ON p.parent_id = f.id OR p.travel_merged_into_id = f.id
+    SELECT f.root, p.id FROM family f
+    CROSS JOIN LATERAL (
+        SELECT id FROM res_partner WHERE parent_id = f.id
+        UNION ALL
+        SELECT id FROM res_partner WHERE travel_merged_into_id = f.id
+    ) AS p
 )
 """
 
@@ -341,7 +345,9 @@ class TravelCustomerPrivacy(models.AbstractModel):
         )
         env.invalidate_all()
         family = env["res.partner"].with_context(active_test=False).browse(ids)
-        family.modified(["name", "email", "phone", "mobile", "vat", *columns])
+        # what is computed from them: display names, normalized e-mail and
+        # phone, the invoices' customer name...
+        family.modified(["name", "email", "phone", "mobile"])
         env.flush_all()
         return self._log(partners, operation, originals, counts)
 
@@ -678,8 +684,9 @@ class TravelCustomerPrivacy(models.AbstractModel):
         return int(value) if value and value.isdigit() else RETENTION_YEARS_DEFAULT
 
     @api.model
-    def _retention_candidates(self, years, limit=None):
-        """Customers with no booking ending in the last ``years`` years.
+    def _retention_candidates(self, years, limit):
+        """Customers with no booking ending in the last ``years`` years:
+        ``(the first limit of them, how many in all)``.
 
         Customers older than that, never a company of the database nor an
         internal user, and allowed by the rules of anonymization (checked in
@@ -713,13 +720,12 @@ class TravelCustomerPrivacy(models.AbstractModel):
             ),
         )
         self.env.flush_all()
-        if limit is None:
-            self.env.cr.execute(SQL("SELECT count(*) %s", query))
-            return self.env.cr.fetchone()[0]
-        self.env.cr.execute(SQL("SELECT p.id %s ORDER BY p.id LIMIT %s", query, limit))
-        return self.env["res.partner"].browse(
-            [row[0] for row in self.env.cr.fetchall()]
+        self.env.cr.execute(
+            SQL("SELECT p.id, count(*) OVER () %s ORDER BY p.id LIMIT %s", query, limit)
         )
+        rows = self.env.cr.fetchall()
+        partners = self.env["res.partner"].browse([row[0] for row in rows])
+        return partners, rows[0][1] if rows else 0
 
     @api.model
     def _cron_retention(self, batch_size=RETENTION_BATCH):
@@ -734,10 +740,9 @@ class TravelCustomerPrivacy(models.AbstractModel):
         if not years:
             Cron._notify_progress(done=0, remaining=0)
             return 0
-        partners = self._retention_candidates(years, limit=batch_size)
+        partners, total = self._retention_candidates(years, batch_size)
         if partners:
             self._anonymize(partners, operation="retention")
             _logger.info("Retention policy: %s customers anonymized", len(partners))
-        remaining = self._retention_candidates(years) if partners else 0
-        Cron._notify_progress(done=len(partners), remaining=remaining)
+        Cron._notify_progress(done=len(partners), remaining=total - len(partners))
         return len(partners)

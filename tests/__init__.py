@@ -5,3 +5,4 @@ from . import test_search
 from . import test_merge
 from . import test_tour
 from . import test_privacy
+from . import test_privacy_http

@@ -6,6 +6,8 @@ Italian and British) with bookings, then prints, from one run:
 - multi-word customer search, first 10 results: stock ``name_search``
   (``ilike``, no trigram index) against the addon's, on --size customers
   and again on --install-size customers;
+- anonymizing one customer (against stock's privacy lookup) and the
+  retention policy on 10,000 customers;
 - giving the default customer type to every existing partner on install,
   on --install-size partners: the addon's hook against one UPDATE and
   against the ORM.
@@ -524,6 +526,104 @@ def merge_bench(db, stock_db, bookings=50):
     )
 
 
+def anonymize_bench(db, stock_db, sample=20, bookings=50):
+    """Anonymize ``sample`` customers, each holding ``bookings`` bookings, a
+    message and an attachment; against stock Odoo's privacy lookup (the
+    search of one person's data across the database, its only tool)."""
+    timings, lookups = [], []
+    with odoo_env(db) as env:
+        cr = env.cr
+        env.user.groups_id |= env.ref("travel_customer.group_travel_privacy")
+        cr.execute(
+            "UPDATE sale_order SET travel_date_end = date_order::date "
+            "WHERE travel_date_end IS NULL"
+        )
+        cr.execute(
+            "SELECT p.id FROM res_partner p WHERE p.email IS NOT NULL "
+            "AND EXISTS (SELECT 1 FROM sale_order o WHERE o.partner_id = p.id "
+            "AND o.date_order < now() - interval '1 year') "
+            "ORDER BY p.id DESC LIMIT %s",
+            [sample],
+        )
+        ids = [row[0] for row in cr.fetchall()]
+        Privacy = env["travel.customer.privacy"]
+        for partner_id in ids:
+            cr.execute(
+                "UPDATE sale_order SET partner_id = %s, partner_invoice_id = %s, "
+                "partner_shipping_id = %s WHERE id IN (SELECT id FROM sale_order "
+                "WHERE date_order < now() - interval '1 year' AND partner_id < %s "
+                "ORDER BY id DESC LIMIT %s)",
+                [partner_id, partner_id, partner_id, partner_id, bookings - 1],
+            )
+            partner = env["res.partner"].browse(partner_id)
+            partner.message_post(body=f"Note on {partner.name}")
+            env["ir.attachment"].create(
+                {"name": "passport.pdf", "res_model": "res.partner", "res_id": partner_id}
+            )
+            env.flush_all()
+            env.invalidate_all()
+            start = time.monotonic()
+            Privacy._check_anonymize(partner)
+            Privacy._anonymize(partner)
+            timings.append(time.monotonic() - start)
+        cr.rollback()
+    with odoo_env(stock_db) as env:
+        for partner in env["res.partner"].browse(ids[:5]):
+            start = time.monotonic()
+            wizard = env["privacy.lookup.wizard"].create(
+                {"name": partner.name, "email": partner.email}
+            )
+            wizard.action_lookup()
+            lookups.append(time.monotonic() - start)
+        env.cr.rollback()
+    ours, stock = statistics.median(timings), statistics.median(lookups)
+    say(
+        f"\nAnonymizing 1 customer ({bookings} bookings, a message, a document), "
+        f"{len(timings)} customers"
+    )
+    say(
+        f"  travel_customer anonymization   median {ours * 1000:6.0f} ms   "
+        f"max {max(timings) * 1000:6.0f} ms"
+    )
+    say(
+        f"  stock privacy lookup (find only) median {stock * 1000:6.0f} ms"
+        f"   ratio x{stock / ours:.1f}"
+    )
+
+
+def retention_bench(db, count=10_000):
+    """The retention cron, batch after committed batch, until ``count``
+    customers are anonymized (the cron's own loop, as Odoo runs it)."""
+    with odoo_env(db) as env:
+        cr = env.cr
+        params = env["ir.config_parameter"]
+        params.set_param("travel_customer.retention", "True")
+        params.set_param("travel_customer.retention_years", "1")
+        Privacy = env["travel.customer.privacy"]
+        eligible = Privacy._retention_candidates(1, 1)[1]
+        cr.commit()
+        done, batches = 0, 0
+        start = time.monotonic()
+        while done < count:
+            anonymized = Privacy._cron_retention()
+            cr.commit()
+            if not anonymized:
+                break
+            done += anonymized
+            batches += 1
+        seconds = time.monotonic() - start
+        params.set_param("travel_customer.retention", False)
+        cr.commit()
+    say(
+        f"\nRetention policy: {done:,} customers anonymized in {batches} committed "
+        f"batches ({eligible:,} eligible)"
+    )
+    say(
+        f"  travel_customer retention cron  {seconds:8.1f} s   "
+        f"{seconds / max(done, 1) * 1000:.1f} ms per customer"
+    )
+
+
 def install_bench(db, stock_db):
     """Default type for every partner: the addon's hook, one UPDATE, the ORM.
 
@@ -586,6 +686,8 @@ def main():
     core_seconds = similarity_bench(stock, args.db, f"{args.size:,} customers")
     scan_bench(args.db, f"{args.size:,} customers", core_seconds)
     merge_bench(args.db, stock)
+    anonymize_bench(args.db, stock)
+    retention_bench(args.db)
 
     big, big_stock = f"{args.db}_big", f"{args.db}_big_stock"
     clone(stock, big_stock)
