@@ -137,4 +137,6 @@ class TestPrivacyHttp(HttpCase):
             login="privacy_officer",
         )
         self.assertFalse(blocked.travel_anonymized)
-        self.assertIn(booking.name, blocked.with_user(self.officer).travel_anonymize_blockers)
+        self.assertIn(
+            booking.name, blocked.with_user(self.officer).travel_anonymize_blockers
+        )

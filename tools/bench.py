@@ -558,7 +558,11 @@ def anonymize_bench(db, stock_db, sample=20, bookings=50):
             partner = env["res.partner"].browse(partner_id)
             partner.message_post(body=f"Note on {partner.name}")
             env["ir.attachment"].create(
-                {"name": "passport.pdf", "res_model": "res.partner", "res_id": partner_id}
+                {
+                    "name": "passport.pdf",
+                    "res_model": "res.partner",
+                    "res_id": partner_id,
+                }
             )
             env.flush_all()
             env.invalidate_all()

@@ -39,8 +39,7 @@ registry.category("web_tour.tours").add("travel_customer_anonymize_blocked", {
     },
     {
       content: "The reason is shown",
-      trigger:
-        "div[name=travel_anonymize_blockers]:contains('an external channel')",
+      trigger: "div[name=travel_anonymize_blockers]:contains('an external channel')",
     },
     {
       content: "No anonymization is offered",
