@@ -148,14 +148,23 @@ class TravelCustomerPrivacy(models.AbstractModel):
                 reasons[partner.id].append(
                     _("%s is a company of this database.", partner.name)
                 )
-            if partner.user_ids.filtered(lambda u: not u.share):
-                reasons[partner.id].append(
-                    _(
-                        "%s is the contact of an internal user: archive the user "
-                        "first.",
-                        partner.name,
-                    )
+        # an employee's contact is not a customer's to erase
+        cr.execute(
+            SQL(
+                FAMILY_QUERY + "SELECT DISTINCT f.root, p.name FROM family f "
+                "JOIN res_users u ON u.partner_id = f.id AND NOT u.share "
+                "JOIN res_partner p ON p.id = f.id",
+                partners.ids,
+            )
+        )
+        for partner_id, name in cr.fetchall():
+            reasons[partner_id].append(
+                _(
+                    "%s is the contact of an internal user: archive the user and "
+                    "detach the contact first.",
+                    name,
                 )
+            )
         return reasons
 
     @api.model
@@ -252,6 +261,13 @@ class TravelCustomerPrivacy(models.AbstractModel):
         )
         users = cr.fetchall()
         count("user", [row[1] for row in users])
+        if users and "totp_secret" in env["res.users"]._fields:
+            cr.execute(
+                SQL(
+                    "UPDATE res_users SET totp_secret = NULL WHERE id = ANY(%s)",
+                    [row[0] for row in users],
+                )
+            )
         if users:
             cr.execute(
                 SQL(
@@ -396,7 +412,7 @@ class TravelCustomerPrivacy(models.AbstractModel):
                 "WHERE (author_id = ANY(%(ids)s) "
                 "OR (model = 'sale.order' AND res_id = ANY(%(orders)s)) "
                 "OR (model = 'account.move' AND res_id = ANY(%(moves)s))) "
-                "AND (body ~* %(p)s OR subject ~* %(p)s) RETURNING id",
+                "AND (body ~* %(p)s OR subject ~* %(p)s)",
                 p=pattern,
                 ids=ids,
                 orders=order_ids,

@@ -145,6 +145,9 @@ class TestAnonymizeRules(PrivacyCommon):
 
     def test_internal_user_and_twice(self):
         self._assert_refused(self.salesman.partner_id, "internal user")
+        company = self._fake_customer(is_company=True)
+        self.salesman.partner_id.parent_id = company
+        self._assert_refused(company, "internal user")
         customer = self._fake_customer()
         self._assert_allowed(customer)
         self._assert_refused(customer, "already anonymized")
