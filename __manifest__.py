@@ -26,6 +26,7 @@
         "views/travel_customer_type_views.xml",
         "views/travel_customer_level_views.xml",
         "views/travel_sales_channel_views.xml",
+        "views/travel_departure_views.xml",
         "views/travel_customer_merge_log_views.xml",
         "wizards/travel_customer_merge_views.xml",
         "views/travel_duplicate_group_views.xml",

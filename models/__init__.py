@@ -4,6 +4,9 @@ from . import travel_sales_channel
 from . import travel_customer_privacy
 from . import privacy_log
 from . import res_partner
+from . import product_template
+from . import travel_departure
+from . import travel_departure_assignment
 from . import sale_order
 from . import travel_customer_merge_log
 from . import travel_duplicate_ignore

@@ -192,6 +192,22 @@ class ResPartner(models.Model):
     travel_can_anonymize = fields.Boolean(
         string="Can Be Anonymized", compute="_compute_travel_anonymize_blockers"
     )
+    travel_markup = fields.Float(
+        string="Default Markup (%)",
+        digits=(5, 2),
+        help="Added to the base price of the departures this reseller sells.",
+    )
+    travel_all_offers = fields.Boolean(
+        string="Benefit from All Offers",
+        help="Every night, every active departure not yet finished is assigned to "
+        "this reseller.",
+    )
+    travel_offers_assigned_at = fields.Datetime(
+        string="All Offers Assigned On", readonly=True, copy=False
+    )
+    travel_assignment_ids = fields.One2many(
+        "travel.departure.assignment", "partner_id", string="Assigned Departures"
+    )
     travel_booking_count = fields.Integer(
         string="Bookings", compute="_compute_travel_bookings"
     )
@@ -397,6 +413,9 @@ class ResPartner(models.Model):
                     "a customer's type."
                 )
             )
+        if vals.get("travel_all_offers"):
+            # a new beneficiary gets every current departure the next night
+            vals["travel_offers_assigned_at"] = False
         if "travel_anonymized" in vals and not self.env.su:
             raise AccessError(_("Customers are anonymized by Anonymize customer."))
         anonymized = self.filtered("travel_anonymized")

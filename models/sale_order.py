@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class SaleOrder(models.Model):
@@ -11,6 +11,19 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------ FIELDS
     travel_date_start = fields.Date(string="Start Date", tracking=True, index=True)
     travel_date_end = fields.Date(string="End Date", tracking=True)
+    travel_departure_id = fields.Many2one(
+        "travel.departure",
+        string="Departure",
+        check_company=True,
+        index="btree_not_null",
+        tracking=True,
+        help="The dated session of the stay booked; the booking takes its dates.",
+    )
+    travel_seats = fields.Integer(
+        string="Seats",
+        default=1,
+        help="Seats of the departure this booking takes once confirmed.",
+    )
     travel_channel_id = fields.Many2one(
         "travel.sales.channel",
         string="Sales Channel",
@@ -42,7 +55,68 @@ class SaleOrder(models.Model):
         string="Customer Notes",
     )
 
+    # ------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._travel_departure_dates(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._travel_departure_dates(vals)
+        return super().write(vals)
+
+    @api.model
+    def _travel_departure_dates(self, vals):
+        """A booking on a departure takes the departure's dates."""
+        if vals.get("travel_departure_id"):
+            departure = self.env["travel.departure"].browse(vals["travel_departure_id"])
+            vals["travel_date_start"] = departure.date_start
+            vals["travel_date_end"] = departure.date_end
+
+    @api.onchange("travel_departure_id")
+    def _onchange_travel_departure_id(self):
+        if self.travel_departure_id:
+            self.travel_date_start = self.travel_departure_id.date_start
+            self.travel_date_end = self.travel_departure_id.date_end
+
     # ------------------------------------------------------------ CONSTRAINT
+    @api.constrains("travel_departure_id", "partner_id")
+    def _check_travel_reseller_departure(self):
+        """A reseller is booked only on the departures assigned to it."""
+        for order in self.filtered("travel_departure_id"):
+            reseller = order.partner_id.commercial_partner_id
+            if reseller.customer_type_id.category != "professional":
+                continue
+            assigned = (
+                self.env["travel.departure.assignment"]
+                .sudo()
+                .search_count(
+                    [
+                        ("partner_id", "=", reseller.id),
+                        ("departure_id", "=", order.travel_departure_id.id),
+                    ],
+                    limit=1,
+                )
+            )
+            if not assigned:
+                raise ValidationError(
+                    _(
+                        "%(reseller)s is a reseller: it can only be booked on its "
+                        "assigned departures, and %(departure)s is not one of them.",
+                        reseller=reseller.display_name,
+                        departure=order.travel_departure_id.display_name,
+                    )
+                )
+
+    @api.constrains("travel_seats")
+    def _check_travel_seats(self):
+        for order in self:
+            if order.travel_seats < 0:
+                raise ValidationError(
+                    _("A booking cannot take a negative number of seats.")
+                )
+
     @api.constrains("travel_date_start", "travel_date_end")
     def _check_travel_dates(self):
         for order in self:
@@ -97,10 +171,43 @@ class SaleOrder(models.Model):
             )
         return error
 
+    def action_confirm(self):
+        self._travel_check_capacity()
+        return super().action_confirm()
+
     def _action_confirm(self):
         result = super()._action_confirm()
         self._travel_schedule_prospect_activity()
         return result
+
+    def _travel_check_capacity(self):
+        """Refuse to confirm bookings beyond the seats left on a departure."""
+        departures = self.travel_departure_id
+        if not departures:
+            return
+        # one departure confirmed at a time: no overbooking by two users
+        self.env.cr.execute(
+            "SELECT id FROM travel_departure WHERE id IN %s FOR NO KEY UPDATE",
+            [tuple(departures.ids)],
+        )
+        departures.invalidate_recordset(["seats_taken", "seats_left"])
+        to_confirm = self.filtered(lambda o: o.state in ("draft", "sent"))
+        for departure in departures.sudo():
+            wanted = sum(
+                to_confirm.filtered(
+                    lambda o, d=departure: o.travel_departure_id == d
+                ).mapped("travel_seats")
+            )
+            if wanted > departure.seats_left:
+                raise UserError(
+                    _(
+                        "%(departure)s is full: %(left)s seats left, %(wanted)s asked. "
+                        "Choose another departure or lower the seats.",
+                        departure=departure.display_name,
+                        left=max(departure.seats_left, 0),
+                        wanted=wanted,
+                    )
+                )
 
     def _travel_schedule_prospect_activity(self):
         """Ask the salesperson to type a prospect once its first booking is in."""

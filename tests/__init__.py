@@ -6,3 +6,4 @@ from . import test_merge
 from . import test_tour
 from . import test_privacy
 from . import test_privacy_http
+from . import test_departure

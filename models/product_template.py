@@ -1,0 +1,14 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    travel_is_stay = fields.Boolean(
+        string="Is a Stay",
+        help="A trip or stay sold in dated departures.",
+    )
+    travel_departure_ids = fields.One2many(
+        "travel.departure", "product_tmpl_id", string="Departures"
+    )

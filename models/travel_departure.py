@@ -1,0 +1,92 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class TravelDeparture(models.Model):
+    """One dated session of a stay, with its capacity and base price."""
+
+    _name = "travel.departure"
+    _description = "Departure"
+    _order = "date_start, id"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    product_id = fields.Many2one(
+        "product.product",
+        string="Stay",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        domain=[("travel_is_stay", "=", True)],
+        check_company=True,
+    )
+    product_tmpl_id = fields.Many2one(
+        related="product_id.product_tmpl_id", store=True, string="Stay Template"
+    )
+    date_start = fields.Date(string="Start", required=True, index=True)
+    date_end = fields.Date(string="End", required=True, index=True)
+    capacity = fields.Integer(default=20, help="Seats on sale for this departure.")
+    price = fields.Monetary(
+        string="Base Price", currency_field="currency_id", help="Price per seat."
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    active = fields.Boolean(default=True)
+    order_ids = fields.One2many("sale.order", "travel_departure_id", string="Orders")
+    seats_taken = fields.Integer(
+        compute="_compute_seats", help="Seats of the confirmed bookings."
+    )
+    seats_left = fields.Integer(compute="_compute_seats")
+
+    _sql_constraints = [
+        (
+            "capacity_positive",
+            "CHECK (capacity >= 0)",
+            "The capacity of a departure cannot be negative.",
+        ),
+        (
+            "dates_ordered",
+            "CHECK (date_end >= date_start)",
+            "A departure cannot end before it starts.",
+        ),
+    ]
+
+    @api.depends("product_id.name", "date_start", "date_end")
+    def _compute_name(self):
+        for departure in self:
+            departure.name = (
+                f"{departure.product_id.name or ''} "
+                f"{departure.date_start or ''} → {departure.date_end or ''}"
+            )
+
+    @api.depends("capacity", "order_ids.state", "order_ids.travel_seats")
+    def _compute_seats(self):
+        taken = dict(
+            self.env["sale.order"]
+            .sudo()
+            ._read_group(
+                [("travel_departure_id", "in", self.ids), ("state", "=", "sale")],
+                ["travel_departure_id"],
+                ["travel_seats:sum"],
+            )
+        )
+        for departure in self:
+            departure.seats_taken = taken.get(departure._origin, 0)
+            departure.seats_left = departure.capacity - departure.seats_taken
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for departure in self:
+            if departure.date_end < departure.date_start:
+                raise ValidationError(
+                    _(
+                        "The departure %(name)s ends (%(end)s) before it starts "
+                        "(%(start)s).",
+                        name=departure.product_id.name,
+                        end=departure.date_end,
+                        start=departure.date_start,
+                    )
+                )

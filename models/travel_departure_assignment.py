@@ -1,0 +1,125 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class TravelDepartureAssignment(models.Model):
+    """A departure a reseller may sell, at its reseller price.
+
+    A snapshot: departures created later are not assigned, except by the
+    nightly "Benefit from all offers" assignment.
+    """
+
+    _name = "travel.departure.assignment"
+    _description = "Departure Assignment"
+    _order = "date_start, id"
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Reseller",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    departure_id = fields.Many2one(
+        "travel.departure", required=True, ondelete="cascade", index=True
+    )
+    product_id = fields.Many2one(
+        related="departure_id.product_id", store=True, string="Stay"
+    )
+    date_start = fields.Date(related="departure_id.date_start", store=True)
+    date_end = fields.Date(related="departure_id.date_end", store=True)
+    seats_left = fields.Integer(related="departure_id.seats_left")
+    price = fields.Monetary(related="departure_id.price", string="Base Price")
+    currency_id = fields.Many2one(related="departure_id.currency_id")
+    markup_override = fields.Boolean(
+        string="Own Markup", help="Use this markup rather than the reseller's."
+    )
+    markup = fields.Float(string="Markup (%)", digits=(5, 2))
+    reseller_price = fields.Monetary(
+        compute="_compute_reseller_price",
+        store=True,
+        currency_field="currency_id",
+        help="Base price x (1 + markup / 100): the assignment's markup when set, "
+        "else the reseller's.",
+    )
+
+    _sql_constraints = [
+        (
+            "departure_unique",
+            "UNIQUE (partner_id, departure_id)",
+            "This departure is already assigned to this reseller.",
+        ),
+    ]
+
+    @api.depends(
+        "departure_id.price", "partner_id.travel_markup", "markup", "markup_override"
+    )
+    def _compute_reseller_price(self):
+        for assignment in self:
+            assignment.reseller_price = assignment.departure_id.price * (
+                1 + assignment._effective_markup() / 100
+            )
+
+    def _effective_markup(self):
+        self.ensure_one()
+        if self.markup_override:
+            return self.markup
+        return self.partner_id.commercial_partner_id.travel_markup
+
+    # ------------------------------------------------------------ NIGHTLY
+    @api.model
+    def _reseller_price_sql(self):
+        """The reseller price of departure ``d`` for reseller ``p``, in SQL."""
+        return SQL(
+            "round((coalesce(d.price, 0) * (1 + coalesce(p.travel_markup, 0) / 100))"
+            "::numeric, 2)"
+        )
+
+    @api.model
+    def _cron_assign_all_offers(self):
+        """Assign every active, unfinished departure to each reseller who
+        benefits from all offers: one INSERT ... SELECT, idempotent.
+
+        Only departures created or changed since the reseller's last run are
+        looked at, so that a night with nothing new costs next to nothing.
+        """
+        self.env.flush_all()
+        cr = self.env.cr
+        today = fields.Date.context_today(self)
+        cr.execute(
+            SQL(
+                """
+                WITH candidate AS (
+                    SELECT p.id AS partner_id, d.id AS departure_id,
+                           %(price)s AS reseller_price
+                    FROM res_partner p
+                    JOIN travel_departure d
+                      ON d.active AND d.date_end >= %(today)s
+                     AND (p.travel_offers_assigned_at IS NULL
+                          OR d.write_date >= p.travel_offers_assigned_at)
+                    WHERE p.travel_all_offers AND p.active
+                )
+                INSERT INTO travel_departure_assignment
+                    (partner_id, departure_id, reseller_price, product_id,
+                     date_start, date_end, markup_override,
+                     create_uid, create_date, write_uid, write_date)
+                SELECT c.partner_id, c.departure_id, c.reseller_price, d.product_id,
+                       d.date_start, d.date_end, FALSE,
+                       %(uid)s, now() at time zone 'UTC', %(uid)s,
+                       now() at time zone 'UTC'
+                FROM candidate c JOIN travel_departure d ON d.id = c.departure_id
+                ON CONFLICT (partner_id, departure_id) DO NOTHING
+                """,
+                price=self._reseller_price_sql(),
+                today=today,
+                uid=self.env.uid,
+            )
+        )
+        created = cr.rowcount
+        cr.execute(
+            "UPDATE res_partner SET travel_offers_assigned_at = "
+            "now() at time zone 'UTC' WHERE travel_all_offers AND active"
+        )
+        self.env.invalidate_all()
+        return created
