@@ -42,6 +42,7 @@
         "demo/res_partner_demo.xml",
         "demo/sale_order_demo.xml",
         "demo/res_users_demo.xml",
+        "demo/travel_departure_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

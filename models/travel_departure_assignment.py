@@ -19,8 +19,7 @@ class TravelDepartureAssignment(models.Model):
         string="Reseller",
         required=True,
         ondelete="cascade",
-        index=True,
-    )
+    )  # searched through the unique (partner_id, departure_id) index
     departure_id = fields.Many2one(
         "travel.departure", required=True, ondelete="cascade", index=True
     )
@@ -109,6 +108,8 @@ class TravelDepartureAssignment(models.Model):
                        %(uid)s, now() at time zone 'UTC', %(uid)s,
                        now() at time zone 'UTC'
                 FROM candidate c JOIN travel_departure d ON d.id = c.departure_id
+                -- in index order: the unique index grows at its end
+                ORDER BY c.partner_id, c.departure_id
                 ON CONFLICT (partner_id, departure_id) DO NOTHING
                 """,
                 price=self._reseller_price_sql(),

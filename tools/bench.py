@@ -8,6 +8,8 @@ Italian and British) with bookings, then prints, from one run:
   and again on --install-size customers;
 - anonymizing one customer (against stock's privacy lookup) and the
   retention policy on 10,000 customers;
+- the nightly assignment of departures to resellers (1,000 x 10,000), against
+  the ORM;
 - giving the default customer type to every existing partner on install,
   on --install-size partners: the addon's hook against one UPDATE and
   against the ORM.
@@ -628,6 +630,71 @@ def retention_bench(db, count=10_000):
     )
 
 
+def assignment_bench(db, resellers=1_000, departures=10_000, orm_sample=20_000):
+    """The nightly assignment for ``resellers`` x ``departures``: first run,
+    second run with nothing new, against ORM creates (timed on a sample)."""
+    with odoo_env(db) as env:
+        cr = env.cr
+        stay = env["product.product"].create(
+            {"name": "Bench stay", "type": "service", "travel_is_stay": True}
+        )
+        professional = env.ref("travel_customer.customer_type_professional")
+        env.flush_all()
+        cr.execute(
+            "INSERT INTO travel_departure (product_id, product_tmpl_id, name, "
+            "date_start, date_end, capacity, price, company_id, active, create_date, "
+            "write_date) SELECT %s, %s, 'Bench ' || g, current_date + g %% 365, "
+            "current_date + g %% 365 + 7, 20, 500 + g %% 700, %s, TRUE, now(), now() "
+            "FROM generate_series(1, %s) g",
+            [stay.id, stay.product_tmpl_id.id, env.company.id, departures],
+        )
+        cr.execute(
+            "UPDATE res_partner SET travel_all_offers = TRUE, travel_markup = 8, "
+            "travel_offers_assigned_at = NULL, customer_type_id = %s "
+            "WHERE id IN (SELECT id FROM res_partner "
+            "WHERE parent_id IS NULL ORDER BY id DESC LIMIT %s)",
+            [professional.id, resellers],
+        )
+        cr.execute("ANALYZE travel_departure")
+        cr.commit()
+        Assignment = env["travel.departure.assignment"]
+        start = time.monotonic()
+        created = Assignment._cron_assign_all_offers()
+        cr.commit()
+        first = time.monotonic() - start
+        start = time.monotonic()
+        again = Assignment._cron_assign_all_offers()
+        cr.commit()
+        second = time.monotonic() - start
+        # the same assignments through the ORM, timed on a sample
+        cr.execute(
+            "SELECT partner_id, departure_id FROM travel_departure_assignment "
+            "ORDER BY id LIMIT %s",
+            [orm_sample],
+        )
+        pairs = cr.fetchall()
+        cr.execute("TRUNCATE travel_departure_assignment")
+        start = time.monotonic()
+        Assignment.create([{"partner_id": p, "departure_id": d} for p, d in pairs])
+        env.flush_all()
+        orm = (time.monotonic() - start) * created / max(len(pairs), 1)
+        cr.rollback()
+        cr.execute("TRUNCATE travel_departure_assignment")
+        cr.execute("DELETE FROM travel_departure")
+        cr.execute("UPDATE res_partner SET travel_all_offers = FALSE")
+        cr.commit()
+    say(
+        f"\nNightly assignment: {resellers:,} resellers x {departures:,} departures "
+        f"({created:,} assignments)"
+    )
+    say(f"  travel_customer, first run            {first:8.1f} s")
+    say(f"  travel_customer, second run (nothing) {second:8.2f} s   ({again} added)")
+    say(
+        f"  ORM create ({len(pairs):,} timed, extrapolated) {orm:8.1f} s"
+        f"   ratio x{orm / first:.1f}"
+    )
+
+
 def install_bench(db, stock_db):
     """Default type for every partner: the addon's hook, one UPDATE, the ORM.
 
@@ -691,6 +758,7 @@ def main():
     scan_bench(args.db, f"{args.size:,} customers", core_seconds)
     merge_bench(args.db, stock)
     anonymize_bench(args.db, stock)
+    assignment_bench(args.db)
     retention_bench(args.db)
 
     big, big_stock = f"{args.db}_big", f"{args.db}_big_stock"
