@@ -1,3 +1,4 @@
+from . import ir_config_parameter
 from . import travel_customer_type
 from . import travel_customer_level
 from . import travel_sales_channel

@@ -9,6 +9,3 @@ class ProductTemplate(models.Model):
         string="Is a Stay",
         help="A trip or stay sold in dated departures.",
     )
-    travel_departure_ids = fields.One2many(
-        "travel.departure", "product_tmpl_id", string="Departures"
-    )

@@ -390,7 +390,25 @@ class ResPartner(models.Model):
             "customer_type_id",
             "travel_level_id",
             "travel_dispute",
+            "travel_markup",
+            "travel_all_offers",
         ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        parents = self.browse(
+            [vals["parent_id"] for vals in vals_list if vals.get("parent_id")]
+        )
+        anonymized = parents.filtered("travel_anonymized")
+        if anonymized:
+            raise UserError(
+                _(
+                    "%s is anonymized: no contact or address can be added to it. "
+                    "Create a new customer instead.",
+                    anonymized[0].display_name,
+                )
+            )
+        return super().create(vals_list)
 
     def write(self, vals):
         if (
@@ -417,7 +435,12 @@ class ResPartner(models.Model):
             # a new beneficiary gets every current departure the next night
             vals["travel_offers_assigned_at"] = False
         if "travel_anonymized" in vals and not self.env.su:
-            raise AccessError(_("Customers are anonymized by Anonymize customer."))
+            raise AccessError(
+                _(
+                    "The Anonymized flag cannot be changed by hand: a privacy "
+                    "officer uses Anonymize customer (System Info tab)."
+                )
+            )
         anonymized = self.filtered("travel_anonymized")
         if anonymized:
             personal = set(self.env["travel.customer.privacy"]._personal_columns()) | {
@@ -555,6 +578,10 @@ class ResPartner(models.Model):
               AND (p.active OR %(archived)s)
               AND p.travel_merged_into_id IS NULL
               AND p.travel_anonymized IS NOT TRUE
+              AND NOT EXISTS (
+                  SELECT 1 FROM travel_duplicate_ignore i
+                  WHERE i.partner_a_id = LEAST(m.id, p.id)
+                    AND i.partner_b_id = GREATEST(m.id, p.id))
               AND NOT EXISTS (SELECT 1 FROM res_company co WHERE co.partner_id = p.id)
               AND s.reasons && ARRAY['email', 'phone', 'same_name', 'name', 'street']
             ORDER BY s.score DESC, p.id
@@ -623,14 +650,9 @@ class ResPartner(models.Model):
     def action_travel_new_booking(self):
         """Open a new quotation for this customer."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("New Booking"),
-            "res_model": "sale.order",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "context": {"default_partner_id": self.id},
-        }
+        return self.env["sale.order"]._get_records_action(
+            name=_("New Booking"), context={"default_partner_id": self.id}
+        )
 
     def _travel_action_orders(self, states, name):
         self.ensure_one()

@@ -9,8 +9,23 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     # ------------------------------------------------------------ FIELDS
-    travel_date_start = fields.Date(string="Start Date", tracking=True, index=True)
-    travel_date_end = fields.Date(string="End Date", tracking=True)
+    travel_date_start = fields.Date(
+        string="Start Date",
+        compute="_compute_travel_dates",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        index=True,
+    )
+    travel_date_end = fields.Date(
+        string="End Date",
+        compute="_compute_travel_dates",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+    )
     travel_departure_id = fields.Many2one(
         "travel.departure",
         string="Departure",
@@ -55,30 +70,13 @@ class SaleOrder(models.Model):
         string="Customer Notes",
     )
 
-    # ------------------------------------------------------------ CRUD
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._travel_departure_dates(vals)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._travel_departure_dates(vals)
-        return super().write(vals)
-
-    @api.model
-    def _travel_departure_dates(self, vals):
-        """A booking on a departure takes the departure's dates."""
-        if vals.get("travel_departure_id"):
-            departure = self.env["travel.departure"].browse(vals["travel_departure_id"])
-            vals["travel_date_start"] = departure.date_start
-            vals["travel_date_end"] = departure.date_end
-
-    @api.onchange("travel_departure_id")
-    def _onchange_travel_departure_id(self):
-        if self.travel_departure_id:
-            self.travel_date_start = self.travel_departure_id.date_start
-            self.travel_date_end = self.travel_departure_id.date_end
+    # ------------------------------------------------------------ COMPUTE
+    @api.depends("travel_departure_id.date_start", "travel_departure_id.date_end")
+    def _compute_travel_dates(self):
+        """A booking on a departure takes (and follows) the departure's dates."""
+        for order in self.filtered("travel_departure_id"):
+            order.travel_date_start = order.travel_departure_id.date_start
+            order.travel_date_end = order.travel_departure_id.date_end
 
     # ------------------------------------------------------------ CONSTRAINT
     @api.constrains("travel_departure_id", "partner_id")
@@ -109,13 +107,15 @@ class SaleOrder(models.Model):
                     )
                 )
 
-    @api.constrains("travel_seats")
+    @api.constrains("travel_seats", "travel_departure_id", "state")
     def _check_travel_seats(self):
         for order in self:
             if order.travel_seats < 0:
                 raise ValidationError(
                     _("A booking cannot take a negative number of seats.")
                 )
+        # a confirmed booking changed afterwards must still fit
+        self.filtered(lambda o: o.state == "sale").travel_departure_id._check_seats()
 
     @api.constrains("travel_date_start", "travel_date_end")
     def _check_travel_dates(self):
@@ -185,9 +185,11 @@ class SaleOrder(models.Model):
         departures = self.travel_departure_id
         if not departures:
             return
-        # one departure confirmed at a time: no overbooking by two users
+        # one departure confirmed at a time: a row lock alone would not do,
+        # as a transaction sees the seats of its snapshot; writing the row
+        # makes a concurrent confirmation fail to serialize (Odoo retries it)
         self.env.cr.execute(
-            "SELECT id FROM travel_departure WHERE id IN %s FOR NO KEY UPDATE",
+            "UPDATE travel_departure SET capacity = capacity WHERE id IN %s",
             [tuple(departures.ids)],
         )
         departures.invalidate_recordset(["seats_taken", "seats_left"])
@@ -253,11 +255,4 @@ class SaleOrder(models.Model):
     def action_travel_open(self):
         """Open the booking itself (from the customer's booking lists)."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "sale.order",
-            "res_id": self.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-        }
+        return self._get_records_action(context={})

@@ -80,6 +80,7 @@ class TravelCustomerMergeLog(models.Model):
         compute="_compute_undo_deadline", string="Undo possible until"
     )
 
+    @api.depends("create_date")
     def _compute_undo_deadline(self):
         days = self._undo_days()
         for log in self:
@@ -90,8 +91,9 @@ class TravelCustomerMergeLog(models.Model):
     # ------------------------------------------------------------ JOURNAL
     @api.model
     def _undo_days(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(UNDO_DAYS_PARAM)
-        return int(value) if value and value.isdigit() else UNDO_DAYS_DEFAULT
+        return self.env["ir.config_parameter"]._travel_get_int(
+            UNDO_DAYS_PARAM, UNDO_DAYS_DEFAULT
+        )
 
     @api.model
     def _journal(self, master, duplicates):
@@ -101,7 +103,17 @@ class TravelCustomerMergeLog(models.Model):
         ids = tuple(duplicates.ids)
         journal = {"fk": [], "rel": [], "ref": [], "master": {}, "users": []}
         core = self.env["base.partner.merge.automatic.wizard"]
-        foreign_keys = core._get_fk_on("res_partner")
+        # rows of wizards are deleted within hours: nothing to put back
+        transient = core._travel_tables(
+            self.env[name]
+            for name, model in self.env.registry.items()
+            if model._transient
+        )
+        foreign_keys = [
+            (table, column)
+            for table, column in core._get_fk_on("res_partner")
+            if table not in transient
+        ]
         cr.execute(
             "SELECT table_name, array_agg(column_name::text) "
             "FROM information_schema.columns WHERE table_name IN %s "

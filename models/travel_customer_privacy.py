@@ -56,8 +56,9 @@ class TravelCustomerPrivacy(models.AbstractModel):
     # ------------------------------------------------------------ RULES
     @api.model
     def _anonymize_weeks(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(WEEKS_PARAM)
-        return int(value) if value and value.isdigit() else WEEKS_DEFAULT
+        return self.env["ir.config_parameter"]._travel_get_int(
+            WEEKS_PARAM, WEEKS_DEFAULT
+        )
 
     @api.model
     def _anonymize_limit_date(self):
@@ -87,58 +88,59 @@ class TravelCustomerPrivacy(models.AbstractModel):
             return reasons
         cr = self.env.cr
         company = self.env.company
+        weeks = self._anonymize_weeks()
         limit_date = self._anonymize_limit_date()
         self.env.flush_all()
         cr.execute(
             SQL(
-                FAMILY_QUERY + "SELECT DISTINCT f.root, o.id FROM family f "
-                "JOIN sale_order o ON o.partner_id = f.id "
+                FAMILY_QUERY + "SELECT DISTINCT f.root, o.id, o.name, "
+                "o.company_id != %s, c.name, "
+                "coalesce(o.travel_date_end, o.travel_date_start, o.date_order::date), "
+                "CASE WHEN ch.external THEN ch.id END "
+                "FROM family f JOIN sale_order o ON o.partner_id = f.id "
+                "JOIN res_company c ON c.id = o.company_id "
                 "LEFT JOIN travel_sales_channel ch ON ch.id = o.travel_channel_id "
                 "WHERE %s ORDER BY f.root, o.id",
                 partners.ids,
+                company.id,
                 self._blocking_booking_condition(company.id, limit_date),
             )
         )
         rows = cr.fetchall()
-        orders = self.env["sale.order"].sudo().browse([row[1] for row in rows])
-        orders.fetch(["name", "company_id", "travel_date_end", "travel_channel_id"])
-        for partner_id, order_id in rows:
-            order = orders.browse(order_id)
-            end = (
-                order.travel_date_end
-                or order.travel_date_start
-                or order.date_order.date()
-            )
-            if order.company_id != company:
-                reasons[partner_id].append(
+        Channel = self.env["travel.sales.channel"].sudo()
+        for root, _id, booking, other_company, seller, end, channel_id in rows:
+            if other_company:
+                reasons[root].append(
                     _(
                         "Booking %(booking)s was sold by %(company)s, not by your "
                         "current company: only its point of sale may anonymize.",
-                        booking=order.name,
-                        company=order.company_id.name,
+                        booking=booking,
+                        company=seller,
                     )
                 )
             if end > limit_date:
-                reasons[partner_id].append(
+                reasons[root].append(
                     _(
                         "Booking %(booking)s ends on %(end)s: anonymization is "
                         "possible from %(date)s (%(weeks)s weeks after).",
-                        booking=order.name,
+                        booking=booking,
                         end=end,
-                        date=end + timedelta(weeks=self._anonymize_weeks()),
-                        weeks=self._anonymize_weeks(),
+                        date=end + timedelta(weeks=weeks),
+                        weeks=weeks,
                     )
                 )
-            if order.travel_channel_id.external:
-                reasons[partner_id].append(
+            if channel_id:
+                reasons[root].append(
                     _(
                         "Booking %(booking)s came through %(channel)s, an external "
                         "channel: its customers are not ours to anonymize.",
-                        booking=order.name,
-                        channel=order.travel_channel_id.name,
+                        booking=booking,
+                        channel=Channel.browse(channel_id).name,
                     )
                 )
-        company_partners = self.env["res.company"].sudo().search([]).partner_id
+        company_partners = (
+            self.env["res.company"].sudo().with_context(active_test=False).search([])
+        ).partner_id
         for partner in partners.sudo().with_context(active_test=False):
             if partner.travel_anonymized:
                 reasons[partner.id].insert(
@@ -180,12 +182,16 @@ class TravelCustomerPrivacy(models.AbstractModel):
         self._check_officer()
         blockers = self._blockers(partners)
         messages = [
-            f"- {reason}" for partner in partners for reason in blockers[partner.id]
+            _(
+                "%(customer)s cannot be anonymized:\n%(reasons)s",
+                customer=partner.display_name,
+                reasons="\n".join(f"- {reason}" for reason in blockers[partner.id]),
+            )
+            for partner in partners
+            if blockers[partner.id]
         ]
         if messages:
-            raise UserError(
-                _("This customer cannot be anonymized:\n%s", "\n".join(messages))
-            )
+            raise UserError("\n\n".join(messages))
 
     # ------------------------------------------------------------ ANONYMIZE
     @api.model
@@ -250,41 +256,48 @@ class TravelCustomerPrivacy(models.AbstractModel):
             )
         )
         count("bank", [row[0] for row in cr.fetchall()])
-        # their user accounts (portal: internal users block the anonymization)
+        # their portal accounts (internal users block the anonymization)
         cr.execute(
             SQL(
                 "UPDATE res_users SET login = 'anonymized-' || id, password = NULL, "
                 "signature = NULL, active = FALSE WHERE partner_id = ANY(%s) "
-                "RETURNING id, partner_id",
+                "AND share RETURNING id, partner_id",
                 ids,
             )
         )
         users = cr.fetchall()
         count("user", [row[1] for row in users])
-        if users and "totp_secret" in env["res.users"]._fields:
-            cr.execute(
-                SQL(
-                    "UPDATE res_users SET totp_secret = NULL WHERE id = ANY(%s)",
-                    [row[0] for row in users],
-                )
-            )
         if users:
-            cr.execute(
-                SQL(
-                    "DELETE FROM res_users_apikeys WHERE user_id = ANY(%s)",
-                    [row[0] for row in users],
+            user_ids = [row[0] for row in users]
+            if "totp_secret" in env["res.users"]._fields:
+                cr.execute(
+                    SQL(
+                        "UPDATE res_users SET totp_secret = NULL WHERE id = ANY(%s)",
+                        user_ids,
+                    )
                 )
+            cr.execute(
+                SQL("DELETE FROM res_users_apikeys WHERE user_id = ANY(%s)", user_ids)
             )
-        # documents and attachments (images included)
+            # the devices they logged in from (IP addresses, cities)
+            cr.execute(
+                SQL("DELETE FROM res_device_log WHERE user_id = ANY(%s)", user_ids)
+            )
+            # session tokens are cached: their open sessions end now
+            env.registry.clear_cache()
+        # documents and attachments (images included), signatures of bookings
         cr.execute(
             SQL(
-                "SELECT id, res_id FROM ir_attachment "
-                "WHERE res_model = 'res.partner' AND res_id = ANY(%s)",
-                ids,
+                "SELECT id, res_id, res_model FROM ir_attachment "
+                "WHERE (res_model = 'res.partner' AND res_id = ANY(%(ids)s)) "
+                "OR (res_model = 'sale.order' AND res_field = 'signature' "
+                "AND res_id IN (SELECT id FROM sale_order "
+                "WHERE partner_id = ANY(%(ids)s)))",
+                ids=ids,
             )
         )
         attachments = cr.fetchall()
-        count("attachment", [row[1] for row in attachments])
+        count("attachment", [row[1] for row in attachments if row[2] == "res.partner"])
         env["ir.attachment"].browse([row[0] for row in attachments]).unlink()
         # its chatter: messages emptied, tracked values emptied
         cr.execute(
@@ -363,7 +376,7 @@ class TravelCustomerPrivacy(models.AbstractModel):
         family = env["res.partner"].with_context(active_test=False).browse(ids)
         # what is computed from them: display names, normalized e-mail and
         # phone, the invoices' customer name...
-        family.modified(["name", "email", "phone", "mobile"])
+        family.modified(["name", *columns])
         env.flush_all()
         return self._log(partners, operation, originals, counts)
 
@@ -380,14 +393,6 @@ class TravelCustomerPrivacy(models.AbstractModel):
                 order_ids,
             )
         )
-        cr.execute(
-            SQL(
-                "SELECT id FROM ir_attachment WHERE res_model = 'sale.order' "
-                "AND res_field = 'signature' AND res_id = ANY(%s)",
-                order_ids,
-            )
-        )
-        self.env["ir.attachment"].browse([row[0] for row in cr.fetchall()]).unlink()
         if "payment.transaction" in self.env:
             cr.execute(
                 SQL(
@@ -541,6 +546,12 @@ class TravelCustomerPrivacy(models.AbstractModel):
                 ("res_id", "in", family.ids),
                 ("author_id", "in", family.ids),
                 ("message_type", "!=", "user_notification"),
+                # on the portal, what the portal shows: no employees' notes
+                *(
+                    [("is_internal", "=", False), ("subtype_id.internal", "=", False)]
+                    if by_customer
+                    else []
+                ),
             ],
             order="date, id",
         )
@@ -566,7 +577,7 @@ class TravelCustomerPrivacy(models.AbstractModel):
                 ],
                 "bookings": [self._export_order(order) for order in orders],
                 "invoices": [self._export_invoice(move) for move in invoices],
-                "participants": self._export_participants(family),
+                "participants": [],  # participants come with their own models
                 "consents": self._export_consents(family),
                 "documents": documents,
                 "messages": [
@@ -670,11 +681,6 @@ class TravelCustomerPrivacy(models.AbstractModel):
         }
 
     @api.model
-    def _export_participants(self, family):
-        """Participants of the customer (none until they are managed)."""
-        return []
-
-    @api.model
     def _export_consents(self, family):
         """What the customer agreed to be contacted through."""
         blacklist = self.env["mail.blacklist"].search(
@@ -693,18 +699,18 @@ class TravelCustomerPrivacy(models.AbstractModel):
     @api.model
     def _retention_years(self):
         """Years a customer is kept after its last booking; 0: policy off."""
-        params = self.env["ir.config_parameter"].sudo()
-        if not params.get_param(RETENTION_PARAM):
+        params = self.env["ir.config_parameter"]
+        if not params.sudo().get_param(RETENTION_PARAM):
             return 0
-        value = params.get_param(RETENTION_YEARS_PARAM)
-        return int(value) if value and value.isdigit() else RETENTION_YEARS_DEFAULT
+        return params._travel_get_int(RETENTION_YEARS_PARAM, RETENTION_YEARS_DEFAULT)
 
     @api.model
     def _retention_candidates(self, years, limit):
         """Customers with no booking ending in the last ``years`` years:
         ``(the first limit of them, how many in all)``.
 
-        Customers older than that, never a company of the database nor an
+        Customers older than that, with no invoice nor quotation in that
+        time, none of whose contacts is a company of the database or an
         internal user, and allowed by the rules of anonymization (checked in
         SQL, so that a batch never returns a customer it must skip).
         """
@@ -718,17 +724,26 @@ class TravelCustomerPrivacy(models.AbstractModel):
               AND p.create_date < %(since)s
               AND (p.customer_rank > 0 OR EXISTS (
                    SELECT 1 FROM sale_order o WHERE o.partner_id = p.id))
-              AND NOT EXISTS (SELECT 1 FROM res_company c WHERE c.partner_id = p.id)
-              AND NOT EXISTS (SELECT 1 FROM res_users u
-                              WHERE u.partner_id = p.id AND NOT u.share)
+              AND NOT EXISTS (
+                  SELECT 1 FROM res_partner cp
+                  WHERE cp.commercial_partner_id = p.id
+                    AND (EXISTS (SELECT 1 FROM res_company c
+                                 WHERE c.partner_id = cp.id)
+                         OR EXISTS (SELECT 1 FROM res_users u
+                                    WHERE u.partner_id = cp.id AND NOT u.share)))
+              AND NOT EXISTS (
+                  SELECT 1 FROM account_move m
+                  WHERE m.commercial_partner_id = p.id AND m.invoice_date >= %(since)s)
               AND NOT EXISTS (
                   SELECT 1 FROM res_partner op
                   JOIN sale_order o ON o.partner_id = op.id
                   LEFT JOIN travel_sales_channel ch ON ch.id = o.travel_channel_id
                   WHERE op.commercial_partner_id = p.id
-                    AND (%(blocking)s OR (o.state = 'sale' AND coalesce(
-                         o.travel_date_end, o.travel_date_start, o.date_order::date
-                         ) >= %(since)s)))
+                    AND (%(blocking)s
+                         OR (o.state = 'sale' AND coalesce(o.travel_date_end,
+                             o.travel_date_start, o.date_order::date) >= %(since)s)
+                         OR (o.state IN ('draft', 'sent')
+                             AND o.create_date >= %(since)s)))
             """,
             since=since,
             blocking=self._blocking_booking_condition(
@@ -754,7 +769,6 @@ class TravelCustomerPrivacy(models.AbstractModel):
         years = self._retention_years()
         Cron = self.env["ir.cron"]
         if not years:
-            Cron._notify_progress(done=0, remaining=0)
             return 0
         partners, total = self._retention_candidates(years, batch_size)
         if partners:

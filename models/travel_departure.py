@@ -21,9 +21,6 @@ class TravelDeparture(models.Model):
         domain=[("travel_is_stay", "=", True)],
         check_company=True,
     )
-    product_tmpl_id = fields.Many2one(
-        related="product_id.product_tmpl_id", store=True, string="Stay Template"
-    )
     date_start = fields.Date(string="Start", required=True, index=True)
     date_end = fields.Date(string="End", required=True, index=True)
     capacity = fields.Integer(default=20, help="Seats on sale for this departure.")
@@ -46,11 +43,6 @@ class TravelDeparture(models.Model):
             "capacity_positive",
             "CHECK (capacity >= 0)",
             "The capacity of a departure cannot be negative.",
-        ),
-        (
-            "dates_ordered",
-            "CHECK (date_end >= date_start)",
-            "A departure cannot end before it starts.",
         ),
     ]
 
@@ -85,8 +77,24 @@ class TravelDeparture(models.Model):
                     _(
                         "The departure %(name)s ends (%(end)s) before it starts "
                         "(%(start)s).",
-                        name=departure.product_id.name,
+                        name=departure.display_name,
                         end=departure.date_end,
                         start=departure.date_start,
+                    )
+                )
+
+    @api.constrains("capacity")
+    def _check_seats(self):
+        """The confirmed bookings of a departure never exceed its capacity."""
+        for departure in self.sudo():
+            # a negative capacity is refused by the database itself
+            if departure.capacity >= 0 and departure.seats_left < 0:
+                raise ValidationError(
+                    _(
+                        "%(departure)s would be overbooked: %(taken)s seats "
+                        "booked for a capacity of %(capacity)s.",
+                        departure=departure.display_name,
+                        taken=departure.seats_taken,
+                        capacity=departure.capacity,
                     )
                 )

@@ -19,6 +19,7 @@ class TravelDepartureAssignment(models.Model):
         string="Reseller",
         required=True,
         ondelete="cascade",
+        domain=[("parent_id", "=", False)],
     )  # searched through the unique (partner_id, departure_id) index
     departure_id = fields.Many2one(
         "travel.departure", required=True, ondelete="cascade", index=True
@@ -64,7 +65,7 @@ class TravelDepartureAssignment(models.Model):
         self.ensure_one()
         if self.markup_override:
             return self.markup
-        return self.partner_id.commercial_partner_id.travel_markup
+        return self.partner_id.travel_markup
 
     # ------------------------------------------------------------ NIGHTLY
     @api.model
@@ -97,7 +98,7 @@ class TravelDepartureAssignment(models.Model):
                       ON d.active AND d.date_end >= %(today)s
                      AND (p.travel_offers_assigned_at IS NULL
                           OR d.write_date >= p.travel_offers_assigned_at)
-                    WHERE p.travel_all_offers AND p.active
+                    WHERE p.travel_all_offers AND p.active AND p.parent_id IS NULL
                 )
                 INSERT INTO travel_departure_assignment
                     (partner_id, departure_id, reseller_price, product_id,
@@ -120,7 +121,8 @@ class TravelDepartureAssignment(models.Model):
         created = cr.rowcount
         cr.execute(
             "UPDATE res_partner SET travel_offers_assigned_at = "
-            "now() at time zone 'UTC' WHERE travel_all_offers AND active"
+            "now() at time zone 'UTC' "
+            "WHERE travel_all_offers AND active AND parent_id IS NULL"
         )
         self.env.invalidate_all()
         return created

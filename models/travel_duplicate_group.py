@@ -84,8 +84,9 @@ class TravelDuplicateGroup(models.Model):
 
     @api.model
     def _scan_threshold(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(SCAN_THRESHOLD_PARAM)
-        return int(value) if value and value.isdigit() else SCAN_THRESHOLD_DEFAULT
+        return self.env["ir.config_parameter"]._travel_get_int(
+            SCAN_THRESHOLD_PARAM, SCAN_THRESHOLD_DEFAULT
+        )
 
     @api.model
     def _scan(self, batch_size=SCAN_BATCH):
@@ -101,6 +102,7 @@ class TravelDuplicateGroup(models.Model):
         cr = self.env.cr
         self.env.flush_all()
         cr.execute("DELETE FROM travel_duplicate_group WHERE state = 'open'")
+        self.invalidate_model()
         cr.execute(
             "CREATE TEMP TABLE IF NOT EXISTS travel_duplicate_pair_tmp "
             "(a int, b int, score int, reasons text[]) ON COMMIT PRESERVE ROWS"
@@ -109,17 +111,17 @@ class TravelDuplicateGroup(models.Model):
         self._scan_prepare_keys()
         cr.execute("SELECT min(id), max(id) FROM travel_duplicate_key_tmp")
         low, high = cr.fetchone()
+        span = high - low + 1 if low is not None else 0  # no customer: no batch
         threshold = self._scan_threshold()
         done = 0
-        for batch_start in range(low or 0, (high or 0) + 1, batch_size):
+        for batch_start in range(low or 0, (low or 0) + span, batch_size):
             cr.execute(
                 self._scan_batch_query(batch_start, batch_start + batch_size, threshold)
             )
             done += batch_size
             if auto_commit:
                 self.env["ir.cron"]._notify_progress(
-                    done=min(done, high - low + 1),
-                    remaining=max(high - low + 1 - done, 0),
+                    done=min(done, span), remaining=max(span - done, 0)
                 )
                 # a crash loses one batch, not the scan
                 cr.commit()  # pylint: disable=invalid-commit

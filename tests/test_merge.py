@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.sql_db import db_connect
 from odoo.tests import Form, tagged
@@ -64,6 +65,9 @@ class TestSimilarCustomers(TravelCustomerCommon):
         self.assertIn(
             self.testine_5.id, self._similar(self.testine, include_archived=True)
         )
+        # an archived customer ticked in the dialog is merged like the others
+        wizard = self._merge_wizard(self.testine, self.testine_5)
+        self.assertIn(self.testine_5, wizard._selected_partners())
 
     def test_own_addresses_and_parent_are_not_duplicates(self):
         company = self.Partner.create({"name": "Testine Test", "is_company": True})
@@ -327,6 +331,9 @@ class TestDuplicateScan(TravelCustomerCommon):
         self.Group._scan()
         self.assertFalse(self._groups_with(self.namesake))
         self.assertTrue(self._groups_with(self.family))
+        # nor in the merge dialog
+        similar = [c["partner_id"] for c in self.namesake._travel_similar_customers()]
+        self.assertNotIn(self.lookalike.id, similar)
 
     def test_group_opens_the_merge_with_its_customers(self):
         self.Group._scan()
@@ -442,6 +449,30 @@ class TestUndoMerge(TravelCustomerCommon):
         )
         self.assertFalse(self.master.phone)
         self.assertEqual(self.master.travel_booking_count, 0)
+
+    def test_undo_restores_the_values_picked(self):
+        """The user kept the duplicate's name: an undo gives the master its own."""
+        wizard = self._merge_wizard(self.master, self.dup)
+        wizard.field_ids = [
+            Command.create(
+                {
+                    "field_name": "name",
+                    "candidate_partner_ids": [
+                        Command.set((self.master | self.dup).ids)
+                    ],
+                    "source_partner_id": self.dup.id,
+                }
+            )
+        ]
+        wizard.with_user(self.travel_manager).action_merge()
+        self.assertEqual(self.master.name, "Test, Undo")
+        log = self.env["travel.customer.merge.log"].search(
+            [("master_id", "=", self.master.id)], limit=1
+        )
+        log.action_undo()
+        self.env.invalidate_all()
+        self.assertEqual(self.master.name, "Undo Test")
+        self.assertEqual(self.dup.name, "Test, Undo")
 
     def test_clash_reported_and_undone(self):
         """Both have the tag: the preview says so; undo gives it back."""

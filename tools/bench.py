@@ -641,12 +641,12 @@ def assignment_bench(db, resellers=1_000, departures=10_000, orm_sample=20_000):
         professional = env.ref("travel_customer.customer_type_professional")
         env.flush_all()
         cr.execute(
-            "INSERT INTO travel_departure (product_id, product_tmpl_id, name, "
+            "INSERT INTO travel_departure (product_id, name, "
             "date_start, date_end, capacity, price, company_id, active, create_date, "
-            "write_date) SELECT %s, %s, 'Bench ' || g, current_date + g %% 365, "
+            "write_date) SELECT %s, 'Bench ' || g, current_date + g %% 365, "
             "current_date + g %% 365 + 7, 20, 500 + g %% 700, %s, TRUE, now(), now() "
             "FROM generate_series(1, %s) g",
-            [stay.id, stay.product_tmpl_id.id, env.company.id, departures],
+            [stay.id, env.company.id, departures],
         )
         cr.execute(
             "UPDATE res_partner SET travel_all_offers = TRUE, travel_markup = 8, "

@@ -1,5 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from odoo import api, models
+
+# The customer merge dialog's models: their rows are not data to move.
+MERGE_DIALOG_MODELS = (
+    "travel.customer.merge",
+    "travel.customer.merge.line",
+    "travel.customer.merge.field",
+)
 
 
 class BasePartnerMergeAutomaticWizard(models.TransientModel):
@@ -8,10 +15,22 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
     _inherit = "base.partner.merge.automatic.wizard"
 
     def _get_fk_on(self, table):
-        # the customer merge dialog's own lines are not data to move
+        dialog = self._travel_tables(self.env[name] for name in MERGE_DIALOG_MODELS)
         return [
             (fk_table, column)
             for fk_table, column in super()._get_fk_on(table)
-            if not fk_table.startswith("travel_customer_merge_")
-            and fk_table != "travel_customer_merge"
+            if fk_table not in dialog
         ]
+
+    @api.model
+    def _travel_tables(self, models_):
+        """The tables of ``models_`` and of their many2many relations."""
+        tables = set()
+        for model in models_:
+            tables.add(model._table)
+            tables.update(
+                field.relation
+                for field in model._fields.values()
+                if field.type == "many2many" and field.store
+            )
+        return tables

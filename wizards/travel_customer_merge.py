@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, mute_logger
+from odoo.tools import SQL, mute_logger, split_every
 
 from ..models.travel_customer_merge_log import CHOICE_FIELDS
 
@@ -151,17 +151,19 @@ class TravelCustomerMerge(models.TransientModel):
             for line in self.field_ids
             if line.source_partner_id and line.source_partner_id != master
         }
+        Log = self.env["travel.customer.merge.log"]
+        # before the chosen values: an undo puts the master's own back
+        journal = Log._journal(master, duplicates)
         if chosen:
             master.write(chosen)
-        Log = self.env["travel.customer.merge.log"]
-        journal = Log._journal(master, duplicates)
         journal["users"] = self._resolve_users(master, duplicates)
         core = self.env["base.partner.merge.automatic.wizard"].with_context(
             travel_merge_archive_into=master.id
         )
         if self._is_manager():
-            for duplicate in duplicates:
-                core._merge([master.id, duplicate.id], master, extra_checks=False)
+            # Odoo merges 3 contacts at most: the master and 2 duplicates a call
+            for chunk in split_every(2, duplicates.ids):
+                core._merge([master.id, *chunk], master, extra_checks=False)
         else:
             core._merge(partners.ids, master)
         master.write(travel_values)
@@ -196,14 +198,7 @@ class TravelCustomerMerge(models.TransientModel):
                 ),
             )
         )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "res.partner",
-            "res_id": master.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-        }
+        return master._get_records_action(context={})
 
     # ------------------------------------------------------------ BUSINESS
     def _selected_partners(self):
@@ -214,8 +209,9 @@ class TravelCustomerMerge(models.TransientModel):
 
     @api.model
     def _merge_max(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(MERGE_MAX_PARAM)
-        return int(value) if value and value.isdigit() else MERGE_MAX_DEFAULT
+        return self.env["ir.config_parameter"]._travel_get_int(
+            MERGE_MAX_PARAM, MERGE_MAX_DEFAULT
+        )
 
     def _check_merge(self, master, duplicates):
         """Refuse, with the reason, a merge that must not happen."""
@@ -336,7 +332,7 @@ class TravelCustomerMerge(models.TransientModel):
         values = {"travel_dispute": any(everyone.mapped("travel_dispute"))}
         levels = everyone.travel_level_id
         blocking = levels.filtered("blocks_booking")
-        if blocking or levels:
+        if levels:
             values["travel_level_id"] = (
                 blocking[:1] or master.travel_level_id or levels.sorted("sequence")[-1:]
             ).id
@@ -543,7 +539,8 @@ class TravelCustomerMergeLine(models.TransientModel):
     reasons = fields.Char()
     email = fields.Char(related="partner_id.email")
     city = fields.Char(related="partner_id.city")
-    active = fields.Boolean(related="partner_id.active", string="Active")
+    # not "active": the line itself would become archivable, and hidden
+    partner_active = fields.Boolean(related="partner_id.active", string="Active")
     booking_count = fields.Integer(string="Bookings", compute="_compute_counts")
     quotation_count = fields.Integer(string="Quotations", compute="_compute_counts")
     invoice_count = fields.Integer(string="Invoices", compute="_compute_counts")
