@@ -130,7 +130,13 @@ class TravelCustomerMergeLog(models.Model):
             elif len(others) == 1:  # a many2many relation table
                 rows = self._journal_rows(table, others[0], column, column, ids)
                 if rows:
-                    journal["rel"].append([table, column, others[0], rows])
+                    # what the master had already keeps it after an undo
+                    had = self._journal_rows(
+                        table, others[0], column, column, (master.id,)
+                    )
+                    journal["rel"].append(
+                        [table, column, others[0], rows, [key for key, _m in had]]
+                    )
         for table, model_column, id_column in REFERENCE_TABLES:
             rows = self._journal_rows(
                 table,
@@ -192,8 +198,22 @@ class TravelCustomerMergeLog(models.Model):
                     master.id,
                 )
             )
-        for table, column, other, rows in journal["rel"]:
+        for table, column, other, rows, had in journal["rel"]:
             others, olds = zip(*rows, strict=True)
+            # what the merge gave the master (a tag...) is the duplicates' again
+            cr.execute(
+                SQL(
+                    "DELETE FROM %s WHERE %s = %s AND %s = ANY(%s::int[]) "
+                    "AND NOT %s = ANY(%s::int[])",
+                    SQL.identifier(table),
+                    SQL.identifier(column),
+                    master.id,
+                    SQL.identifier(other),
+                    list(others),
+                    SQL.identifier(other),
+                    had,
+                )
+            )
             cr.execute(
                 SQL(
                     "INSERT INTO %s (%s, %s) "
@@ -247,7 +267,12 @@ class TravelCustomerMergeLog(models.Model):
         if not self.master_id.exists():
             raise UserError(_("The master customer no longer exists."))
         if len(self._duplicates()) != len(json.loads(self.merged_ids or "[]")):
-            raise UserError(_("A merged customer has been deleted since."))
+            raise UserError(
+                _(
+                    "A customer merged by this merge has been deleted since: the "
+                    "merge can no longer be undone."
+                )
+            )
         cr = self.env.cr
         for table, _column, rows in self.journal["fk"] + self.journal["ref"]:
             row_ids = tuple(row_id for row_id, _old in rows)
@@ -263,10 +288,24 @@ class TravelCustomerMergeLog(models.Model):
                     _(
                         "A record moved by this merge has been deleted since "
                         "(%s): the merge cannot be undone.",
-                        self.env["ir.model"]._get(table.replace("_", ".")).name
-                        or table,
+                        self._table_label(table),
                     )
                 )
+
+    @api.model
+    def _table_label(self, table):
+        """What a table holds, in the user's words: its model, or the field
+        of a many2many table; the table's name when neither is known."""
+        IrModel = self.env["ir.model"]
+        for name, model in self.env.registry.items():
+            if model._table == table and not model._abstract:
+                return IrModel._get(name).name
+        for name, model in self.env.registry.items():
+            for field in model._fields.values():
+                if field.type == "many2many" and field.relation == table:
+                    label = field._description_string(self.env)
+                    return f"{label} ({IrModel._get(name).name})"
+        return table
 
     # ------------------------------------------------------------ BUSINESS
     @api.model

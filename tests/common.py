@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from faker import Faker
 
 from odoo import Command
@@ -7,7 +9,42 @@ from odoo.addons.base.tests.common import BaseCommon
 from odoo.addons.mail.tests.common import mail_new_test_user
 
 
-class TravelCustomerCommon(BaseCommon):
+class TravelBookingMixin:
+    """Bookings and a privacy officer, for transaction and browser tests
+    alike (``cls.product`` is the trip booked)."""
+
+    @classmethod
+    def _create_order(cls, partner, **values):
+        return cls.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "order_line": [(0, 0, {"product_id": cls.product.id})],
+                **values,
+            }
+        )
+
+    @classmethod
+    def _booking(cls, partner, end, **values):
+        """A confirmed booking of ``partner`` ending on ``end``."""
+        order = cls._create_order(
+            partner,
+            travel_date_start=end - timedelta(days=7),
+            travel_date_end=end,
+            **values,
+        )
+        order.action_confirm()
+        return order
+
+    @classmethod
+    def _privacy_officer(cls):
+        return mail_new_test_user(
+            cls.env,
+            login="privacy_officer",
+            groups="base.group_user,travel_customer.group_travel_privacy",
+        )
+
+
+class TravelCustomerCommon(TravelBookingMixin, BaseCommon):
     """Customers, a product and users of each travel group."""
 
     @classmethod
@@ -49,16 +86,6 @@ class TravelCustomerCommon(BaseCommon):
             cls.env,
             login="plain_employee",
             groups="base.group_user,base.group_partner_manager",
-        )
-
-    @classmethod
-    def _create_order(cls, partner, **values):
-        return cls.env["sale.order"].create(
-            {
-                "partner_id": partner.id,
-                "order_line": [(0, 0, {"product_id": cls.product.id})],
-                **values,
-            }
         )
 
     @classmethod

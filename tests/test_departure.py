@@ -71,6 +71,29 @@ class TestDeparture(DepartureCommon):
         self.assertEqual(self.june.seats_taken, 4)
         self.assertEqual(self.june.seats_left, 6)
 
+    def test_booking_follows_departure_dates(self):
+        order = self._create_order(self.customer, travel_departure_id=self.june.id)
+        self.june.date_end += timedelta(days=1)
+        self.assertEqual(order.travel_date_end, self.june.date_end)
+
+    def test_confirmed_bookings_stay_within_capacity(self):
+        order = self._create_order(
+            self.customer, travel_departure_id=self.june.id, travel_seats=8
+        )
+        order.action_confirm()
+        with self.assertRaisesRegex(ValidationError, "would be overbooked"):
+            with self.env.cr.savepoint():
+                order.travel_seats = 11
+                order.flush_recordset()
+        with self.assertRaisesRegex(ValidationError, "would be overbooked"):
+            with self.env.cr.savepoint():
+                self.june.capacity = 7
+                self.june.flush_recordset()
+        self.env.invalidate_all()
+        self.assertEqual((order.travel_seats, self.june.capacity), (8, 10))
+        order.travel_seats = 10
+        self.assertEqual(self.june.seats_left, 0)
+
     def test_full_departure_refused(self):
         first = self._create_order(
             self.customer, travel_departure_id=self.june.id, travel_seats=8
@@ -118,9 +141,21 @@ class TestReseller(DepartureCommon):
         order = self._create_order(self.town_hall, travel_departure_id=self.june.id)
         self.assertEqual(order.travel_departure_id, self.june)
         with self.assertRaisesRegex(ValidationError, "only be booked on its assigned"):
-            self._create_order(self.town_hall, travel_departure_id=self.july.id)
+            with self.env.cr.savepoint():
+                self._create_order(self.town_hall, travel_departure_id=self.july.id)
         with self.assertRaisesRegex(ValidationError, "only be booked on its assigned"):
-            order.travel_departure_id = self.july
+            with self.env.cr.savepoint():
+                order.travel_departure_id = self.july
+                order.flush_recordset()
+        self.env.invalidate_all()
+        self.assertEqual(order.travel_departure_id, self.june)
+        self.assertEqual(order.travel_date_start, self.june.date_start)
+        self.assertEqual(
+            self.env["sale.order"].search_count(
+                [("partner_id", "=", self.town_hall.id)]
+            ),
+            1,
+        )
         # a private customer books any departure
         self._create_order(self.customer, travel_departure_id=self.july.id)
 
@@ -131,7 +166,14 @@ class TestReseller(DepartureCommon):
                 for d in self.june | self.july
             ]
         )
+        self.assertEqual(
+            self.town_hall.travel_assignment_ids.departure_id, self.june | self.july
+        )
         later = self._departure(90)
+        self.assertNotIn(later, self.town_hall.travel_assignment_ids.departure_id)
+        # not by the nightly run either: the town hall does not benefit from all
+        self.Assignment._cron_assign_all_offers()
+        self.town_hall.invalidate_recordset()
         self.assertNotIn(later, self.town_hall.travel_assignment_ids.departure_id)
 
 

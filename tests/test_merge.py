@@ -116,7 +116,7 @@ class TestMergeCustomers(TravelCustomerCommon):
         line = wizard.line_ids.filtered(lambda line: line.partner_id == self.dup)
         self.assertGreaterEqual(line.score, 80)
         self.assertIn("Same e-mail", line.reasons)
-        self.assertIn("Testine", wizard.preview)
+        self.assertIn("Test, Testine", wizard.preview)
 
     def test_merge_moves_everything(self):
         history = self._create_history(self.dup)
@@ -187,6 +187,7 @@ class TestMergeCustomers(TravelCustomerCommon):
         ).save().action_merge()
         self.assertEqual(self.master.customer_type_id, self.type_vip)
         self.assertEqual(self.master.travel_level_id, self.level_do_not_book)
+        self.assertEqual((self.dup | third).travel_merged_into_id, self.master)
         self.assertTrue(self.master.travel_dispute)
         self.assertIn("Master note", self.master.comment)
         self.assertIn("Prefers the window seat", self.master.comment)
@@ -197,6 +198,8 @@ class TestMergeCustomers(TravelCustomerCommon):
         self.dup.customer_type_id = self.type_vip
         self._wizard(self.master, self.dup).save().action_merge()
         self.assertEqual(self.master.customer_type_id, self.type_regular)
+        self.assertFalse(self.dup.active)
+        self.assertEqual(self.dup.travel_merged_into_id, self.master)
 
     def test_more_than_three_for_managers(self):
         others = self.Partner.create(
@@ -210,6 +213,9 @@ class TestMergeCustomers(TravelCustomerCommon):
         with self.assertRaisesRegex(UserError, "at most 3"):
             wizard.with_user(self.salesman).action_merge()
         self.assertEqual(len(others.filtered("active")), 4)
+        self.assertEqual(
+            self.env["sale.order"].browse([b.id for b in bookings]).partner_id, others
+        )
         wizard.with_user(self.travel_manager).action_merge()
         self.assertFalse(others.filtered("active"))
         self.assertEqual(
@@ -228,6 +234,8 @@ class TestMergeCustomers(TravelCustomerCommon):
         with self.assertRaisesRegex(UserError, "at most 2"):
             wizard.action_merge()
         self.assertTrue((self.dup | third).exists())
+        self.env.invalidate_all()
+        self.assertTrue(all((self.dup | third).mapped("active")))
 
 
 @tagged("post_install", "-at_install")
@@ -236,10 +244,22 @@ class TestMergeRefusals(TravelCustomerCommon):
         wizard = self._merge_wizard(master, partners)
         return wizard.with_user(user or self.travel_manager).action_merge()
 
+    def _assert_unmerged(self, partners):
+        """Nothing happened: all active, none merged, no merge logged."""
+        self.env.invalidate_all()
+        self.assertEqual(partners.filtered("active"), partners)
+        self.assertFalse(partners.travel_merged_into_id)
+        self.assertFalse(
+            self.env["travel.customer.merge.log"].search(
+                [("master_id", "in", partners.ids)]
+            )
+        )
+
     def test_not_with_itself(self):
         with self.assertRaisesRegex(UserError, "cannot be merged with itself"):
             self._merge(self.customer, self.Partner)
         self.assertTrue(self.customer.exists())
+        self._assert_unmerged(self.customer)
 
     def test_not_with_own_address_or_parent(self):
         company = self.Partner.create({"name": "Azur Voyages", "is_company": True})
@@ -252,6 +272,7 @@ class TestMergeRefusals(TravelCustomerCommon):
             self._merge(address, company)
         self.assertTrue((company | address).exists())
         self.assertEqual(address.parent_id, company)
+        self._assert_unmerged(company | address)
 
     def test_not_across_companies(self):
         other_company = self.env["res.company"].create({"name": "Hotel Bellevue"})
@@ -260,12 +281,14 @@ class TestMergeRefusals(TravelCustomerCommon):
         with self.assertRaisesRegex(UserError, "different companies"):
             self._merge(mine, theirs)
         self.assertTrue((mine | theirs).exists())
+        self._assert_unmerged(mine | theirs)
 
     def test_only_travel_users(self):
         other = self.Partner.create({"name": "Camille Durand"})
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(AccessError, "Only Travel customers users"):
             self._merge(self.customer, other, user=self.employee)
         self.assertTrue(other.exists())
+        self._assert_unmerged(self.customer | other)
 
     def test_concurrent_merge_refused(self):
         """Another transaction holds the customers: refused, nothing changed."""
@@ -285,6 +308,7 @@ class TestMergeRefusals(TravelCustomerCommon):
             other.close()
         self.assertTrue(dup.exists())
         self.assertEqual(dup.name, "Hans Mueller")
+        self._assert_unmerged(master | dup)
 
 
 @tagged("post_install", "-at_install")
@@ -449,6 +473,8 @@ class TestUndoMerge(TravelCustomerCommon):
         )
         self.assertFalse(self.master.phone)
         self.assertEqual(self.master.travel_booking_count, 0)
+        # the tag it got from the duplicate goes back with it
+        self.assertFalse(self.master.category_id)
 
     def test_undo_restores_the_values_picked(self):
         """The user kept the duplicate's name: an undo gives the master its own."""
@@ -483,8 +509,11 @@ class TestUndoMerge(TravelCustomerCommon):
         log = self.env["travel.customer.merge.log"].search(
             [("master_id", "=", self.master.id)], limit=1
         )
+        self.env.invalidate_all()
+        self.assertEqual(log.state, "done")
         log.action_undo()
         self.env.invalidate_all()
+        self.assertEqual(log.state, "undone")
         self.assertEqual(self.dup.category_id, self.tag)
         self.assertEqual(self.master.category_id, self.tag)
 
@@ -492,7 +521,10 @@ class TestUndoMerge(TravelCustomerCommon):
         quotation = self._create_order(self.dup)
         log = self._merge()
         quotation.unlink()
-        with self.assertRaisesRegex(UserError, "has been deleted since"):
+        with self.assertRaisesRegex(
+            UserError,
+            r"A record moved by this merge has been deleted since \(Sales Order\)",
+        ):
             log.action_undo()
         self.assertEqual(log.state, "done")
         self.assertFalse(self.dup.active)
@@ -507,6 +539,7 @@ class TestUndoMerge(TravelCustomerCommon):
         log.invalidate_recordset()
         with self.assertRaisesRegex(UserError, "can no longer be undone"):
             log.action_undo()
+        self.assertEqual(log.state, "done")
         self.env["travel.customer.merge.log"]._cron_purge()
         self.assertFalse(self.dup.exists())
         self.assertEqual(log.state, "final")

@@ -8,8 +8,6 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, mute_logger
 
-from odoo.addons.mail.tests.common import mail_new_test_user
-
 from .common import TravelCustomerCommon
 
 # a 1x1 PNG: the customer's photo
@@ -24,26 +22,10 @@ class PrivacyCommon(TravelCustomerCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.Privacy = cls.env["travel.customer.privacy"]
-        cls.officer = mail_new_test_user(
-            cls.env,
-            login="privacy_officer",
-            groups="base.group_user,travel_customer.group_travel_privacy",
-        )
+        cls.officer = cls._privacy_officer()
         cls.today = fields.Date.context_today(cls.Partner)
         cls.channel_booking = cls.env.ref("travel_customer.sales_channel_booking_com")
         cls.other_company = cls.env["res.company"].create({"name": "Other Agency"})
-
-    @classmethod
-    def _booking(cls, partner, end, **values):
-        """A confirmed booking of ``partner`` ending on ``end``."""
-        order = cls._create_order(
-            partner,
-            travel_date_start=end - timedelta(days=7),
-            travel_date_end=end,
-            **values,
-        )
-        order.action_confirm()
-        return order
 
     def _weeks_ago(self, weeks, days=0):
         return self.today - timedelta(weeks=weeks) + timedelta(days=days)
@@ -51,14 +33,25 @@ class PrivacyCommon(TravelCustomerCommon):
 
 class TestAnonymizeRules(PrivacyCommon):
     def _assert_refused(self, partner, reason):
-        name, anonymized = partner.name, partner.travel_anonymized
+        name, email = partner.name, partner.email
+        anonymized = partner.travel_anonymized
+        logs = self.env["privacy.log"].search_count(
+            [("travel_partner_id", "=", partner.id)]
+        )
         partner.invalidate_recordset()
         self.assertFalse(partner.with_user(self.officer).travel_can_anonymize)
         self.assertIn(reason, partner.with_user(self.officer).travel_anonymize_blockers)
         with self.assertRaisesRegex(UserError, reason):
             partner.with_user(self.officer).action_travel_anonymize()
-        self.assertEqual(partner.name, name)
+        self.env.invalidate_all()
+        self.assertEqual((partner.name, partner.email), (name, email))
         self.assertEqual(partner.travel_anonymized, anonymized)
+        self.assertEqual(
+            self.env["privacy.log"].search_count(
+                [("travel_partner_id", "=", partner.id)]
+            ),
+            logs,
+        )
 
     def _assert_allowed(self, partner):
         partner.invalidate_recordset()
@@ -120,11 +113,16 @@ class TestAnonymizeRules(PrivacyCommon):
     def test_only_privacy_officers(self):
         customer = self._fake_customer()
         self.assertFalse(customer.with_user(self.travel_manager).travel_can_anonymize)
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(AccessError, "Only Privacy officers"):
             customer.with_user(self.travel_manager).action_travel_anonymize()
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(AccessError, "Only Privacy officers"):
             customer.with_user(self.travel_manager).action_travel_export_personal_data()
+        self.env.invalidate_all()
         self.assertFalse(customer.travel_anonymized)
+        self.assertTrue(customer.email)
+        self.assertFalse(
+            self.env["privacy.log"].search([("travel_partner_id", "=", customer.id)])
+        )
 
     def test_server_action_refused(self):
         customer = self._fake_customer()
@@ -141,7 +139,9 @@ class TestAnonymizeRules(PrivacyCommon):
             action.with_user(self.officer).with_context(
                 active_model="res.partner", active_ids=customer.ids
             ).run()
+        self.env.invalidate_all()
         self.assertFalse(customer.travel_anonymized)
+        self.assertTrue(customer.email)
 
     def test_internal_user_and_twice(self):
         self._assert_refused(self.salesman.partner_id, "internal user")
@@ -156,6 +156,11 @@ class TestAnonymizeRules(PrivacyCommon):
 class TestAnonymize(PrivacyCommon):
     NAME = "Zebulon Quixote-Marchbanks"
     EMAIL = "zebulon.qm@example.org"
+
+    @classmethod
+    def default_env_context(cls):
+        # tracking on: the tracked old values are personal data to erase
+        return {}
 
     @classmethod
     def setUpClass(cls):
@@ -199,7 +204,11 @@ class TestAnonymize(PrivacyCommon):
         )
         # tracked changes of its own record: old values hold personal data
         customer.write({"email": "zebulon.old@example.org"})
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # tracking is written at commit
         customer.write({"email": self.EMAIL})
+        self.env.flush_all()
+        self.env.cr.precommit.run()
         # a message it wrote on its booking
         history["booking"].message_post(
             body="Zebulon asks for a late check-in",
@@ -260,9 +269,20 @@ class TestAnonymize(PrivacyCommon):
 
     def test_nothing_left(self):
         history, portal_user, duplicate = self._create_everything()
-        self.assertTrue(self._find_everywhere("Quixote"))
+        texts = (
+            "Quixote",
+            "Marchbanks",
+            "zebulon",
+            "zebulon.old",
+            "91 82 73",
+            "55 66 77",
+            "FR7630006",
+        )
+        # all there before, in some table or other
+        for text in texts:
+            self.assertTrue(self._find_everywhere(text), text)
         self.customer.with_user(self.officer).action_travel_anonymize()
-        for text in ("Quixote", "Marchbanks", "zebulon", "91 82 73", "FR7630006"):
+        for text in texts:
             self.assertEqual(self._find_everywhere(text), [], text)
 
     def test_what_anonymizing_does(self):
@@ -271,7 +291,14 @@ class TestAnonymize(PrivacyCommon):
             [("master_id", "=", self.customer.id)]
         )
         customer = self.customer
+        tracked = (
+            self.env["mail.message"]
+            .search([("model", "=", "res.partner"), ("res_id", "=", customer.id)])
+            .tracking_value_ids
+        )
+        self.assertIn("zebulon.old@example.org", tracked.mapped("old_value_char"))
         customer.with_user(self.officer).action_travel_anonymize()
+        self.env.invalidate_all()
         # the customer, its address and the merged duplicate
         for partner in customer | self.address | duplicate:
             self.assertEqual(partner.name, f"Anonymized customer {partner.id}")
@@ -309,7 +336,9 @@ class TestAnonymize(PrivacyCommon):
         )
         self.assertTrue(messages)
         self.assertFalse(any(messages.mapped("body")))
+        self.assertEqual(messages.tracking_value_ids, tracked)
         self.assertFalse(any(messages.tracking_value_ids.mapped("old_value_char")))
+        self.assertFalse(any(messages.tracking_value_ids.mapped("new_value_char")))
         sent = self.env["mail.message"].search([("author_id", "=", customer.id)])
         self.assertTrue(sent)
         self.assertFalse(any(sent.mapped("email_from")))
@@ -356,6 +385,15 @@ class TestAnonymize(PrivacyCommon):
             [c["partner_id"] for c in look_alike._travel_similar_customers()],
         )
         self.assertEqual(customer._travel_similar_customers(), [])
+        # even if it shared the e-mail again, it is never proposed
+        self.env.cr.execute(
+            "UPDATE res_partner SET email = %s WHERE id = %s", [self.EMAIL, customer.id]
+        )
+        self.env.invalidate_all()
+        self.assertNotIn(
+            customer.id,
+            [c["partner_id"] for c in look_alike._travel_similar_customers()],
+        )
         with self.assertRaisesRegex(UserError, "is anonymized"):
             self._merge_wizard(look_alike, customer).with_user(
                 self.travel_manager

@@ -9,19 +9,17 @@ from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from .common import TravelBookingMixin
+
 
 @tagged("post_install", "-at_install")
-class TestPrivacyHttp(HttpCase):
+class TestPrivacyHttp(TravelBookingMixin, HttpCase):
     """Anonymization through RPC, personal data on the portal, in the browser."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.officer = new_test_user(
-            cls.env,
-            login="privacy_officer",
-            groups="base.group_user,travel_customer.group_travel_privacy",
-        )
+        cls.officer = cls._privacy_officer()
         cls.product = cls.env["product.product"].create(
             {"name": "Privacy trip", "type": "service", "list_price": 700.0}
         )
@@ -33,19 +31,6 @@ class TestPrivacyHttp(HttpCase):
         cls.bruno = new_test_user(
             cls.env, login="bruno_portal", groups=portal, name="Bruno Ventura"
         )
-
-    def _booking(self, partner, end, **values):
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": partner.id,
-                "travel_date_start": end - timedelta(days=5),
-                "travel_date_end": end,
-                "order_line": [(0, 0, {"product_id": self.product.id})],
-                **values,
-            }
-        )
-        order.action_confirm()
-        return order
 
     def test_rpc_refused_with_the_reason(self):
         customer = self.env["res.partner"].create({"name": "Rosa Rpc"})

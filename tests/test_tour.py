@@ -54,5 +54,10 @@ class TestTour(HttpCase):
             f"/odoo/contacts/{master.id}", "travel_customer_merge", login="admin"
         )
         self.assertEqual(customers.filtered("active"), master)
+        # the demo's look-alikes were not merged with them
+        merged = Partner.with_context(active_test=False).search(
+            [("travel_merged_into_id", "=", master.id)]
+        )
+        self.assertEqual(merged, customers - master)
         self.assertEqual(orders.partner_id, master)
         self.assertEqual(master.travel_booking_count, 3)

@@ -57,11 +57,12 @@ class TravelCustomerMerge(models.TransientModel):
                     "Tick the customers to merge into the master."
                 )
                 continue
+            counts = wizard._counts(duplicates)
             rows = Markup("").join(
                 Markup(
                     "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>"
                 )
-                % (p.display_name, *(wizard._counts(p)[k] for k in COUNT_KEYS))
+                % (p.display_name, *(counts[p.id][k] for k in COUNT_KEYS))
                 for p in duplicates
             )
             clashes = wizard._clashes(duplicates)
@@ -143,7 +144,7 @@ class TravelCustomerMerge(models.TransientModel):
         duplicates = partners - master
         self._check_merge(master, duplicates)
         self._lock(partners)
-        counts = {p.id: self._counts(p) for p in duplicates}
+        counts = self._counts(duplicates)
         names = {p.id: p.display_name for p in duplicates}
         travel_values = self._travel_values(master, duplicates)
         chosen = {
@@ -351,28 +352,35 @@ class TravelCustomerMerge(models.TransientModel):
             )
         return values
 
-    def _counts(self, partner):
-        """What a customer holds, to show what moves."""
-        SaleOrder = self.env["sale.order"].sudo()
-        orders = SaleOrder._read_group(
-            [("partner_id", "=", partner.id)], ["state"], ["__count"]
-        )
-        by_state = dict(orders)
-        return {
-            "bookings": by_state.get("sale", 0),
-            "quotations": by_state.get("draft", 0) + by_state.get("sent", 0),
-            "invoices": self.env["account.move"]
-            .sudo()
-            .search_count(
-                [
-                    ("partner_id", "=", partner.id),
-                    ("move_type", "in", ("out_invoice", "out_refund")),
-                ]
-            ),
-            "messages": self.env["mail.message"]
-            .sudo()
-            .search_count([("model", "=", "res.partner"), ("res_id", "=", partner.id)]),
-        }
+    @api.model
+    def _counts(self, partners):
+        """What each customer holds, to show what moves: ``{id: {key: n}}``."""
+        counts = {p.id: dict.fromkeys(COUNT_KEYS, 0) for p in partners}
+        if not partners:
+            return counts
+        env = self.env(su=True)
+        key = {"sale": "bookings", "draft": "quotations", "sent": "quotations"}
+        for partner, state, count in env["sale.order"]._read_group(
+            [("partner_id", "in", partners.ids)], ["partner_id", "state"], ["__count"]
+        ):
+            if state in key:
+                counts[partner.id][key[state]] += count
+        for partner, count in env["account.move"]._read_group(
+            [
+                ("partner_id", "in", partners.ids),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+            ],
+            ["partner_id"],
+            ["__count"],
+        ):
+            counts[partner.id]["invoices"] = count
+        for res_id, count in env["mail.message"]._read_group(
+            [("model", "=", "res.partner"), ("res_id", "in", partners.ids)],
+            ["res_id"],
+            ["__count"],
+        ):
+            counts[res_id]["messages"] = count
+        return counts
 
     def _clashes(self, duplicates):
         """What cannot simply move: shown in the preview, resolved by the merge."""
@@ -406,6 +414,7 @@ class TravelCustomerMerge(models.TransientModel):
         """Rows of the duplicates that a unique index keeps from moving to the
         master, because the master has the same already (a tag, a setting)."""
         cr = self.env.cr
+        Log = self.env["travel.customer.merge.log"]
         core = self.env["base.partner.merge.automatic.wizard"]
         foreign_keys = core._get_fk_on("res_partner")
         if not foreign_keys or not duplicates:
@@ -452,10 +461,11 @@ class TravelCustomerMerge(models.TransientModel):
                 if count:
                     clashes.append(
                         _(
-                            "%(count)s row(s) of %(table)s already exist on the "
-                            "master: the master's are kept, the duplicates' are "
-                            "removed (and put back by an undo).",
+                            "%(count)s row(s) of %(what)s (%(table)s) already exist "
+                            "on the master: the master's are kept, the duplicates' "
+                            "are removed (and put back by an undo).",
                             count=count,
+                            what=Log._table_label(table),
                             table=table,
                         )
                     )
@@ -547,11 +557,12 @@ class TravelCustomerMergeLine(models.TransientModel):
 
     @api.depends("partner_id")
     def _compute_counts(self):
+        counts = self.env["travel.customer.merge"]._counts(self.partner_id)
         for line in self:
-            counts = line.wizard_id._counts(line.partner_id) if line.partner_id else {}
-            line.booking_count = counts.get("bookings", 0)
-            line.quotation_count = counts.get("quotations", 0)
-            line.invoice_count = counts.get("invoices", 0)
+            held = counts.get(line.partner_id.id, {})
+            line.booking_count = held.get("bookings", 0)
+            line.quotation_count = held.get("quotations", 0)
+            line.invoice_count = held.get("invoices", 0)
 
 
 class TravelCustomerMergeField(models.TransientModel):

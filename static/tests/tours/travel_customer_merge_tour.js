@@ -15,10 +15,12 @@ registry.category("web_tour.tours").add("travel_customer_merge", {
     },
     {
       content: "The duplicates are proposed, ticked",
-      trigger: ".modal .o_data_row:contains('Testine Test')",
+      trigger:
+        ".modal .o_data_row:contains('Testine Test'):contains('testine@example.org'):has(.o_boolean_toggle input:checked)",
     },
     {
-      trigger: ".modal .o_data_row:contains('TEST Testine')",
+      trigger:
+        ".modal .o_data_row:contains('TEST Testine'):contains('Testine@example.org'):has(.o_boolean_toggle input:checked)",
     },
     {
       content: "Merge",

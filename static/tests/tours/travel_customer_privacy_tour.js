@@ -15,7 +15,7 @@ registry.category("web_tour.tours").add("travel_customer_anonymize", {
     },
     {
       content: "Confirm: it cannot be undone",
-      trigger: ".modal-footer button.btn-primary",
+      trigger: ".modal:contains('cannot be undone') .modal-footer .btn-primary",
       run: "click",
     },
     {
