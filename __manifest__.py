@@ -27,6 +27,9 @@
         "views/travel_customer_level_views.xml",
         "views/travel_sales_channel_views.xml",
         "views/travel_departure_views.xml",
+        "views/travel_departure_offer_views.xml",
+        "views/travel_participant_views.xml",
+        "wizards/travel_departure_markup_views.xml",
         "views/travel_customer_merge_log_views.xml",
         "wizards/travel_customer_merge_views.xml",
         "views/travel_duplicate_group_views.xml",
@@ -43,6 +46,7 @@
         "demo/sale_order_demo.xml",
         "demo/res_users_demo.xml",
         "demo/travel_departure_demo.xml",
+        "demo/travel_participant_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -8,6 +8,8 @@ from . import res_partner
 from . import product_template
 from . import travel_departure
 from . import travel_departure_assignment
+from . import travel_departure_offer
+from . import travel_participant
 from . import sale_order
 from . import travel_customer_merge_log
 from . import travel_duplicate_ignore

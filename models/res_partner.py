@@ -208,6 +208,28 @@ class ResPartner(models.Model):
     travel_assignment_ids = fields.One2many(
         "travel.departure.assignment", "partner_id", string="Assigned Departures"
     )
+    travel_participant_ids = fields.One2many(
+        "travel.participant", "partner_id", string="Participants"
+    )
+    travel_guarded_participant_ids = fields.Many2many(
+        "travel.participant",
+        "travel_participant_guardian_rel",
+        "partner_id",
+        "participant_id",
+        string="Guardian of",
+        help="The participants this contact is a legal guardian of.",
+    )
+    travel_guardian_ids = fields.Many2many(
+        "res.partner",
+        string="Guardians",
+        compute="_compute_travel_guardian_ids",
+        help="The legal guardians of this customer's participants.",
+    )
+    travel_is_guardian = fields.Boolean(
+        string="Is a Guardian",
+        compute="_compute_travel_is_guardian",
+        search="_search_travel_is_guardian",
+    )
     travel_booking_count = fields.Integer(
         string="Bookings", compute="_compute_travel_bookings"
     )
@@ -648,10 +670,16 @@ class ResPartner(models.Model):
         }
 
     def action_travel_new_booking(self):
-        """Open a new quotation for this customer."""
+        """Open a new quotation for this customer; a guardian's lists the
+        participants it guards."""
         self.ensure_one()
+        context = {"default_partner_id": self.id}
+        if self.travel_guarded_participant_ids:
+            context["default_travel_participant_ids"] = (
+                self.travel_guarded_participant_ids.ids
+            )
         return self.env["sale.order"]._get_records_action(
-            name=_("New Booking"), context={"default_partner_id": self.id}
+            name=_("New Booking"), context=context
         )
 
     def _travel_action_orders(self, states, name):
@@ -669,3 +697,46 @@ class ResPartner(models.Model):
 
     def action_travel_view_quotations(self):
         return self._travel_action_orders(["draft", "sent"], _("Quotations"))
+
+    def action_travel_assign_departures(self):
+        """The assignment screen: every departure, assigned or not."""
+        self.ensure_one()
+        return self.env["travel.departure.offer"]._reseller_action(self)
+
+    # ------------------------------------------------------------ GUARDIANS
+    @api.depends("travel_participant_ids.guardian_ids")
+    def _compute_travel_guardian_ids(self):
+        for partner in self:
+            partner.travel_guardian_ids = partner.travel_participant_ids.guardian_ids
+
+    @api.depends("travel_guarded_participant_ids")
+    def _compute_travel_is_guardian(self):
+        for partner in self:
+            partner.travel_is_guardian = bool(partner.travel_guarded_participant_ids)
+
+    def _search_travel_is_guardian(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Operation not supported"))
+        positive = (operator == "=") == value
+        self.env["travel.participant"].flush_model(["guardian_ids"])
+        guardians = SQL("(SELECT partner_id FROM travel_participant_guardian_rel)")
+        return [("id", "in" if positive else "not in", guardians)]
+
+    def _travel_check_guardian_portal(self):
+        """Refuse a portal account to a contact who is only a guardian, unless
+        a customer of its participants is of a type allowing guardian accounts."""
+        for partner in self.sudo():
+            participants = partner.travel_guarded_participant_ids
+            customers = participants.partner_id
+            if not participants or partner.commercial_partner_id in customers:
+                continue
+            if not customers.customer_type_id.filtered("guardian_portal_allowed"):
+                raise UserError(
+                    _(
+                        "%(guardian)s is a legal guardian, and the customer type of "
+                        "%(customers)s does not allow guardian portal accounts "
+                        "(Contacts > Configuration > Customer Types).",
+                        guardian=partner.display_name,
+                        customers=", ".join(customers.mapped("display_name")),
+                    )
+                )

@@ -39,6 +39,21 @@ class SaleOrder(models.Model):
         default=1,
         help="Seats of the departure this booking takes once confirmed.",
     )
+    travel_participant_ids = fields.Many2many(
+        "travel.participant",
+        "travel_participant_sale_order_rel",
+        "order_id",
+        "participant_id",
+        string="Participants",
+        help="Who travels on this booking.",
+    )
+    travel_end_client_id = fields.Many2one(
+        "res.partner",
+        string="End Client",
+        index="btree_not_null",
+        tracking=True,
+        help="The reseller's own client this booking is for.",
+    )
     travel_channel_id = fields.Many2one(
         "travel.sales.channel",
         string="Sales Channel",
@@ -104,6 +119,40 @@ class SaleOrder(models.Model):
                         "assigned departures, and %(departure)s is not one of them.",
                         reseller=reseller.display_name,
                         departure=order.travel_departure_id.display_name,
+                    )
+                )
+
+    @api.constrains("travel_participant_ids", "travel_departure_id")
+    def _check_travel_participant_ages(self):
+        """Participants are within the departure's age range on its start."""
+        for order in self.filtered("travel_departure_id"):
+            departure = order.travel_departure_id
+            if not (departure.age_min or departure.age_max):
+                continue
+            refused = []
+            for participant in order.travel_participant_ids:
+                age = participant._age_on(departure.date_start)
+                if age is None:
+                    refused.append(
+                        _("%(name)s: birth date unknown", name=participant.name)
+                    )
+                elif not departure._age_allowed(age):
+                    refused.append(
+                        _(
+                            "%(name)s: %(age)s years old on %(date)s",
+                            name=participant.name,
+                            age=age,
+                            date=departure.date_start,
+                        )
+                    )
+            if refused:
+                raise ValidationError(
+                    _(
+                        "%(departure)s is for ages %(range)s; these participants "
+                        "are outside it on the start date:\n%(refused)s",
+                        departure=departure.display_name,
+                        range=departure._age_range_label(),
+                        refused="\n".join(refused),
                     )
                 )
 

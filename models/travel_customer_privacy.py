@@ -22,6 +22,20 @@ RETENTION_YEARS_PARAM = "travel_customer.retention_years"
 RETENTION_YEARS_DEFAULT = 10
 RETENTION_BATCH = 500
 PRIVACY_GROUP = "travel_customer.group_travel_privacy"
+# what a participant's anonymization empties, besides its name
+PARTICIPANT_PERSONAL_COLUMNS = (
+    "birth_date",
+    "gender",
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "state_id",
+    "country_id",
+    "allergies",
+    "treatments",
+    "medical_notes",
+)
 # Text fields of a customer that are not about the person.
 KEPT_TEXT_FIELDS = {"name", "invoice_edi_format_store", "signup_type"}
 # Other fields of a customer emptied (images are attachments, deleted).
@@ -300,42 +314,35 @@ class TravelCustomerPrivacy(models.AbstractModel):
         count("attachment", [row[1] for row in attachments if row[2] == "res.partner"])
         env["ir.attachment"].browse([row[0] for row in attachments]).unlink()
         # its chatter: messages emptied, tracked values emptied
+        count(
+            "message", [row[1] for row in self._anonymize_chatter("res.partner", ids)]
+        )
+        # the participants it booked for: names, birth date, address, health
         cr.execute(
             SQL(
-                "UPDATE mail_message SET body = '', subject = NULL, email_from = NULL, "
-                "reply_to = NULL, record_name = NULL "
-                "WHERE model = 'res.partner' AND res_id = ANY(%s) RETURNING id, res_id",
+                "SELECT first_name, last_name FROM travel_participant "
+                "WHERE partner_id = ANY(%s)",
                 ids,
             )
         )
-        messages = cr.fetchall()
-        count("message", [row[1] for row in messages])
-        message_ids = [row[0] for row in messages]
+        texts += [text for row in cr.fetchall() for text in row if text]
+        participant_label = _("Anonymized participant")
         cr.execute(
             SQL(
-                "UPDATE mail_tracking_value SET old_value_char = NULL, "
-                "new_value_char = NULL, old_value_text = NULL, new_value_text = NULL, "
-                "old_value_integer = NULL, new_value_integer = NULL, "
-                "old_value_float = NULL, new_value_float = NULL, "
-                "old_value_datetime = NULL, new_value_datetime = NULL "
-                "WHERE mail_message_id = ANY(%s)",
-                message_ids,
+                "UPDATE travel_participant SET first_name = %(label)s, "
+                "last_name = id::text, name = %(label)s || ' ' || id, %(columns)s "
+                "WHERE partner_id = ANY(%(ids)s) RETURNING id, partner_id",
+                label=participant_label,
+                columns=SQL(", ").join(
+                    SQL("%s = NULL", SQL.identifier(column))
+                    for column in PARTICIPANT_PERSONAL_COLUMNS
+                ),
+                ids=ids,
             )
         )
-        cr.execute(
-            SQL(
-                "UPDATE mail_mail SET body_html = '', email_to = NULL, email_cc = NULL "
-                "WHERE mail_message_id = ANY(%s)",
-                message_ids,
-            )
-        )
-        cr.execute(
-            SQL(
-                "DELETE FROM mail_activity "
-                "WHERE res_model = 'res.partner' AND res_id = ANY(%s)",
-                ids,
-            )
-        )
+        participants = cr.fetchall()
+        count("participant", [row[1] for row in participants])
+        self._anonymize_chatter("travel.participant", [row[0] for row in participants])
         # what it wrote or received elsewhere keeps the (anonymized) author
         cr.execute(
             SQL(
@@ -379,6 +386,49 @@ class TravelCustomerPrivacy(models.AbstractModel):
         family.modified(["name", *columns])
         env.flush_all()
         return self._log(partners, operation, originals, counts)
+
+    @api.model
+    def _anonymize_chatter(self, model, res_ids):
+        """Empty the chatter of these records (messages, tracked values, mails)
+        and drop their activities: ``[(message id, res_id)]``."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "UPDATE mail_message SET body = '', subject = NULL, email_from = NULL, "
+                "reply_to = NULL, record_name = NULL "
+                "WHERE model = %s AND res_id = ANY(%s) RETURNING id, res_id",
+                model,
+                res_ids,
+            )
+        )
+        messages = cr.fetchall()
+        message_ids = [row[0] for row in messages]
+        cr.execute(
+            SQL(
+                "UPDATE mail_tracking_value SET old_value_char = NULL, "
+                "new_value_char = NULL, old_value_text = NULL, new_value_text = NULL, "
+                "old_value_integer = NULL, new_value_integer = NULL, "
+                "old_value_float = NULL, new_value_float = NULL, "
+                "old_value_datetime = NULL, new_value_datetime = NULL "
+                "WHERE mail_message_id = ANY(%s)",
+                message_ids,
+            )
+        )
+        cr.execute(
+            SQL(
+                "UPDATE mail_mail SET body_html = '', email_to = NULL, email_cc = NULL "
+                "WHERE mail_message_id = ANY(%s)",
+                message_ids,
+            )
+        )
+        cr.execute(
+            SQL(
+                "DELETE FROM mail_activity WHERE res_model = %s AND res_id = ANY(%s)",
+                model,
+                res_ids,
+            )
+        )
+        return messages
 
     @api.model
     def _anonymize_documents(self, ids, texts):
@@ -473,6 +523,7 @@ class TravelCustomerPrivacy(models.AbstractModel):
             "user": _("Portal users"),
             "attachment": _("Documents and attachments"),
             "message": _("Messages emptied"),
+            "participant": _("Participants"),
             "authored": _("Messages sent"),
             "merge": _("Merges made final"),
         }
@@ -577,7 +628,14 @@ class TravelCustomerPrivacy(models.AbstractModel):
                 ],
                 "bookings": [self._export_order(order) for order in orders],
                 "invoices": [self._export_invoice(move) for move in invoices],
-                "participants": [],  # participants come with their own models
+                "participants": [
+                    self._export_participant(participant)
+                    # health data included: it is the customer's own
+                    for participant in env["travel.participant"]
+                    .sudo()
+                    .with_context(active_test=False)
+                    .search([("partner_id", "in", family.ids)])
+                ],
                 "consents": self._export_consents(family),
                 "documents": documents,
                 "messages": [
@@ -670,6 +728,31 @@ class TravelCustomerPrivacy(models.AbstractModel):
         }
 
     @api.model
+    def _export_participant(self, participant):
+        return {
+            "first_name": participant.first_name,
+            "last_name": participant.last_name,
+            "birth_date": participant.birth_date,
+            "gender": participant.gender,
+            "address": ", ".join(
+                filter(
+                    None,
+                    [
+                        participant.street,
+                        participant.street2,
+                        participant.zip,
+                        participant.city,
+                        participant.country_id.name,
+                    ],
+                )
+            ),
+            "allergies": participant.allergies,
+            "treatments": participant.treatments,
+            "medical_notes": participant.medical_notes,
+            "guardians": participant.guardian_ids.mapped("name"),
+            "bookings": participant.order_ids.mapped("name"),
+        }
+
     def _export_invoice(self, move):
         return {
             "number": move.name,

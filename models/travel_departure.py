@@ -32,6 +32,12 @@ class TravelDeparture(models.Model):
         "res.company", required=True, default=lambda self: self.env.company
     )
     active = fields.Boolean(default=True)
+    age_min = fields.Integer(
+        string="Minimum Age", help="On the start date; 0 for no minimum."
+    )
+    age_max = fields.Integer(
+        string="Maximum Age", help="On the start date; 0 for no maximum."
+    )
     order_ids = fields.One2many("sale.order", "travel_departure_id", string="Orders")
     seats_taken = fields.Integer(
         compute="_compute_seats", help="Seats of the confirmed bookings."
@@ -82,6 +88,37 @@ class TravelDeparture(models.Model):
                         start=departure.date_start,
                     )
                 )
+
+    @api.constrains("age_min", "age_max")
+    def _check_age_range(self):
+        for departure in self:
+            if departure.age_min < 0 or departure.age_max < 0:
+                raise ValidationError(_("An age limit cannot be negative."))
+            if departure.age_max and departure.age_min > departure.age_max:
+                raise ValidationError(
+                    _(
+                        "The minimum age (%(min)s) of %(name)s is above its maximum "
+                        "age (%(max)s).",
+                        min=departure.age_min,
+                        max=departure.age_max,
+                        name=departure.display_name,
+                    )
+                )
+        self.sudo().order_ids._check_travel_participant_ages()
+
+    def _age_allowed(self, age):
+        self.ensure_one()
+        return (not self.age_min or age >= self.age_min) and (
+            not self.age_max or age <= self.age_max
+        )
+
+    def _age_range_label(self):
+        self.ensure_one()
+        if self.age_min and self.age_max:
+            return _("%(min)s to %(max)s", min=self.age_min, max=self.age_max)
+        if self.age_min:
+            return _("%s and over", self.age_min)
+        return _("up to %s", self.age_max)
 
     @api.constrains("capacity")
     def _check_seats(self):

@@ -12,7 +12,7 @@ class TravelDepartureAssignment(models.Model):
 
     _name = "travel.departure.assignment"
     _description = "Departure Assignment"
-    _order = "date_start, id"
+    _order = "departure_id, id"
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -24,11 +24,10 @@ class TravelDepartureAssignment(models.Model):
     departure_id = fields.Many2one(
         "travel.departure", required=True, ondelete="cascade", index=True
     )
-    product_id = fields.Many2one(
-        related="departure_id.product_id", store=True, string="Stay"
-    )
-    date_start = fields.Date(related="departure_id.date_start", store=True)
-    date_end = fields.Date(related="departure_id.date_end", store=True)
+    # not stored: two columns and a foreign key less per row of the nightly action
+    product_id = fields.Many2one(related="departure_id.product_id", string="Stay")
+    date_start = fields.Date(related="departure_id.date_start")
+    date_end = fields.Date(related="departure_id.date_end")
     seats_left = fields.Integer(related="departure_id.seats_left")
     price = fields.Monetary(related="departure_id.price", string="Base Price")
     currency_id = fields.Many2one(related="departure_id.currency_id")
@@ -67,6 +66,55 @@ class TravelDepartureAssignment(models.Model):
             return self.markup
         return self.partner_id.travel_markup
 
+    @api.model
+    def _assign(self, resellers, departures):
+        """Assign ``departures`` to ``resellers`` at their default markup, in
+        one statement; pairs already assigned are left as they are."""
+        if not resellers or not departures:
+            return 0
+        self.check_access("create")
+        departures.check_access("read")
+        return self._insert_pairs(
+            SQL(
+                "SELECT p.id AS partner_id, d.id AS departure_id "
+                "FROM res_partner p, travel_departure d "
+                "WHERE p.id IN %s AND d.id IN %s",
+                tuple(resellers.ids),
+                tuple(departures.ids),
+            ),
+            self.env.uid,
+        )
+
+    @api.model
+    def _insert_pairs(self, pairs, uid):
+        """Insert the (partner_id, departure_id) rows of query ``pairs`` at the
+        reseller's price; existing pairs are skipped. Returns the count."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO travel_departure_assignment
+                    (partner_id, departure_id, reseller_price, markup_override,
+                     create_uid, create_date, write_uid, write_date)
+                SELECT p.id, d.id, %(price)s, FALSE,
+                       %(uid)s, now() at time zone 'UTC',
+                       %(uid)s, now() at time zone 'UTC'
+                FROM (%(pairs)s) pair
+                JOIN res_partner p ON p.id = pair.partner_id
+                JOIN travel_departure d ON d.id = pair.departure_id
+                -- in index order: the unique index grows at its end
+                ORDER BY p.id, d.id
+                ON CONFLICT (partner_id, departure_id) DO NOTHING
+                """,
+                price=self._reseller_price_sql(),
+                uid=uid,
+                pairs=pairs,
+            )
+        )
+        created = self.env.cr.rowcount
+        self.env.invalidate_all()
+        return created
+
     # ------------------------------------------------------------ NIGHTLY
     @api.model
     def _reseller_price_sql(self):
@@ -84,41 +132,25 @@ class TravelDepartureAssignment(models.Model):
         Only departures created or changed since the reseller's last run are
         looked at, so that a night with nothing new costs next to nothing.
         """
-        self.env.flush_all()
-        cr = self.env.cr
         today = fields.Date.context_today(self)
-        cr.execute(
+        # rows of the nightly action carry no author: two foreign key checks
+        # less per row, on millions of rows
+        created = self._insert_pairs(
             SQL(
                 """
-                WITH candidate AS (
-                    SELECT p.id AS partner_id, d.id AS departure_id,
-                           %(price)s AS reseller_price
-                    FROM res_partner p
-                    JOIN travel_departure d
-                      ON d.active AND d.date_end >= %(today)s
-                     AND (p.travel_offers_assigned_at IS NULL
-                          OR d.write_date >= p.travel_offers_assigned_at)
-                    WHERE p.travel_all_offers AND p.active AND p.parent_id IS NULL
-                )
-                INSERT INTO travel_departure_assignment
-                    (partner_id, departure_id, reseller_price, product_id,
-                     date_start, date_end, markup_override,
-                     create_uid, create_date, write_uid, write_date)
-                SELECT c.partner_id, c.departure_id, c.reseller_price, d.product_id,
-                       d.date_start, d.date_end, FALSE,
-                       %(uid)s, now() at time zone 'UTC', %(uid)s,
-                       now() at time zone 'UTC'
-                FROM candidate c JOIN travel_departure d ON d.id = c.departure_id
-                -- in index order: the unique index grows at its end
-                ORDER BY c.partner_id, c.departure_id
-                ON CONFLICT (partner_id, departure_id) DO NOTHING
+                SELECT p.id AS partner_id, d.id AS departure_id
+                FROM res_partner p
+                JOIN travel_departure d
+                  ON d.active AND d.date_end >= %(today)s
+                 AND (p.travel_offers_assigned_at IS NULL
+                      OR d.write_date >= p.travel_offers_assigned_at)
+                WHERE p.travel_all_offers AND p.active AND p.parent_id IS NULL
                 """,
-                price=self._reseller_price_sql(),
                 today=today,
-                uid=self.env.uid,
-            )
+            ),
+            None,
         )
-        created = cr.rowcount
+        cr = self.env.cr
         cr.execute(
             "UPDATE res_partner SET travel_offers_assigned_at = "
             "now() at time zone 'UTC' "

@@ -13,7 +13,7 @@ from ..models.travel_customer_merge_log import CHOICE_FIELDS
 MERGE_MAX_PARAM = "travel_customer.merge_max"
 MERGE_MAX_DEFAULT = 50
 # What a customer holds, shown in the preview.
-COUNT_KEYS = ("bookings", "quotations", "invoices", "messages")
+COUNT_KEYS = ("bookings", "quotations", "invoices", "participants", "messages")
 
 
 class TravelCustomerMerge(models.TransientModel):
@@ -60,7 +60,8 @@ class TravelCustomerMerge(models.TransientModel):
             counts = wizard._counts(duplicates)
             rows = Markup("").join(
                 Markup(
-                    "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>"
+                    "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+                    "<td>%s</td></tr>"
                 )
                 % (p.display_name, *(counts[p.id][k] for k in COUNT_KEYS))
                 for p in duplicates
@@ -68,7 +69,7 @@ class TravelCustomerMerge(models.TransientModel):
             clashes = wizard._clashes(duplicates)
             wizard.preview = Markup(
                 "<p>%s</p><table class='table table-sm'><thead><tr><th>%s</th>"
-                "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
+                "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
                 "<tbody>%s</tbody></table>%s"
             ) % (
                 _(
@@ -82,6 +83,7 @@ class TravelCustomerMerge(models.TransientModel):
                 _("Bookings"),
                 _("Quotations"),
                 _("Invoices"),
+                _("Participants"),
                 _("Messages"),
                 rows,
                 Markup("").join(
@@ -191,7 +193,8 @@ class TravelCustomerMerge(models.TransientModel):
                         pid,
                         self.env._(
                             "%(bookings)s bookings, %(quotations)s quotations, "
-                            "%(invoices)s invoices, %(messages)s messages",
+                            "%(invoices)s invoices, %(participants)s participants, "
+                            "%(messages)s messages",
                             **counts[pid],
                         ),
                     )
@@ -380,6 +383,10 @@ class TravelCustomerMerge(models.TransientModel):
             ["__count"],
         ):
             counts[res_id]["messages"] = count
+        for partner, count in env["travel.participant"]._read_group(
+            [("partner_id", "in", partners.ids)], ["partner_id"], ["__count"]
+        ):
+            counts[partner.id]["participants"] = count
         return counts
 
     def _clashes(self, duplicates):
@@ -554,6 +561,7 @@ class TravelCustomerMergeLine(models.TransientModel):
     booking_count = fields.Integer(string="Bookings", compute="_compute_counts")
     quotation_count = fields.Integer(string="Quotations", compute="_compute_counts")
     invoice_count = fields.Integer(string="Invoices", compute="_compute_counts")
+    participant_count = fields.Integer(string="Participants", compute="_compute_counts")
 
     @api.depends("partner_id")
     def _compute_counts(self):
@@ -563,6 +571,7 @@ class TravelCustomerMergeLine(models.TransientModel):
             line.booking_count = held.get("bookings", 0)
             line.quotation_count = held.get("quotations", 0)
             line.invoice_count = held.get("invoices", 0)
+            line.participant_count = held.get("participants", 0)
 
 
 class TravelCustomerMergeField(models.TransientModel):

@@ -1,0 +1,158 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.tools import SQL
+
+from .res_partner import SEARCH_FUNCTIONS
+
+HEALTH_GROUP = "travel_customer.group_travel_health"
+ADDRESS_FIELDS = ("street", "street2", "zip", "city", "state_id", "country_id")
+
+
+class TravelParticipant(models.Model):
+    """A person who travels: a child at a holiday camp, a pupil on a school
+    trip. It belongs to the customer account that books for it and may have
+    legal guardians; its health data is for the Health data group only."""
+
+    _name = "travel.participant"
+    _description = "Participant"
+    _inherit = ["mail.thread"]
+    _order = "last_name, first_name, id"
+
+    first_name = fields.Char(required=True, tracking=True)
+    last_name = fields.Char(required=True, tracking=True)
+    name = fields.Char(compute="_compute_name", store=True, index=True)
+    birth_date = fields.Date(tracking=True)
+    age = fields.Integer(compute="_compute_age", help="Age today, in whole years.")
+    gender = fields.Selection(
+        [("female", "Female"), ("male", "Male"), ("other", "Other")]
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        tracking=True,
+        help="The customer account this participant belongs to.",
+    )
+    guardian_ids = fields.Many2many(
+        "res.partner",
+        "travel_participant_guardian_rel",
+        "participant_id",
+        "partner_id",
+        string="Legal Guardians",
+    )
+    order_ids = fields.Many2many(
+        "sale.order",
+        "travel_participant_sale_order_rel",
+        "participant_id",
+        "order_id",
+        string="Bookings",
+        readonly=True,
+        help="The trips this participant was booked on.",
+    )
+    booking_count = fields.Integer(compute="_compute_booking_count")
+    street = fields.Char(compute="_compute_address", store=True, readonly=False)
+    street2 = fields.Char(compute="_compute_address", store=True, readonly=False)
+    zip = fields.Char(compute="_compute_address", store=True, readonly=False)
+    city = fields.Char(compute="_compute_address", store=True, readonly=False)
+    state_id = fields.Many2one(
+        "res.country.state",
+        compute="_compute_address",
+        store=True,
+        readonly=False,
+        domain="[('country_id', '=?', country_id)]",
+    )
+    country_id = fields.Many2one(
+        "res.country", compute="_compute_address", store=True, readonly=False
+    )
+    allergies = fields.Text(groups=HEALTH_GROUP)
+    treatments = fields.Text(groups=HEALTH_GROUP)
+    medical_notes = fields.Text(groups=HEALTH_GROUP)
+    active = fields.Boolean(default=True)
+
+    @api.depends("first_name", "last_name")
+    def _compute_name(self):
+        for participant in self:
+            participant.name = " ".join(
+                part for part in (participant.first_name, participant.last_name) if part
+            )
+
+    @api.depends("birth_date")
+    @api.depends_context("travel_age_on")
+    def _compute_age(self):
+        """The age today, or on the date given as ``travel_age_on``."""
+        on = self.env.context.get("travel_age_on")
+        for participant in self:
+            participant.age = participant._age_on(on) or 0
+
+    def _age_on(self, day=None):
+        """Age in whole years on ``day`` (today by default): a birthday on that
+        very day counts. None without a birth date."""
+        self.ensure_one()
+        if not self.birth_date:
+            return None
+        day = fields.Date.to_date(day) or fields.Date.context_today(self)
+        return relativedelta(day, self.birth_date).years
+
+    @api.depends("partner_id")
+    def _compute_address(self):
+        """The customer's address by default; edited freely afterwards."""
+        for participant in self:
+            if any(participant[fname] for fname in ADDRESS_FIELDS):
+                continue
+            partner = participant.partner_id
+            for fname in ADDRESS_FIELDS:
+                participant[fname] = partner[fname]
+
+    @api.constrains("birth_date")
+    def _check_booked_ages(self):
+        self.sudo().order_ids._check_travel_participant_ages()
+
+    def _compute_booking_count(self):
+        for participant in self:
+            participant.booking_count = len(participant.order_ids)
+
+    # ------------------------------------------------------------ SEARCH
+    @api.model
+    def _search_display_name(self, operator, value):
+        """Every word, in first or last name, accents and case ignored."""
+        if operator not in ("ilike", "=ilike") or not isinstance(value, str):
+            return super()._search_display_name(operator, value)
+        words = value.split()
+        if not words:
+            return super()._search_display_name(operator, value)
+        self.flush_model(["name"])  # read by the SQL below
+        escape = self.env["res.partner"]._travel_escape_like
+        condition = SQL(" AND ").join(
+            SQL(
+                "travel_customer_normalize(name) LIKE travel_customer_normalize(%s)",
+                f"%{escape(word)}%",
+            )
+            for word in words
+        )
+        return [
+            ("id", "in", SQL("(SELECT id FROM travel_participant WHERE %s)", condition))
+        ]
+
+    def init(self):
+        """The name search's accent-free trigram index."""
+        result = super().init()
+        self.env.cr.execute(SEARCH_FUNCTIONS)
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS travel_participant_name_search_idx "
+            "ON travel_participant USING gin "
+            "(travel_customer_normalize(name) gin_trgm_ops)"
+        )
+        return result
+
+    # ------------------------------------------------------------ ACTIONS
+    def action_open_customer(self):
+        self.ensure_one()
+        return self.partner_id._get_records_action(name=_("Customer"))
+
+    def action_open_bookings(self):
+        self.ensure_one()
+        return self.order_ids._get_records_action(name=_("Bookings"))
