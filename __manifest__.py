@@ -1,4 +1,4 @@
-# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "Travel Customers",
     "summary": "Customer base for tour operators, travel agencies, holiday rentals, "
@@ -6,13 +6,15 @@
     "version": "18.0.1.0.0",
     "category": "Sales/Sales",
     "author": "travel_customer developers",
-    "license": "LGPL-3",
+    "license": "AGPL-3",
     "depends": [
         "contacts",
         "sale_management",
         "portal",
         "phone_validation",
         "privacy_lookup",
+        "auth_signup",
+        "impersonate_login",
     ],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
@@ -21,14 +23,17 @@
         "data/travel_customer_type_data.xml",
         "data/travel_customer_level_data.xml",
         "data/travel_sales_channel_data.xml",
+        "data/travel_customer_document_type_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
+        "data/res_partner_actions.xml",
         "views/travel_customer_type_views.xml",
         "views/travel_customer_level_views.xml",
         "views/travel_sales_channel_views.xml",
         "views/travel_departure_views.xml",
         "views/travel_departure_offer_views.xml",
         "views/travel_participant_views.xml",
+        "views/travel_customer_document_views.xml",
         "wizards/travel_departure_markup_views.xml",
         "views/travel_customer_merge_log_views.xml",
         "wizards/travel_customer_merge_views.xml",
@@ -37,6 +42,7 @@
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/privacy_log_views.xml",
+        "views/impersonate_log_views.xml",
         "views/portal_templates.xml",
         "views/travel_menus.xml",
     ],

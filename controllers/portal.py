@@ -1,4 +1,4 @@
-# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from werkzeug.exceptions import NotFound
 
 from odoo import _, fields, http
@@ -6,7 +6,36 @@ from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
-from odoo.addons.sale.controllers.portal import CustomerPortal
+from odoo.addons.sale.controllers.portal import CustomerPortal, PaymentPortal
+
+
+def _travel_refusal(order_id, access_token, portal):
+    """The online ordering refusal of an order the visitor may access."""
+    try:
+        order_sudo = portal._document_check_access("sale.order", order_id, access_token)
+    except (AccessError, MissingError):
+        return False  # the core answers those
+    return order_sudo._travel_online_ordering_refusal()
+
+
+class TravelPaymentPortal(PaymentPortal):
+    """Paying online is refused where the customer type forbids ordering."""
+
+    @http.route()
+    def portal_order_transaction(self, order_id, access_token, **kwargs):
+        refusal = _travel_refusal(order_id, access_token, self)
+        if refusal:
+            raise ValidationError(refusal)
+        return super().portal_order_transaction(order_id, access_token, **kwargs)
+
+    @http.route()
+    def payment_pay(self, *args, sale_order_id=None, **kwargs):
+        order_id = self._cast_as_int(sale_order_id)
+        order = order_id and request.env["sale.order"].sudo().browse(order_id).exists()
+        refusal = order and order._travel_online_ordering_refusal()
+        if refusal:
+            raise ValidationError(refusal)
+        return super().payment_pay(*args, sale_order_id=sale_order_id, **kwargs)
 
 
 class TravelResellerPortal(CustomerPortal):
@@ -186,6 +215,14 @@ class TravelResellerPortal(CustomerPortal):
         except ValidationError as error:
             return self._travel_render_departure(offer, error=error.args[0], form=form)
         return request.redirect(order.get_portal_url())
+
+    @http.route()
+    def portal_quote_accept(self, order_id, access_token=None, **kw):
+        """Signing online is refused where the customer type forbids ordering."""
+        refusal = _travel_refusal(order_id, access_token, self)
+        if refusal:
+            return {"error": refusal}
+        return super().portal_quote_accept(order_id, access_token=access_token, **kw)
 
     @http.route()
     def portal_order_page(self, order_id, report_type=None, access_token=None, **kw):

@@ -10,6 +10,9 @@ from . import travel_departure
 from . import travel_departure_assignment
 from . import travel_departure_offer
 from . import travel_participant
+from . import impersonate_log
+from . import travel_customer_document_type
+from . import travel_customer_document
 from . import sale_order
 from . import travel_customer_merge_log
 from . import travel_duplicate_ignore

@@ -1,8 +1,9 @@
-# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.http import request
 from odoo.tools import SQL
 
 from .travel_customer_privacy import PRIVACY_GROUP
@@ -229,6 +230,9 @@ class ResPartner(models.Model):
         string="Is a Guardian",
         compute="_compute_travel_is_guardian",
         search="_search_travel_is_guardian",
+    )
+    travel_document_ids = fields.One2many(
+        "travel.customer.document", "partner_id", string="Documents"
     )
     travel_booking_count = fields.Integer(
         string="Bookings", compute="_compute_travel_bookings"
@@ -740,3 +744,106 @@ class ResPartner(models.Model):
                         customers=", ".join(customers.mapped("display_name")),
                     )
                 )
+
+    # ------------------------------------------------------------ ACCOUNT
+    def _travel_check_account_action(self):
+        """Account actions are for customers, never for our own users."""
+        self.ensure_one()
+        if not self.env.user.has_group("travel_customer.group_travel_user"):
+            raise AccessError(
+                _("Only Travel customers users may manage customer accounts.")
+            )
+        if self.travel_anonymized:
+            raise UserError(
+                _("%s is anonymized: it has no account any more.", self.display_name)
+            )
+        users = self.sudo().with_context(active_test=False).user_ids
+        if users.filtered(lambda u: not u.share):
+            raise UserError(
+                _(
+                    "%s is one of our users, not a customer: manage its account "
+                    "in Settings > Users.",
+                    self.display_name,
+                )
+            )
+        return users[:1]
+
+    def action_travel_send_portal_access(self):
+        """Grant portal access through Odoo's portal wizard, or send the
+        invitation again; the chatter says who sent it."""
+        user = self._travel_check_account_action()
+        wizard = (
+            self.env["portal.wizard"]
+            .sudo()
+            .create({"partner_ids": [Command.set(self.ids)]})
+        )
+        line = wizard.user_ids
+        if user and user.active:
+            line.action_invite_again()
+            body = _("Portal access link sent again by %s.", self.env.user.name)
+        else:
+            line.action_grant_access()
+            body = _("Portal access granted and link sent by %s.", self.env.user.name)
+        self.sudo().message_post(
+            body=body,
+            author_id=self.env.user.partner_id.id,
+            subtype_xmlid="mail.mt_note",
+        )
+        return self._travel_notify(_("Portal access link sent to %s.", self.email))
+
+    def action_travel_send_password_reset(self):
+        """Odoo's password reset e-mail: nobody but the customer sets it."""
+        user = self._travel_check_account_action()
+        if not user or not user.active:
+            raise UserError(
+                _(
+                    "%s has no portal account: send it the portal access link "
+                    "first.",
+                    self.display_name,
+                )
+            )
+        user.sudo().action_reset_password()
+        self.sudo().message_post(
+            body=_("Password reset e-mail sent by %s.", self.env.user.name),
+            author_id=self.env.user.partner_id.id,
+            subtype_xmlid="mail.mt_note",
+        )
+        return self._travel_notify(_("Password reset e-mail sent to %s.", self.email))
+
+    def action_travel_view_portal(self):
+        """Open the portal as the customer sees it (OCA impersonate_login):
+        the session is logged and the staff member named in what it does."""
+        user = self._travel_check_account_action()
+        if not self.env.user.has_group(
+            "travel_customer.group_travel_portal_impersonation"
+        ):
+            raise AccessError(
+                _(
+                    "Only the group Portal impersonation may view the portal as "
+                    "a customer."
+                )
+            )
+        if not user or not user.active:
+            raise UserError(
+                _(
+                    "%s has no portal account: send it the portal access link "
+                    "first.",
+                    self.display_name,
+                )
+            )
+        if not request:
+            raise UserError(_("The portal can only be viewed from a browser."))
+        self.sudo().message_post(
+            body=_("Portal viewed as this customer by %s.", self.env.user.name),
+            author_id=self.env.user.partner_id.id,
+            subtype_xmlid="mail.mt_note",
+        )
+        user.impersonate_login()
+        return {"type": "ir.actions.act_url", "url": "/my", "target": "self"}
+
+    def _travel_notify(self, message):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": "success", "sticky": False},
+        }

@@ -1,4 +1,4 @@
-# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -305,3 +305,81 @@ class SaleOrder(models.Model):
         """Open the booking itself (from the customer's booking lists)."""
         self.ensure_one()
         return self._get_records_action(context={})
+
+    # ------------------------------------------------------------ ONLINE
+    def _travel_online_ordering_refusal(self):
+        """Why this customer may not order, sign or pay online (its type
+        says so), with how to reach us; False when it may."""
+        self.ensure_one()
+        customer_type = self.partner_id.commercial_partner_id.customer_type_id
+        if not customer_type or customer_type.portal_order_allowed:
+            return False
+        company = self.company_id
+        contact = " / ".join(filter(None, [company.phone, company.email]))
+        return _(
+            "Ordering online is not available for your account: please contact "
+            "our customer service%(contact)s.",
+            contact=f" ({contact})" if contact else "",
+        )
+
+    def _has_to_be_signed(self):
+        return (
+            super()._has_to_be_signed() and not self._travel_online_ordering_refusal()
+        )
+
+    def _has_to_be_paid(self):
+        return super()._has_to_be_paid() and not self._travel_online_ordering_refusal()
+
+    # ------------------------------------------------------------ DOCUMENTS
+    def _travel_is_paid(self):
+        """Fully invoiced, and every posted customer invoice paid."""
+        self.ensure_one()
+        invoices = self.invoice_ids.filtered(
+            lambda m: m.state == "posted" and m.move_type == "out_invoice"
+        )
+        return (
+            self.invoice_status == "invoiced"
+            and bool(invoices)
+            and all(m.payment_state in ("paid", "in_payment") for m in invoices)
+        )
+
+    def _travel_missing_document_types(self):
+        """Required document types without a document valid until the end of
+        the trip (the customer's, or one of its contacts')."""
+        self.ensure_one()
+        required = (
+            self.env["travel.customer.document.type"]
+            .sudo()
+            .search([("required", "=", True)])
+        )
+        day = self.travel_date_end or self.travel_date_start or fields.Date.today()
+        valid = self.env["travel.customer.document"]._valid_on(self.partner_id, day)
+        return required - valid
+
+    def _travel_documents_refusal(self):
+        """Why the customer cannot download its travel documents yet, or False."""
+        self.ensure_one()
+        if self.state != "sale":
+            return _("Travel documents come with the confirmed booking.")
+        customer_type = self.partner_id.commercial_partner_id.customer_type_id
+        if customer_type.documents_despite_incomplete:
+            return False
+        reasons = []
+        if not self._travel_is_paid():
+            reasons.append(_("the booking is not fully paid yet"))
+        missing = self._travel_missing_document_types()
+        if missing:
+            reasons.append(
+                _(
+                    "these documents are missing or expire before the trip ends: "
+                    "%(types)s",
+                    types=", ".join(missing.mapped("name")),
+                )
+            )
+        if reasons:
+            return _(
+                "Your travel documents will be available once your file is "
+                "complete: %(reasons)s.",
+                reasons="; ".join(reasons),
+            )
+        return False

@@ -1,4 +1,4 @@
-# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -41,8 +41,9 @@ class TravelCustomerType(models.Model):
     portal_order_allowed = fields.Boolean(
         string="Portal Ordering Allowed",
         default=True,
-        help="If unchecked, the portal login is refused with a message asking "
-        "to contact customer service.",
+        help="If unchecked, these customers still log in and see their bookings, "
+        "but ordering, signing or paying online is refused with a message asking "
+        "them to contact customer service.",
     )
     documents_despite_incomplete = fields.Boolean(
         string="Documents Despite Incomplete File",

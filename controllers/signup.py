@@ -1,0 +1,36 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _
+from odoo.exceptions import UserError
+from odoo.http import request
+
+from odoo.addons.auth_signup.controllers.main import AuthSignupHome
+
+
+class TravelSignup(AuthSignupHome):
+    """Sign-up with a customer type, among those marked "sign-up selectable"."""
+
+    def _travel_signup_types(self):
+        return (
+            request.env["travel.customer.type"]
+            .sudo()
+            .search([("signup_selectable", "=", True)])
+        )
+
+    def get_auth_signup_qcontext(self):
+        qcontext = super().get_auth_signup_qcontext()
+        qcontext["travel_signup_types"] = self._travel_signup_types()
+        if "travel_customer_type_id" in request.params:
+            qcontext["travel_customer_type_id"] = request.params[
+                "travel_customer_type_id"
+            ]
+        return qcontext
+
+    def _prepare_signup_values(self, qcontext):
+        values = super()._prepare_signup_values(qcontext)
+        raw = qcontext.get("travel_customer_type_id")
+        if raw and not qcontext.get("token"):
+            allowed = self._travel_signup_types()
+            if not raw.isdigit() or int(raw) not in allowed.ids:
+                raise UserError(_("This customer type cannot be chosen at sign-up."))
+            values["customer_type_id"] = int(raw)
+        return values

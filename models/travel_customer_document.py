@@ -1,0 +1,165 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+from odoo.tools.mimetypes import guess_mimetype
+
+ALLOWED_MIMETYPES = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+}
+MAX_SIZE_PARAM = "travel_customer.document_max_size_mb"
+MAX_SIZE_DEFAULT = 10
+
+
+class TravelCustomerDocument(models.Model):
+    """An identity or travel document of a customer: what it is, until when it
+    is valid, and the scanned file."""
+
+    _name = "travel.customer.document"
+    _description = "Customer Document"
+    _inherit = ["mail.thread"]
+    _order = "expiry_date, id"
+    _rec_name = "type_id"
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        tracking=True,
+    )
+    type_id = fields.Many2one(
+        "travel.customer.document.type",
+        string="Document Type",
+        required=True,
+        ondelete="restrict",
+        tracking=True,
+    )
+    number = fields.Char(tracking=True)
+    country_id = fields.Many2one("res.country", string="Issuing Country")
+    expiry_date = fields.Date(tracking=True, index=True)
+    file = fields.Binary(attachment=True, copy=False)
+    file_name = fields.Char()
+    notes = fields.Text()
+    expired = fields.Boolean(compute="_compute_expired")
+
+    @api.depends("expiry_date")
+    def _compute_expired(self):
+        today = fields.Date.context_today(self)
+        for document in self:
+            document.expired = bool(
+                document.expiry_date and document.expiry_date < today
+            )
+
+    @api.depends("type_id", "number")
+    def _compute_display_name(self):
+        for document in self:
+            document.display_name = " ".join(
+                filter(None, [document.type_id.name, document.number])
+            )
+
+    @api.model
+    def _max_size_mb(self):
+        return (
+            self.env["ir.config_parameter"]
+            .sudo()
+            ._travel_get_int(MAX_SIZE_PARAM, MAX_SIZE_DEFAULT)
+        )
+
+    @api.model
+    def _check_upload(self, content):
+        """Refuse a file too big or of a type we do not take, and say why."""
+        max_mb = self._max_size_mb()
+        if len(content) > max_mb * 1024 * 1024:
+            raise ValidationError(
+                _("The file is too big: %(max)s MB at most.", max=max_mb)
+            )
+        mimetype = guess_mimetype(content)
+        if mimetype not in ALLOWED_MIMETYPES:
+            raise ValidationError(
+                _(
+                    "This kind of file is not accepted: send a %(kinds)s file.",
+                    kinds=", ".join(ALLOWED_MIMETYPES.values()),
+                )
+            )
+
+    @api.constrains("file")
+    def _check_file(self):
+        for document in self.filtered("file"):
+            self._check_upload(base64.b64decode(document.file))
+
+    # ------------------------------------------------------------ EXPIRY
+    @api.model
+    def _valid_on(self, partner, day):
+        """Type of each document of ``partner`` (and its contacts) still valid
+        on ``day``."""
+        documents = self.sudo().search(
+            [
+                ("partner_id", "child_of", partner.commercial_partner_id.id),
+                "|",
+                ("expiry_date", "=", False),
+                ("expiry_date", ">=", day),
+            ]
+        )
+        return documents.type_id
+
+    @api.model
+    def _cron_expiry_activities(self):
+        """An activity for the salesperson of each upcoming booking whose
+        customer has a required document expiring before the booking's end.
+
+        The pairs come from one query; a booking is reminded once per document.
+        """
+        self.env.flush_all()
+        today = fields.Date.context_today(self)
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT o.id, d.id
+                FROM sale_order o
+                JOIN res_partner p ON p.id = o.partner_id
+                JOIN res_partner dp
+                  ON dp.commercial_partner_id = p.commercial_partner_id
+                JOIN travel_customer_document d ON d.partner_id = dp.id
+                JOIN travel_customer_document_type t
+                  ON t.id = d.type_id AND t.required
+                WHERE o.state = 'sale' AND o.travel_date_start >= %(today)s
+                  AND d.expiry_date < o.travel_date_end
+                ORDER BY o.id, d.id
+                """,
+                today=today,
+            )
+        )
+        pairs = self.env.cr.fetchall()
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        Order = self.env["sale.order"]
+        created = 0
+        for order_id, document_id in pairs:
+            order, document = Order.browse(order_id), self.browse(document_id)
+            summary = _(
+                "%(document)s expires on %(date)s",
+                document=document.display_name,
+                date=document.expiry_date,
+            )
+            if order.activity_ids.filtered(lambda a, s=summary: a.summary == s):
+                continue
+            order.activity_schedule(
+                activity_type_id=todo.id,
+                summary=summary,
+                note=_(
+                    "%(document)s of %(customer)s expires on %(date)s, before the "
+                    "end of this booking (%(end)s): ask for a new one.",
+                    document=document.display_name,
+                    customer=document.partner_id.display_name,
+                    date=document.expiry_date,
+                    end=order.travel_date_end,
+                ),
+                user_id=(order.user_id or self.env.user).id,
+            )
+            created += 1
+        return created
