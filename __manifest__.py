@@ -15,6 +15,7 @@
         "privacy_lookup",
         "auth_signup",
         "impersonate_login",
+        "privacy_consent",
     ],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
@@ -24,6 +25,7 @@
         "data/travel_customer_level_data.xml",
         "data/travel_sales_channel_data.xml",
         "data/travel_customer_document_type_data.xml",
+        "data/privacy_activity_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/res_partner_actions.xml",
@@ -34,6 +36,7 @@
         "views/travel_departure_offer_views.xml",
         "views/travel_participant_views.xml",
         "views/travel_customer_document_views.xml",
+        "views/travel_consent_record_views.xml",
         "wizards/travel_departure_markup_views.xml",
         "views/travel_customer_merge_log_views.xml",
         "wizards/travel_customer_merge_views.xml",

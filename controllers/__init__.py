@@ -1,5 +1,6 @@
 from . import main
 from . import portal
 from . import impersonation
-from . import signup
 from . import documents
+from . import consent
+from . import signup

@@ -9,13 +9,20 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.addons.sale.controllers.portal import CustomerPortal, PaymentPortal
 
 
-def _travel_refusal(order_id, access_token, portal):
-    """The online ordering refusal of an order the visitor may access."""
+def _travel_refusal(order_id, access_token, portal, consents=False):
+    """Why the visitor may not confirm this order online (its customer type,
+    or its contact preferences not confirmed yet), or False."""
     try:
         order_sudo = portal._document_check_access("sale.order", order_id, access_token)
     except (AccessError, MissingError):
         return False  # the core answers those
-    return order_sudo._travel_online_ordering_refusal()
+    refusal = order_sudo._travel_online_ordering_refusal()
+    if not refusal and consents and not order_sudo.travel_consent_confirmed:
+        refusal = _(
+            "Please confirm your contact preferences (just above) before "
+            "confirming the order."
+        )
+    return refusal
 
 
 class TravelPaymentPortal(PaymentPortal):
@@ -23,7 +30,7 @@ class TravelPaymentPortal(PaymentPortal):
 
     @http.route()
     def portal_order_transaction(self, order_id, access_token, **kwargs):
-        refusal = _travel_refusal(order_id, access_token, self)
+        refusal = _travel_refusal(order_id, access_token, self, consents=True)
         if refusal:
             raise ValidationError(refusal)
         return super().portal_order_transaction(order_id, access_token, **kwargs)
@@ -219,7 +226,7 @@ class TravelResellerPortal(CustomerPortal):
     @http.route()
     def portal_quote_accept(self, order_id, access_token=None, **kw):
         """Signing online is refused where the customer type forbids ordering."""
-        refusal = _travel_refusal(order_id, access_token, self)
+        refusal = _travel_refusal(order_id, access_token, self, consents=True)
         if refusal:
             return {"error": refusal}
         return super().portal_quote_accept(order_id, access_token=access_token, **kw)

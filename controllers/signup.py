@@ -5,6 +5,8 @@ from odoo.http import request
 
 from odoo.addons.auth_signup.controllers.main import AuthSignupHome
 
+from .consent import record_online_consents
+
 
 class TravelSignup(AuthSignupHome):
     """Sign-up with a customer type, among those marked "sign-up selectable"."""
@@ -19,11 +21,28 @@ class TravelSignup(AuthSignupHome):
     def get_auth_signup_qcontext(self):
         qcontext = super().get_auth_signup_qcontext()
         qcontext["travel_signup_types"] = self._travel_signup_types()
+        for name in ("travel_consent_us", "travel_consent_partners"):
+            if name in request.params:
+                qcontext[name] = request.params[name]
         if "travel_customer_type_id" in request.params:
             qcontext["travel_customer_type_id"] = request.params[
                 "travel_customer_type_id"
             ]
         return qcontext
+
+    def do_signup(self, qcontext):
+        """Record the contact preferences given at sign-up."""
+        result = super().do_signup(qcontext)
+        if qcontext.get("token"):
+            return result
+        user = (
+            request.env["res.users"]
+            .sudo()
+            .search([("login", "=", qcontext.get("login"))], limit=1)
+        )
+        if user:
+            record_online_consents(user.partner_id, qcontext, "signup")
+        return result
 
     def _prepare_signup_values(self, qcontext):
         values = super()._prepare_signup_values(qcontext)

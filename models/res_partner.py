@@ -8,6 +8,8 @@ from odoo.tools import SQL
 
 from .travel_customer_privacy import PRIVACY_GROUP
 
+CONSENT_KEYS = ("us", "partners")
+
 # Columns of res_partner that the multi-word customer search looks into.
 SEARCH_COLUMNS = (
     "complete_name",
@@ -233,6 +235,22 @@ class ResPartner(models.Model):
     )
     travel_document_ids = fields.One2many(
         "travel.customer.document", "partner_id", string="Documents"
+    )
+    travel_consent_us = fields.Boolean(
+        string="Agrees to Be Contacted by Us",
+        compute="_compute_travel_consents",
+        inverse="_inverse_travel_consent_us",
+        search="_search_travel_consent_us",
+        help="Its current answer; each change is kept in the consent history.",
+    )
+    travel_consent_partners = fields.Boolean(
+        string="Agrees to Be Contacted by Our Partners",
+        compute="_compute_travel_consents",
+        inverse="_inverse_travel_consent_partners",
+        search="_search_travel_consent_partners",
+    )
+    travel_consent_record_ids = fields.One2many(
+        "travel.consent.record", "partner_id", string="Consent History"
     )
     travel_booking_count = fields.Integer(
         string="Bookings", compute="_compute_travel_bookings"
@@ -847,3 +865,115 @@ class ResPartner(models.Model):
             "tag": "display_notification",
             "params": {"message": message, "type": "success", "sticky": False},
         }
+
+    # ------------------------------------------------------------ CONSENTS
+    @api.model
+    def _travel_consent_purposes(self):
+        """``{key: privacy.activity}`` of the two consents we ask."""
+        return {
+            key: self.env.ref(f"travel_customer.privacy_activity_contact_{key}").sudo()
+            for key in CONSENT_KEYS
+        }
+
+    @api.depends("privacy_consent_ids.accepted", "privacy_consent_ids.state")
+    def _compute_travel_consents(self):
+        purposes = self._travel_consent_purposes()
+        answered = {
+            (consent.partner_id.id, consent.activity_id.id): consent.accepted
+            for consent in self.env["privacy.consent"]
+            .sudo()
+            .search([("partner_id", "in", self.ids), ("state", "=", "answered")])
+        }
+        for partner in self:
+            for key, activity in purposes.items():
+                partner[f"travel_consent_{key}"] = answered.get(
+                    (partner.id, activity.id), activity.default_consent
+                )
+
+    def _search_travel_consent(self, key, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Operation not supported"))
+        self.env["privacy.consent"].flush_model()
+        activity = self._travel_consent_purposes()[key]
+        accepted = SQL(
+            "(SELECT partner_id FROM privacy_consent WHERE activity_id = %s "
+            "AND accepted AND state = 'answered' AND active)",
+            activity.id,
+        )
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", accepted)]
+
+    def _search_travel_consent_us(self, operator, value):
+        return self._search_travel_consent("us", operator, value)
+
+    def _search_travel_consent_partners(self, operator, value):
+        return self._search_travel_consent("partners", operator, value)
+
+    def _inverse_travel_consent(self, key):
+        for partner in self:
+            partner._travel_record_consents(
+                {key: partner[f"travel_consent_{key}"]},
+                channel="backoffice",
+                changed_only=True,
+            )
+
+    def _inverse_travel_consent_us(self):
+        self._inverse_travel_consent("us")
+
+    def _inverse_travel_consent_partners(self):
+        self._inverse_travel_consent("partners")
+
+    def _travel_record_consents(
+        self,
+        answers,
+        channel,
+        ip_address=None,
+        text=None,
+        order=None,
+        changed_only=False,
+    ):
+        """Record the customer's answers ``{key: bool}``: the current answer in
+        OCA privacy_consent, a line of history, and the e-mail blacklist for
+        "contacted by us" (which mass mailing respects)."""
+        self.ensure_one()
+        purposes = self._travel_consent_purposes()
+        Consent = self.env["privacy.consent"].sudo()
+        history = self.env["travel.consent.record"].sudo()
+        for key, accepted in answers.items():
+            activity = purposes[key]
+            consent = Consent.with_context(active_test=False).search(
+                [("partner_id", "=", self.id), ("activity_id", "=", activity.id)]
+            )
+            current = (
+                consent.accepted
+                if consent.state == "answered"
+                else activity.default_consent
+            )
+            if changed_only and bool(accepted) == current:
+                continue
+            if not consent:
+                consent = Consent.create(
+                    {"partner_id": self.id, "activity_id": activity.id}
+                )
+            consent.action_answer(
+                bool(accepted), metadata=f"{channel} {ip_address or ''}".strip()
+            )
+            history |= history.create(
+                {
+                    "partner_id": self.id,
+                    "activity_id": activity.id,
+                    "accepted": bool(accepted),
+                    "channel": channel,
+                    "ip_address": ip_address,
+                    "text_shown": text or activity.name,
+                    "order_id": order.id if order else False,
+                }
+            )
+            if key == "us" and self.email:
+                blacklist = self.env["mail.blacklist"].sudo()
+                if accepted:
+                    blacklist._remove(self.email)
+                else:
+                    blacklist._add(self.email)
+        self.invalidate_recordset(["travel_consent_us", "travel_consent_partners"])
+        return history

@@ -47,6 +47,15 @@ class SaleOrder(models.Model):
         string="Participants",
         help="Who travels on this booking.",
     )
+    travel_consent_confirmed = fields.Boolean(
+        string="Consents Confirmed",
+        copy=False,
+        readonly=True,
+        help="The customer confirmed its contact preferences for this order.",
+    )
+    travel_consent_record_ids = fields.One2many(
+        "travel.consent.record", "order_id", string="Consents"
+    )
     travel_end_client_id = fields.Many2one(
         "res.partner",
         string="End Client",
@@ -224,9 +233,30 @@ class SaleOrder(models.Model):
         self._travel_check_capacity()
         return super().action_confirm()
 
+    def _travel_record_asked_consents(self):
+        """A back-office confirmation records that the consents were asked:
+        the customer's current answers, in the salesperson's name."""
+        for order in self.filtered(lambda o: not o.travel_consent_confirmed):
+            partner = order.partner_id
+            partner._travel_record_consents(
+                {
+                    "us": partner.travel_consent_us,
+                    "partners": partner.travel_consent_partners,
+                },
+                channel="order",
+                text=_(
+                    "Asked at the order by %s.",
+                    order.user_id.name or self.env.user.name,
+                ),
+                order=order,
+            )
+            order.travel_consent_confirmed = True
+
     def _action_confirm(self):
         result = super()._action_confirm()
         self._travel_schedule_prospect_activity()
+        if not self.env.su and not self.env.user.share:
+            self._travel_record_asked_consents()
         return result
 
     def _travel_check_capacity(self):
@@ -316,10 +346,12 @@ class SaleOrder(models.Model):
             return False
         company = self.company_id
         contact = " / ".join(filter(None, [company.phone, company.email]))
+        if contact:
+            contact = f" ({contact})"
         return _(
             "Ordering online is not available for your account: please contact "
             "our customer service%(contact)s.",
-            contact=f" ({contact})" if contact else "",
+            contact=contact,
         )
 
     def _has_to_be_signed(self):

@@ -359,6 +359,32 @@ class TravelCustomerPrivacy(models.AbstractModel):
                 ids,
             )
         )
+        # consents: the answers stay (they were given), where from goes
+        cr.execute(
+            SQL(
+                "UPDATE travel_consent_record SET ip_address = NULL "
+                "WHERE partner_id = ANY(%s)",
+                ids,
+            )
+        )
+        cr.execute(
+            SQL(
+                "UPDATE privacy_consent SET last_metadata = NULL "
+                "WHERE partner_id = ANY(%s)",
+                ids,
+            )
+        )
+        self._anonymize_chatter(
+            "privacy.consent",
+            [
+                row[0]
+                for row in self._fetch(
+                    SQL(
+                        "SELECT id FROM privacy_consent WHERE partner_id = ANY(%s)", ids
+                    )
+                )
+            ],
+        )
         self._anonymize_documents(ids, texts)
         # merges into it can no longer be undone: names and journal go
         cr.execute(
@@ -386,6 +412,11 @@ class TravelCustomerPrivacy(models.AbstractModel):
         family.modified(["name", *columns])
         env.flush_all()
         return self._log(partners, operation, originals, counts)
+
+    @api.model
+    def _fetch(self, query):
+        self.env.cr.execute(query)
+        return self.env.cr.fetchall()
 
     @api.model
     def _anonymize_chatter(self, model, res_ids):
@@ -765,17 +796,24 @@ class TravelCustomerPrivacy(models.AbstractModel):
 
     @api.model
     def _export_consents(self, family):
-        """What the customer agreed to be contacted through."""
-        blacklist = self.env["mail.blacklist"].search(
-            [("email", "in", [p.email_normalized for p in family if p.email])]
+        """Its answers to each purpose, newest first, with where they were
+        given."""
+        records = (
+            self.env["travel.consent.record"]
+            .sudo()
+            .search([("partner_id", "in", family.ids)])
         )
         return [
             {
-                "consent": _("E-mails"),
-                "given": partner.email_normalized not in blacklist.mapped("email"),
+                "purpose": record.activity_id.name,
+                "accepted": record.accepted,
+                "date": record.date,
+                "channel": record.channel,
+                "ip_address": record.ip_address,
+                "order": record.order_id.name or None,
+                "text_shown": record.text_shown,
             }
-            for partner in family
-            if partner.email
+            for record in records
         ]
 
     # ------------------------------------------------------------ RETENTION

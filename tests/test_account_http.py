@@ -212,3 +212,4 @@ class TestAccountHttp(TravelBookingMixin, HttpCase):
         self.start_tour("/web/signup", "travel_customer_signup")
         user = self.env["res.users"].search([("login", "=", "tour@signup.example")])
         self.assertEqual(user.partner_id.customer_type_id, self.regular_type)
+        self.assertTrue(user.partner_id.travel_consent_us)

@@ -432,6 +432,7 @@ class TestExport(PrivacyCommon):
         history = self._create_history(customer)
         address = self._fake_customer(parent_id=customer.id, type="delivery")
         history["attachment"].raw = b"passport scan"
+        customer._travel_record_consents({"us": True}, channel="backoffice")
         filename, content = self.Privacy.with_user(self.officer)._export(customer)
         self.assertEqual(filename, f"personal_data_{customer.id}.zip")
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
@@ -450,7 +451,9 @@ class TestExport(PrivacyCommon):
         self.assertEqual(data["invoices"][0]["number"], history["invoice"].name)
         self.assertIn("A note on the duplicate", json.dumps(data["messages"]))
         self.assertEqual(data["participants"], [])
-        self.assertEqual(data["consents"][0]["given"], True)
+        self.assertEqual(data["consents"][0]["purpose"], "Contacted by us")
+        self.assertTrue(data["consents"][0]["accepted"])
+        self.assertEqual(data["consents"][0]["channel"], "backoffice")
         log = self.env["privacy.log"].search([("travel_partner_id", "=", customer.id)])
         self.assertEqual(log.travel_operation, "export")
         self.assertEqual(log.user_id, self.officer)

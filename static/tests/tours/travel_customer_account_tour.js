@@ -47,6 +47,14 @@ registry.category("web_tour.tours").add("travel_customer_signup", {
       run: "edit a-long-password-1",
     },
     {
+      content: "Agree to be contacted by us",
+      trigger: "input[name=travel_consent_us]",
+      run: "check",
+    },
+    {
+      trigger: "input[name=travel_consent_us]:checked",
+    },
+    {
       content: "Sign up",
       trigger: ".oe_signup_form button[type=submit]",
       run: "click",

@@ -1,0 +1,83 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from werkzeug.exceptions import NotFound
+
+from odoo import http
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+
+CONSENT_FIELDS = {"us": "travel_consent_us", "partners": "travel_consent_partners"}
+
+
+def consent_answers(params):
+    """The answers ticked in a consent form (an unticked box is not sent)."""
+    return {key: bool(params.get(name)) for key, name in CONSENT_FIELDS.items()}
+
+
+def consent_text(partner):
+    """What the form showed, kept with the answer."""
+    purposes = partner._travel_consent_purposes()
+    return "\n".join(
+        f"{purpose.name}: {purpose.description or ''}" for purpose in purposes.values()
+    )
+
+
+def record_online_consents(partner, params, channel, order=None):
+    return partner.sudo()._travel_record_consents(
+        consent_answers(params),
+        channel=channel,
+        ip_address=request.httprequest.remote_addr,
+        text=consent_text(partner.sudo()),
+        order=order,
+    )
+
+
+class TravelConsentPortal(CustomerPortal):
+    """A customer's contact preferences: on its portal, and at each order."""
+
+    @http.route(
+        "/my/consents",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET", "POST"],
+    )
+    def portal_my_consents(self, **post):
+        partner = request.env.user.partner_id
+        saved = False
+        if request.httprequest.method == "POST":
+            record_online_consents(partner, post, "portal")
+            saved = True
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "partner_sudo": partner.sudo(),
+                "purposes": partner._travel_consent_purposes(),
+                "page_name": "travel_consents",
+                "saved": saved,
+            }
+        )
+        return request.render("travel_customer.portal_my_consents", values)
+
+    @http.route(
+        "/my/orders/<int:order_id>/consents",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_order_consents(self, order_id, access_token=None, **post):
+        """Confirm or change the contact preferences before confirming the
+        order: recorded with the order."""
+        try:
+            order_sudo = self._document_check_access(
+                "sale.order", order_id, access_token=access_token
+            )
+        except (AccessError, MissingError) as error:
+            raise NotFound() from error
+        if order_sudo.state not in ("draft", "sent"):
+            return request.redirect(order_sudo.get_portal_url())
+        record_online_consents(order_sudo.partner_id, post, "order", order=order_sudo)
+        order_sudo.travel_consent_confirmed = True
+        return request.redirect(order_sudo.get_portal_url(anchor="travel_consents"))
