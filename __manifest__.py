@@ -26,6 +26,7 @@
         "data/travel_sales_channel_data.xml",
         "data/travel_customer_document_type_data.xml",
         "data/privacy_activity_data.xml",
+        "data/travel_profile_field_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/res_partner_actions.xml",
@@ -37,6 +38,7 @@
         "views/travel_participant_views.xml",
         "views/travel_customer_document_views.xml",
         "views/travel_consent_record_views.xml",
+        "views/travel_profile_field_views.xml",
         "wizards/travel_departure_markup_views.xml",
         "views/travel_customer_merge_log_views.xml",
         "wizards/travel_customer_merge_views.xml",
@@ -56,6 +58,7 @@
         "demo/res_users_demo.xml",
         "demo/travel_departure_demo.xml",
         "demo/travel_participant_demo.xml",
+        "demo/travel_profile_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

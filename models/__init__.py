@@ -6,6 +6,7 @@ from . import travel_customer_privacy
 from . import privacy_log
 from . import res_partner
 from . import product_template
+from . import travel_profile_field
 from . import travel_departure
 from . import travel_departure_assignment
 from . import travel_departure_offer

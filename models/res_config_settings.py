@@ -36,6 +36,13 @@ class ResConfigSettings(models.TransientModel):
         help="Anonymize, every night, the customers with no booking ending in the "
         "last years.",
     )
+    travel_customer_company_restricted = fields.Boolean(
+        string="New customers restricted to their company",
+        config_parameter="travel_customer.customer_company_restricted",
+        help="By default a customer is shared by every company of the database "
+        "(one profile, its whole history); tick to give new customers the "
+        "company they are created in.",
+    )
     travel_retention_years = fields.Integer(
         string="Keep customers (years)",
         config_parameter="travel_customer.retention_years",

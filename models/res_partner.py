@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
+from collections import Counter
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -252,6 +253,32 @@ class ResPartner(models.Model):
     travel_consent_record_ids = fields.One2many(
         "travel.consent.record", "partner_id", string="Consent History"
     )
+    # person fields some countries' law asks of guests (travel.profile.field)
+    travel_birth_date = fields.Date(string="Birth Date")
+    travel_birth_place = fields.Char(string="Birth Place")
+    travel_nationality_id = fields.Many2one("res.country", string="Nationality")
+    travel_id_type_id = fields.Many2one(
+        "travel.customer.document.type", string="ID Document Type"
+    )
+    travel_id_number = fields.Char(string="ID Document Number")
+    travel_id_issue_date = fields.Date(string="ID Document Issued On")
+    travel_id_country_id = fields.Many2one(
+        "res.country", string="ID Document Issued By"
+    )
+    travel_contact_person_id = fields.Many2one(
+        "res.partner",
+        string="Contact Person",
+        help="Receives the automatic e-mails of this customer's bookings; the "
+        "customer itself when empty.",
+    )
+    travel_transactional_cc = fields.Boolean(
+        string="In Copy of Transactional E-mails",
+        help="This contact receives a copy of the automatic e-mails of its "
+        "company's bookings.",
+    )
+    travel_company_booking_summary = fields.Char(
+        string="Bookings per Company", compute="_compute_travel_bookings"
+    )
     travel_booking_count = fields.Integer(
         string="Bookings", compute="_compute_travel_bookings"
     )
@@ -297,6 +324,7 @@ class ResPartner(models.Model):
                 partner.travel_past_booking_ids = SaleOrder
                 partner.travel_quotation_count = partner.travel_booking_count = 0
                 partner.travel_first_channel_id = False
+                partner.travel_company_booking_summary = False
                 continue
             orders = SaleOrder.search(
                 partner._travel_orders_domain() + [("state", "!=", "cancel")],
@@ -312,6 +340,10 @@ class ResPartner(models.Model):
             partner.travel_quotation_count = len(orders - bookings)
             partner.travel_booking_count = len(bookings)
             partner.travel_first_channel_id = bookings[:1].travel_channel_id
+            per_company = Counter(order.company_id.name for order in bookings)
+            partner.travel_company_booking_summary = " · ".join(
+                f"{name}: {count}" for name, count in sorted(per_company.items())
+            )
 
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_travel_invoices(self):
@@ -977,3 +1009,19 @@ class ResPartner(models.Model):
                     blacklist._add(self.email)
         self.invalidate_recordset(["travel_consent_us", "travel_consent_partners"])
         return history
+
+    # ------------------------------------------------------------ COMPANIES
+    @api.model
+    def default_get(self, fields_list):
+        """Customers are shared by every company unless the setting restricts
+        new ones to the company they are created in."""
+        values = super().default_get(fields_list)
+        if (
+            "company_id" in fields_list
+            and not values.get("company_id")
+            and self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("travel_customer.customer_company_restricted")
+        ):
+            values["company_id"] = self.env.company.id
+        return values

@@ -2,6 +2,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .travel_profile_field import PROFILE_KEYS
+
 
 class SaleOrder(models.Model):
     """A quotation is an offer, a confirmed order is a booking."""
@@ -56,6 +58,22 @@ class SaleOrder(models.Model):
     travel_consent_record_ids = fields.One2many(
         "travel.consent.record", "order_id", string="Consents"
     )
+    travel_contact_person_id = fields.Many2one(
+        "res.partner",
+        string="Contact Person",
+        compute="_compute_travel_contact_person_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        help="Receives the automatic e-mails of this booking (confirmation, "
+        "reminders, documents); the customer's contacts marked in copy of "
+        "transactional e-mails receive them too.",
+    )
+    travel_vehicle_plate = fields.Char(string="Vehicle Plate")
+    travel_checkin_date = fields.Datetime(
+        string="Checked In On", readonly=True, copy=False, tracking=True
+    )
     travel_end_client_id = fields.Many2one(
         "res.partner",
         string="End Client",
@@ -95,6 +113,15 @@ class SaleOrder(models.Model):
     )
 
     # ------------------------------------------------------------ COMPUTE
+    @api.depends("partner_id")
+    def _compute_travel_contact_person_id(self):
+        """The customer's contact person, else the customer itself."""
+        for order in self:
+            customer = order.partner_id.commercial_partner_id
+            order.travel_contact_person_id = (
+                customer.travel_contact_person_id or order.partner_id
+            )
+
     @api.depends("travel_departure_id.date_start", "travel_departure_id.date_end")
     def _compute_travel_dates(self):
         """A booking on a departure takes (and follows) the departure's dates."""
@@ -231,6 +258,10 @@ class SaleOrder(models.Model):
 
     def action_confirm(self):
         self._travel_check_capacity()
+        for order in self:
+            self.env["travel.profile.field"]._for_company(
+                order.company_id, "confirmation"
+            )._check_order(order, "confirmation")
         return super().action_confirm()
 
     def _travel_record_asked_consents(self):
@@ -415,3 +446,72 @@ class SaleOrder(models.Model):
                 reasons="; ".join(reasons),
             )
         return False
+
+    # ------------------------------------------------------------ CHECK-IN
+    def action_travel_checkin(self):
+        """Check the guests in: the fields the law of the company's country
+        asks for must be there, for the customer and each participant."""
+        for order in self:
+            if order.state != "sale":
+                raise UserError(
+                    _("Only a confirmed booking can be checked in (%s).", order.name)
+                )
+            self.env["travel.profile.field"]._for_company(
+                order.company_id, "checkin"
+            )._check_order(order, "checkin")
+        self.travel_checkin_date = fields.Datetime.now()
+        return True
+
+    def action_travel_registration_card(self):
+        return self.env.ref(
+            "travel_customer.action_report_registration_card"
+        ).report_action(self)
+
+    def _travel_registration_persons(self):
+        """Who is on the registration card: the customer, then participants."""
+        self.ensure_one()
+        return [self.partner_id] + list(self.travel_participant_ids)
+
+    def _travel_registration_values(self, person):
+        """``[(label, value)]`` of the fields of the company's country."""
+        self.ensure_one()
+        index = 0 if person._name == "res.partner" else 1
+        labels = dict(
+            self.env["travel.profile.field"]
+            ._fields["key"]
+            ._description_selection(self.env)
+        )
+        values = []
+        for field in self.env["travel.profile.field"]._for_company(self.company_id):
+            fname = PROFILE_KEYS[field.key][index]
+            if not fname:
+                continue
+            value = person[fname]
+            if isinstance(value, models.BaseModel):
+                value = value.display_name
+            values.append((labels[field.key], value or ""))
+        return values
+
+    # ------------------------------------------------------------ E-MAILS
+    def _send_order_notification_mail(self, mail_template):
+        return super(
+            SaleOrder, self.with_context(travel_booking_mail=True)
+        )._send_order_notification_mail(mail_template)
+
+    def _travel_mail_recipients(self, partner_ids):
+        """The customer replaced by the contact person, plus the customer's
+        contacts in copy of transactional e-mails."""
+        self.ensure_one()
+        ids = set(partner_ids) - {self.partner_id.id}
+        ids.add((self.travel_contact_person_id or self.partner_id).id)
+        customer = self.partner_id.commercial_partner_id
+        in_copy = self.env["res.partner"].search(
+            [("id", "child_of", customer.id), ("travel_transactional_cc", "=", True)]
+        )
+        return list(ids | set(in_copy.ids))
+
+    def message_post(self, **kwargs):
+        if self.env.context.get("travel_booking_mail") and len(self) == 1:
+            partner_ids = kwargs.get("partner_ids") or []
+            kwargs["partner_ids"] = self._travel_mail_recipients(partner_ids)
+        return super().message_post(**kwargs)

@@ -35,11 +35,23 @@ PARTICIPANT_PERSONAL_COLUMNS = (
     "allergies",
     "treatments",
     "medical_notes",
+    "birth_place",
+    "nationality_id",
+    "id_type_id",
+    "id_number",
+    "id_issue_date",
+    "id_country_id",
 )
 # Text fields of a customer that are not about the person.
 KEPT_TEXT_FIELDS = {"name", "invoice_edi_format_store", "signup_type"}
 # Other fields of a customer emptied (images are attachments, deleted).
-PERSONAL_MANY2ONE = ("state_id", "title")
+PERSONAL_MANY2ONE = (
+    "state_id",
+    "title",
+    "travel_nationality_id",
+    "travel_id_type_id",
+    "travel_id_country_id",
+)
 # A customer and everything that is its: contacts, addresses, and the
 # duplicates merged into it and kept for an undo.
 FAMILY_QUERY = """

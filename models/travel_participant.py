@@ -68,6 +68,15 @@ class TravelParticipant(models.Model):
     country_id = fields.Many2one(
         "res.country", compute="_compute_address", store=True, readonly=False
     )
+    # person fields some countries' law asks of guests (travel.profile.field)
+    birth_place = fields.Char()
+    nationality_id = fields.Many2one("res.country", string="Nationality")
+    id_type_id = fields.Many2one(
+        "travel.customer.document.type", string="ID Document Type"
+    )
+    id_number = fields.Char(string="ID Document Number")
+    id_issue_date = fields.Date(string="ID Document Issued On")
+    id_country_id = fields.Many2one("res.country", string="ID Document Issued By")
     allergies = fields.Text(groups=HEALTH_GROUP)
     treatments = fields.Text(groups=HEALTH_GROUP)
     medical_notes = fields.Text(groups=HEALTH_GROUP)

@@ -1,0 +1,117 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+# key: (field of the customer, field of a participant, fields of the booking)
+PROFILE_KEYS = {
+    "birth_date": ("travel_birth_date", "birth_date", ()),
+    "birth_place": ("travel_birth_place", "birth_place", ()),
+    "nationality": ("travel_nationality_id", "nationality_id", ()),
+    "id_type": ("travel_id_type_id", "id_type_id", ()),
+    "id_number": ("travel_id_number", "id_number", ()),
+    "id_issue_date": ("travel_id_issue_date", "id_issue_date", ()),
+    "id_country": ("travel_id_country_id", "id_country_id", ()),
+    "address": ("street", "street", ()),
+    "arrival_departure": (None, None, ("travel_date_start", "travel_date_end")),
+    "vehicle_plate": (None, None, ("travel_vehicle_plate",)),
+}
+KEY_SELECTION = [
+    ("birth_date", "Birth date"),
+    ("birth_place", "Birth place"),
+    ("nationality", "Nationality"),
+    ("id_type", "ID document type"),
+    ("id_number", "ID document number"),
+    ("id_issue_date", "ID document issue date"),
+    ("id_country", "ID document issuing country"),
+    ("address", "Address"),
+    ("arrival_departure", "Arrival and departure"),
+    ("vehicle_plate", "Vehicle plate"),
+]
+
+
+class TravelProfileField(models.Model):
+    """A person field the law of a country asks of guests, and when it must be
+    there: collected only, at booking confirmation, or at check-in."""
+
+    _name = "travel.profile.field"
+    _description = "Profile Field Required by Law"
+    _order = "sequence, id"
+
+    sequence = fields.Integer(default=10)
+    key = fields.Selection(KEY_SELECTION, string="Field", required=True)
+    country_ids = fields.Many2many(
+        "res.country",
+        string="Countries",
+        required=True,
+        help="Applies to the companies (hotels, camps, agencies) of these "
+        "countries.",
+    )
+    required_at = fields.Selection(
+        [
+            ("collected", "Collected"),
+            ("confirmation", "At booking confirmation"),
+            ("checkin", "At check-in"),
+        ],
+        required=True,
+        default="checkin",
+    )
+    active = fields.Boolean(default=True)
+
+    @api.depends("key")
+    def _compute_display_name(self):
+        labels = dict(self._fields["key"]._description_selection(self.env))
+        for field in self:
+            field.display_name = labels.get(field.key, "")
+
+    @api.model
+    def _for_company(self, company, moment=None):
+        """The fields configured for ``company``'s country; with ``moment``
+        ('confirmation' or 'checkin'), those required by then."""
+        domain = [("country_ids", "in", company.country_id.ids)]
+        if moment == "confirmation":
+            domain.append(("required_at", "=", "confirmation"))
+        elif moment == "checkin":
+            domain.append(("required_at", "in", ("confirmation", "checkin")))
+        return self.sudo().search(domain) if company.country_id else self.browse()
+
+    def _missing(self, order):
+        """``[(person name, [labels])]`` of what is missing on ``order``."""
+        labels = dict(self._fields["key"]._description_selection(self.env))
+        missing = []
+        booking = [
+            labels[f.key]
+            for f in self
+            if any(not order[fname] for fname in PROFILE_KEYS[f.key][2])
+        ]
+        if booking:
+            missing.append((order.name, booking))
+        persons = [(order.partner_id, 0)] + [
+            (p, 1) for p in order.travel_participant_ids
+        ]
+        for person, index in persons:
+            lacking = [
+                labels[f.key]
+                for f in self
+                if PROFILE_KEYS[f.key][index] and not person[PROFILE_KEYS[f.key][index]]
+            ]
+            if lacking:
+                missing.append((person.display_name, lacking))
+        return missing
+
+    def _check_order(self, order, moment):
+        missing = self._missing(order)
+        if missing:
+            raise ValidationError(
+                _(
+                    "%(order)s cannot be %(moment)s: the law of %(country)s asks "
+                    "for\n%(missing)s",
+                    order=order.name,
+                    moment=_("confirmed")
+                    if moment == "confirmation"
+                    else _("checked in"),
+                    country=order.company_id.country_id.name,
+                    missing="\n".join(
+                        f"- {name}: {', '.join(labels)}" for name, labels in missing
+                    ),
+                )
+            )
