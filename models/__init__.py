@@ -16,6 +16,7 @@ from . import travel_customer_document_type
 from . import travel_customer_document
 from . import travel_consent_record
 from . import sale_order
+from . import payment_transaction
 from . import travel_customer_merge_log
 from . import travel_duplicate_ignore
 from . import travel_duplicate_group

@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 from markupsafe import Markup
 
@@ -32,6 +32,7 @@ CHOICE_FIELDS = (
     "vat",
     "lang",
     "user_id",
+    "travel_birth_date",
 )
 # The master's own values a merge may change, put back by an undo.
 MASTER_FIELDS = CHOICE_FIELDS + (
@@ -150,11 +151,20 @@ class TravelCustomerMergeLog(models.Model):
                 journal["ref"].append([table, id_column, rows])
         values = master.read(list(MASTER_FIELDS))[0]
         journal["master"] = {
-            fname: value[0] if isinstance(value, tuple) else value
+            fname: self._journal_value(value)
             for fname, value in values.items()
             if fname != "id"
         }
         return journal
+
+    @staticmethod
+    def _journal_value(value):
+        """A field value as the JSON journal keeps it."""
+        if isinstance(value, tuple):  # many2one
+            return value[0]
+        if isinstance(value, date):  # dates and datetimes
+            return value.isoformat()
+        return value
 
     @api.model
     def _journal_rows(self, table, key, value, column, ids, where=None):

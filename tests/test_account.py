@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.exceptions import AccessError, UserError
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user
 
 from odoo.addons.mail.tests.common import MockEmail
@@ -88,3 +89,30 @@ class TestAccountActions(TravelCustomerCommon, MockEmail):
         )
         names = [a["name"] for a in views["views"]["form"]["toolbar"].get("action", [])]
         self.assertNotIn("Send portal access link", names)
+
+    def test_online_payment_refused_where_the_type_forbids_ordering(self):
+        """Portal, payment links and the website shop all pay through a
+        transaction: it is refused to the customer, not to our staff."""
+        portal = new_test_user(self.env, login="pay_portal", groups="base.group_portal")
+        portal.partner_id.customer_type_id = self.env.ref(
+            "travel_customer.customer_type_prospect"
+        )
+        order = self._create_order(portal.partner_id)
+        values = {
+            "provider_id": self.env["payment.provider"].search([], limit=1).id,
+            "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
+            "amount": order.amount_total,
+            "currency_id": order.currency_id.id,
+            "partner_id": portal.partner_id.id,
+            "sale_order_ids": [Command.set(order.ids)],
+        }
+        Transaction = self.env["payment.transaction"]
+        with self.assertRaisesRegex(ValidationError, "contact our customer service"):
+            with self.env.cr.savepoint():
+                Transaction.with_user(portal).sudo().create(
+                    {**values, "reference": "T-1"}
+                )
+        order.invalidate_recordset()
+        self.assertFalse(order.transaction_ids)
+        Transaction.create({**values, "reference": "T-2"})
+        self.assertTrue(order.transaction_ids)

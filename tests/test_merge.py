@@ -166,6 +166,25 @@ class TestMergeCustomers(TravelCustomerCommon):
         # blanks are filled from the duplicate
         self.assertEqual(self.master.phone, "+33 5 56 00 00 00")
 
+    def test_birth_date_picked_and_undone(self):
+        self.master.travel_birth_date = "1980-01-01"
+        self.dup.travel_birth_date = "1980-10-01"
+        form = self._wizard(self.master, self.dup)
+        for i in range(len(form.field_ids)):
+            with form.field_ids.edit(i) as row:
+                if row.field_name == "travel_birth_date":
+                    self.assertEqual(row.value, "1980-01-01")
+                    row.source_partner_id = self.dup
+                    self.assertEqual(row.value, "1980-10-01")
+        form.save().action_merge()
+        self.assertEqual(str(self.master.travel_birth_date), "1980-10-01")
+        log = self.env["travel.customer.merge.log"].search(
+            [("master_id", "=", self.master.id)], limit=1
+        )
+        log.action_undo()
+        self.env.invalidate_all()
+        self.assertEqual(str(self.master.travel_birth_date), "1980-01-01")
+
     def test_travel_rules(self):
         default = self.type_walk_in
         self.master.write(

@@ -599,9 +599,9 @@ class TravelCustomerMergeField(models.TransientModel):
                 if line.source_partner_id
                 else ""
             )
-            line.value = (
-                value.display_name if isinstance(value, models.BaseModel) else value
-            )
+            if isinstance(value, models.BaseModel):
+                value = value.display_name
+            line.value = str(value) if value else ""
 
     def _value_to_write(self):
         value = self.source_partner_id[self.field_name]
