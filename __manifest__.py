@@ -40,6 +40,7 @@
         "views/travel_consent_record_views.xml",
         "views/travel_profile_field_views.xml",
         "wizards/travel_departure_markup_views.xml",
+        "wizards/travel_link_discount_views.xml",
         "views/travel_customer_merge_log_views.xml",
         "wizards/travel_customer_merge_views.xml",
         "views/travel_duplicate_group_views.xml",

@@ -15,7 +15,10 @@ from . import impersonate_log
 from . import travel_customer_document_type
 from . import travel_customer_document
 from . import travel_consent_record
+from . import travel_customer_link
+from . import res_company
 from . import sale_order
+from . import sale_order_line
 from . import payment_transaction
 from . import travel_customer_merge_log
 from . import travel_duplicate_ignore

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -48,3 +48,26 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="travel_customer.retention_years",
         default=10,
     )
+
+    travel_supervisor_code = fields.Char(
+        string="Supervision code",
+        help="Approves linked customers' discounts when no manager is at hand. "
+        "Stored hashed; leave empty to keep the current code.",
+    )
+    travel_supervisor_code_set = fields.Boolean(
+        compute="_compute_travel_supervisor_code_set"
+    )
+
+    @api.depends("company_id")
+    def _compute_travel_supervisor_code_set(self):
+        for settings in self:
+            settings.travel_supervisor_code_set = bool(
+                settings.company_id.sudo().travel_supervisor_code_hash
+            )
+
+    def set_values(self):
+        result = super().set_values()
+        if self.travel_supervisor_code:
+            self.company_id._travel_set_supervisor_code(self.travel_supervisor_code)
+            self.travel_supervisor_code = False
+        return result

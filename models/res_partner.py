@@ -279,6 +279,12 @@ class ResPartner(models.Model):
     travel_company_booking_summary = fields.Char(
         string="Bookings per Company", compute="_compute_travel_bookings"
     )
+    travel_link_ids = fields.One2many(
+        "travel.customer.link", "partner_id", string="Linked Customers"
+    )
+    travel_linked_to_ids = fields.One2many(
+        "travel.customer.link", "linked_partner_id", string="Linked To"
+    )
     travel_booking_count = fields.Integer(
         string="Bookings", compute="_compute_travel_bookings"
     )
@@ -1025,3 +1031,12 @@ class ResPartner(models.Model):
         ):
             values["company_id"] = self.env.company.id
         return values
+
+    def action_travel_link_customer(self):
+        """Link a customer to this one, with a supervised discount."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "travel_customer.travel_link_discount_action"
+        )
+        action["context"] = {"default_partner_id": self.id}
+        return action

@@ -1,0 +1,92 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.travel_customer_link import MANAGER_GROUP
+
+
+class TravelLinkDiscount(models.TransientModel):
+    """Set the discount of a linked customer, approved by a supervisor: the
+    user itself when a manager, else the company's supervision code."""
+
+    _name = "travel.link.discount"
+    _description = "Set a Linked Customer's Discount"
+
+    link_id = fields.Many2one("travel.customer.link", string="Link")
+    partner_id = fields.Many2one("res.partner", string="Customer")
+    linked_partner_id = fields.Many2one("res.partner", string="Linked Customer")
+    discount = fields.Float(string="Discount (%)", digits="Discount")
+    is_manager = fields.Boolean(compute="_compute_is_manager")
+    supervisor_code = fields.Char(string="Supervision Code")
+    message = fields.Char(readonly=True)
+
+    @api.depends_context("uid")
+    def _compute_is_manager(self):
+        self.is_manager = self.env.user.has_group(MANAGER_GROUP)
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": _("Set Discount"),
+        }
+
+    def action_apply(self):
+        self.ensure_one()
+        if not 0 <= self.discount <= 100:
+            raise UserError(_("A discount is between 0 and 100 %."))
+        link = self.link_id
+        if not link and not (self.partner_id and self.linked_partner_id):
+            raise UserError(_("Choose the customer and the linked customer."))
+        if self.is_manager:
+            how = _("approved by the manager %s", self.env.user.name)
+        else:
+            company = (
+                link.partner_id or self.partner_id
+            ).company_id or self.env.company
+            approved, why = company._travel_check_supervisor_code(self.supervisor_code)
+            self.supervisor_code = False
+            if not approved:
+                # not raised: the wrong attempt must stay counted
+                self.message = why
+                return self._reopen()
+            how = _(
+                "approved with the supervision code entered by %s", self.env.user.name
+            )
+        Link = self.env["travel.customer.link"].with_context(
+            travel_supervisor_approved=True
+        )
+        if not link:
+            link = Link.create(
+                {
+                    "partner_id": self.partner_id.id,
+                    "linked_partner_id": self.linked_partner_id.id,
+                }
+            )
+        before = link.discount
+        link.with_context(travel_supervisor_approved=True).write(
+            {
+                "discount": self.discount,
+                "approved_by_id": self.env.user.id,
+                "approved_on": fields.Datetime.now(),
+            }
+        )
+        body = _(
+            "Discount of %(linked)s through %(customer)s: %(before)s %% → "
+            "%(after)s %%, %(how)s.",
+            linked=link.linked_partner_id.display_name,
+            customer=link.partner_id.display_name,
+            before=before,
+            after=self.discount,
+            how=how,
+        )
+        for partner in link.partner_id | link.linked_partner_id:
+            partner.sudo().message_post(
+                body=body,
+                author_id=self.env.user.partner_id.id,
+                subtype_xmlid="mail.mt_note",
+            )
+        return {"type": "ir.actions.act_window_close"}
