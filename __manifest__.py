@@ -16,6 +16,7 @@
         "auth_signup",
         "impersonate_login",
         "privacy_consent",
+        "sale_loyalty",
     ],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
@@ -27,6 +28,7 @@
         "data/travel_customer_document_type_data.xml",
         "data/privacy_activity_data.xml",
         "data/travel_profile_field_data.xml",
+        "data/loyalty_program_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/res_partner_actions.xml",

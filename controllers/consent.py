@@ -1,8 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from urllib.parse import quote
+
 from werkzeug.exceptions import NotFound
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
@@ -81,3 +83,28 @@ class TravelConsentPortal(CustomerPortal):
         record_online_consents(order_sudo.partner_id, post, "order", order=order_sudo)
         order_sudo.travel_consent_confirmed = True
         return request.redirect(order_sudo.get_portal_url(anchor="travel_consents"))
+
+    @http.route(
+        "/my/orders/<int:order_id>/wallet",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_order_wallet(self, order_id, access_token=None, **post):
+        """Pay part of a quotation with the customer's e-wallet."""
+        try:
+            order_sudo = self._document_check_access(
+                "sale.order", order_id, access_token=access_token
+            )
+        except (AccessError, MissingError) as error:
+            raise NotFound() from error
+        try:
+            order_sudo._travel_apply_wallet()
+        except UserError as error:
+            return request.redirect(
+                order_sudo.get_portal_url(
+                    query_string=f"&travel_wallet_error={quote(error.args[0])}"
+                )
+            )
+        return request.redirect(order_sudo.get_portal_url(anchor="travel_wallet"))

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _
+from odoo import _, http
 from odoo.exceptions import UserError
 from odoo.http import request
 
@@ -42,7 +42,18 @@ class TravelSignup(AuthSignupHome):
         )
         if user:
             record_online_consents(user.partner_id, qcontext, "signup")
+            code = request.session.pop("travel_referral_code", None)
+            if code:
+                user.partner_id._travel_set_referrer(code)
         return result
+
+    @http.route(
+        "/travel/referral/<string:code>", type="http", auth="public", website=True
+    )
+    def travel_referral(self, code, **kw):
+        """A referral link: remembered until the visitor signs up."""
+        request.session["travel_referral_code"] = code[:32]
+        return request.redirect("/web/signup")
 
     def _prepare_signup_values(self, qcontext):
         values = super()._prepare_signup_values(qcontext)

@@ -11,3 +11,12 @@ class IrConfigParameter(models.Model):
         a number (the settings screen writes them, a user may too)."""
         value = (self.sudo().get_param(key) or "").strip()
         return int(value) if value.isdigit() else default
+
+    @api.model
+    def _travel_get_float(self, key, default):
+        """A decimal setting of the addon; ``default`` when unset or not a
+        number."""
+        try:
+            return float((self.sudo().get_param(key) or "").strip())
+        except ValueError:
+            return default

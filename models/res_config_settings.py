@@ -49,6 +49,20 @@ class ResConfigSettings(models.TransientModel):
         default=10,
     )
 
+    travel_cashback_percent = fields.Float(
+        string="Cashback (%)",
+        config_parameter="travel_customer.cashback_percent",
+        help="Of a booking's untaxed total, credited to the customer's e-wallet "
+        "once the trip ended.",
+    )
+    travel_referral_referrer_amount = fields.Float(
+        string="Referral: credited to the referrer",
+        config_parameter="travel_customer.referral_referrer_amount",
+    )
+    travel_referral_referee_amount = fields.Float(
+        string="Referral: credited to the new customer",
+        config_parameter="travel_customer.referral_referee_amount",
+    )
     travel_supervisor_code = fields.Char(
         string="Supervision code",
         help="Approves linked customers' discounts when no manager is at hand. "

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
+import secrets
 from collections import Counter
 
 from odoo import Command, _, api, fields, models
@@ -285,6 +286,19 @@ class ResPartner(models.Model):
     travel_linked_to_ids = fields.One2many(
         "travel.customer.link", "linked_partner_id", string="Linked To"
     )
+    travel_wallet_balance = fields.Float(
+        string="E-wallet", compute="_compute_travel_wallet"
+    )
+    travel_wallet_history_ids = fields.One2many(
+        "loyalty.history", compute="_compute_travel_wallet", string="E-wallet History"
+    )
+    travel_referral_code = fields.Char(
+        string="Referral Code", copy=False, readonly=True, index="btree_not_null"
+    )
+    travel_referred_by_id = fields.Many2one(
+        "res.partner", string="Referred by", copy=False, readonly=True
+    )
+    travel_referral_rewarded = fields.Boolean(copy=False, readonly=True)
     travel_booking_count = fields.Integer(
         string="Bookings", compute="_compute_travel_bookings"
     )
@@ -1040,3 +1054,90 @@ class ResPartner(models.Model):
         )
         action["context"] = {"default_partner_id": self.id}
         return action
+
+    # ------------------------------------------------------------ WALLET
+    def _compute_travel_wallet(self):
+        Card = self.env["loyalty.card"]
+        for partner in self:
+            card = Card._travel_wallet(partner, create=False) if partner.id else Card
+            partner.travel_wallet_balance = card.points
+            partner.travel_wallet_history_ids = (
+                self.env["loyalty.history"]
+                .sudo()
+                .search([("card_id", "=", card.id)], order="create_date desc, id desc")
+                if card
+                else False
+            )
+
+    def _travel_get_referral_code(self):
+        """The customer's referral code, made on first use."""
+        self.ensure_one()
+        customer = self.commercial_partner_id.sudo()
+        if not customer.travel_referral_code:
+            customer.travel_referral_code = secrets.token_hex(4).upper()
+        return customer.travel_referral_code
+
+    def _travel_referral_url(self):
+        return (
+            f"{self.get_base_url()}/travel/referral/{self._travel_get_referral_code()}"
+        )
+
+    def _travel_same_person(self, other):
+        """Same e-mail, same phone, or merged into one another: a customer
+        cannot refer itself."""
+        self.ensure_one()
+        if self.commercial_partner_id == other.commercial_partner_id:
+            return True
+        if self.email_normalized and self.email_normalized == other.email_normalized:
+            return True
+        digits = [
+            re.sub(r"\D", "", p.phone or p.mobile or "")[-9:] for p in (self, other)
+        ]
+        if digits[0] and len(digits[0]) == 9 and digits[0] == digits[1]:
+            return True
+        merged = self.with_context(active_test=False)
+        return (
+            merged.travel_merged_into_id == other
+            or other.with_context(active_test=False).travel_merged_into_id == self
+        )
+
+    def _travel_set_referrer(self, code):
+        """At sign-up: who referred this new customer (self-referral refused)."""
+        self.ensure_one()
+        referrer = self.sudo().search([("travel_referral_code", "=", code)], limit=1)
+        if not referrer or self._travel_same_person(referrer):
+            return False
+        self.sudo().travel_referred_by_id = referrer
+        return referrer
+
+    def _travel_reward_referral(self):
+        """On the first confirmed booking of a referred customer, credit both
+        wallets once; a self-referral found since (merge...) gets nothing."""
+        params = self.env["ir.config_parameter"].sudo()
+        for customer in self.sudo().filtered(
+            lambda p: p.travel_referred_by_id and not p.travel_referral_rewarded
+        ):
+            customer.travel_referral_rewarded = True
+            referrer = customer.travel_referred_by_id
+            if customer._travel_same_person(referrer):
+                customer.message_post(
+                    body=_(
+                        "Referral by %s refused: it is the same person.", referrer.name
+                    )
+                )
+                continue
+            Card = self.env["loyalty.card"]
+            for partner, key in (
+                (referrer, "travel_customer.referral_referrer_amount"),
+                (customer, "travel_customer.referral_referee_amount"),
+            ):
+                amount = params._travel_get_float(key, 0.0)
+                if amount > 0:
+                    Card._travel_wallet(partner)._travel_move(
+                        amount,
+                        _(
+                            "Referral: %(referee)s, referred by %(referrer)s",
+                            referee=customer.name,
+                            referrer=referrer.name,
+                        ),
+                    )

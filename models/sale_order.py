@@ -74,6 +74,15 @@ class SaleOrder(models.Model):
     travel_checkin_date = fields.Datetime(
         string="Checked In On", readonly=True, copy=False, tracking=True
     )
+    travel_cashback_amount = fields.Monetary(
+        string="Cashback Credited",
+        readonly=True,
+        copy=False,
+        help="Credited to the customer's e-wallet once the trip ended.",
+    )
+    travel_cashback_reversed = fields.Boolean(
+        string="Cashback Taken Back", readonly=True, copy=False
+    )
     travel_end_client_id = fields.Many2one(
         "res.partner",
         string="End Client",
@@ -288,6 +297,7 @@ class SaleOrder(models.Model):
         self._travel_schedule_prospect_activity()
         if not self.env.su and not self.env.user.share:
             self._travel_record_asked_consents()
+        self.partner_id.commercial_partner_id._travel_reward_referral()
         return result
 
     def _travel_check_capacity(self):
@@ -515,3 +525,73 @@ class SaleOrder(models.Model):
             partner_ids = kwargs.get("partner_ids") or []
             kwargs["partner_ids"] = self._travel_mail_recipients(partner_ids)
         return super().message_post(**kwargs)
+
+    # ------------------------------------------------------------ CASHBACK
+    @api.model
+    def _cron_travel_cashback(self):
+        """Credit the cashback of each trip that ended, once: a percentage of
+        its untaxed total; cancelled or refunded bookings get none."""
+        percent = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            ._travel_get_float("travel_customer.cashback_percent", 0.0)
+        )
+        if percent <= 0:
+            return 0
+        today = fields.Date.context_today(self)
+        orders = self.search(
+            [
+                ("state", "=", "sale"),
+                ("travel_date_end", "<", today),
+                ("travel_cashback_amount", "=", 0),
+                ("travel_cashback_reversed", "=", False),
+                ("amount_untaxed", ">", 0),
+            ]
+        )
+        credited = 0
+        for order in orders:
+            if order.invoice_ids.filtered(
+                lambda m: m.move_type == "out_refund" and m.state == "posted"
+            ):
+                continue
+            amount = order.currency_id.round(order.amount_untaxed * percent / 100)
+            if not amount:
+                continue
+            card = self.env["loyalty.card"]._travel_wallet(order.partner_id)
+            card._travel_move(
+                amount,
+                _(
+                    "Cashback of %(percent)s %% on %(order)s",
+                    percent=percent,
+                    order=order.name,
+                ),
+                order,
+            )
+            order.travel_cashback_amount = amount
+            credited += 1
+        return credited
+
+    # ------------------------------------------------------------ WALLET
+    def _travel_wallet_card(self):
+        self.ensure_one()
+        return self.env["loyalty.card"]._travel_wallet(self.partner_id, create=False)
+
+    def _travel_apply_wallet(self):
+        """Pay part of this order with the customer's e-wallet (sale_loyalty's
+        e-wallet reward): at most its balance, never more than the order."""
+        self.ensure_one()
+        if self.state not in ("draft", "sent"):
+            raise UserError(_("The e-wallet pays quotations, not %s.", self.name))
+        card = self._travel_wallet_card()
+        if not card or card.points <= 0:
+            raise UserError(_("Your e-wallet is empty."))
+        if card.program_id in self.order_line.reward_id.program_id:
+            raise UserError(_("The e-wallet is already used on %s.", self.name))
+        self._update_programs_and_rewards()
+        reward = self._get_claimable_rewards(forced_coupons=card).get(card)
+        if not reward:
+            raise UserError(_("The e-wallet cannot be used on %s.", self.name))
+        result = self._apply_program_reward(reward[:1], card)
+        if result.get("error"):
+            raise UserError(result["error"])
+        return True
