@@ -17,6 +17,7 @@
         "impersonate_login",
         "privacy_consent",
         "sale_loyalty",
+        "membership",
     ],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
@@ -29,6 +30,7 @@
         "data/privacy_activity_data.xml",
         "data/travel_profile_field_data.xml",
         "data/loyalty_program_data.xml",
+        "data/membership_product_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/res_partner_actions.xml",

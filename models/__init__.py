@@ -11,6 +11,7 @@ from . import travel_departure
 from . import travel_departure_assignment
 from . import travel_departure_offer
 from . import travel_participant
+from . import travel_membership
 from . import impersonate_log
 from . import travel_customer_document_type
 from . import travel_customer_document

@@ -63,6 +63,13 @@ class ResConfigSettings(models.TransientModel):
         string="Referral: credited to the new customer",
         config_parameter="travel_customer.referral_referee_amount",
     )
+    travel_membership_family_max = fields.Integer(
+        string="Paying members per family",
+        config_parameter="travel_customer.membership_family_max",
+        default=2,
+        help="Collective membership: a family pays for at most this many members "
+        "a year; the others are associate members.",
+    )
     travel_supervisor_code = fields.Char(
         string="Supervision code",
         help="Approves linked customers' discounts when no manager is at hand. "

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .travel_profile_field import PROFILE_KEYS
@@ -298,6 +298,7 @@ class SaleOrder(models.Model):
         if not self.env.su and not self.env.user.share:
             self._travel_record_asked_consents()
         self.partner_id.commercial_partner_id._travel_reward_referral()
+        self._travel_record_memberships()
         return result
 
     def _travel_check_capacity(self):
@@ -595,3 +596,100 @@ class SaleOrder(models.Model):
         if result.get("error"):
             raise UserError(result["error"])
         return True
+
+    # ------------------------------------------------------------ MEMBERSHIP
+    def _travel_membership_year(self):
+        self.ensure_one()
+        day = self.travel_date_start or self.date_order or fields.Date.today()
+        return day.year
+
+    def _travel_membership_plan(self):
+        """``(paying, associates)``: this order's participants not yet members
+        for its year, as the customer type's membership mode bills them."""
+        self.ensure_one()
+        customer = self.partner_id.commercial_partner_id
+        mode = customer.customer_type_id.membership_mode or "individual"
+        participants = self.travel_participant_ids
+        Participant = self.env["travel.participant"]
+        if not participants:
+            return Participant, Participant
+        year = self._travel_membership_year()
+        Membership = self.env["travel.membership"].sudo()
+        members = Membership.search(
+            [("participant_id", "in", participants.ids), ("year", "=", year)]
+        ).participant_id
+        newcomers = participants - members
+        if mode == "none" and len(participants) > 1:
+            return Participant, newcomers
+        if mode != "collective":
+            return newcomers, Participant
+        family_max = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            ._travel_get_int("travel_customer.membership_family_max", 2)
+        )
+        already_paying = Membership.search_count(
+            [("partner_id", "=", customer.id), ("year", "=", year), ("paid", "=", True)]
+        )
+        room = max(family_max - already_paying, 0)
+        return newcomers[:room], newcomers[room:]
+
+    def _travel_update_membership_line(self):
+        """One membership line for the paying newcomers, none otherwise."""
+        product = self.env.ref(
+            "travel_customer.product_membership", raise_if_not_found=False
+        )
+        if not product:
+            return
+        for order in self.filtered(lambda o: o.state in ("draft", "sent")):
+            paying, _associates = order._travel_membership_plan()
+            line = order.order_line.filtered(lambda ln, p=product: ln.product_id == p)
+            order = order.with_context(travel_membership_update=True)
+            if not paying:
+                line.unlink()
+            elif line:
+                line[:1].product_uom_qty = len(paying)
+                (line - line[:1]).unlink()
+            else:
+                order.order_line = [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": len(paying),
+                            "sequence": 9999,
+                        }
+                    )
+                ]
+
+    def _travel_record_memberships(self):
+        """On confirmation: the year's memberships, paying or associate."""
+        Membership = self.env["travel.membership"].sudo()
+        for order in self:
+            paying, associates = order._travel_membership_plan()
+            customer = order.partner_id.commercial_partner_id
+            Membership.create(
+                [
+                    {
+                        "participant_id": participant.id,
+                        "partner_id": customer.id,
+                        "year": order._travel_membership_year(),
+                        "order_id": order.id,
+                        "paid": participant in paying,
+                    }
+                    for participant in paying | associates
+                ]
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders.filtered("travel_participant_ids")._travel_update_membership_line()
+        return orders
+
+    def write(self, vals):
+        result = super().write(vals)
+        if not self.env.context.get("travel_membership_update") and (
+            {"travel_participant_ids", "partner_id", "travel_date_start"} & set(vals)
+        ):
+            self._travel_update_membership_line()
+        return result

@@ -54,6 +54,9 @@ class TravelParticipant(models.Model):
         help="The trips this participant was booked on.",
     )
     booking_count = fields.Integer(compute="_compute_booking_count")
+    membership_ids = fields.One2many(
+        "travel.membership", "participant_id", string="Memberships"
+    )
     street = fields.Char(compute="_compute_address", store=True, readonly=False)
     street2 = fields.Char(compute="_compute_address", store=True, readonly=False)
     zip = fields.Char(compute="_compute_address", store=True, readonly=False)
