@@ -53,6 +53,7 @@
         "views/sale_order_views.xml",
         "views/privacy_log_views.xml",
         "views/impersonate_log_views.xml",
+        "views/loyalty_history_views.xml",
         "views/portal_templates.xml",
         "views/travel_menus.xml",
     ],

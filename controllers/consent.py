@@ -84,6 +84,27 @@ class TravelConsentPortal(CustomerPortal):
         order_sudo.travel_consent_confirmed = True
         return request.redirect(order_sudo.get_portal_url(anchor="travel_consents"))
 
+    @http.route("/my/wallet", type="http", auth="user", website=True)
+    def portal_my_wallet(self, **kw):
+        """The customer's e-wallet: balance, history, referral link."""
+        partner = request.env.user.partner_id
+        card = request.env["loyalty.card"]._travel_wallet(partner, create=False)
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "card": card,
+                "history": card.history_ids.sorted(
+                    lambda h: (h.create_date, h.id), reverse=True
+                )
+                if card
+                else [],
+                "currency": request.env.company.currency_id,
+                "referral_url": partner.sudo()._travel_referral_url(),
+                "page_name": "travel_wallet",
+            }
+        )
+        return request.render("travel_customer.portal_my_wallet", values)
+
     @http.route(
         "/my/orders/<int:order_id>/wallet",
         type="http",

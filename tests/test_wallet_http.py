@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import ast
+
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -45,3 +47,26 @@ class TestWalletHttp(TravelBookingMixin, HttpCase):
             )
         self.assertEqual(response.status_code, 404)
         self.assertAlmostEqual(order.amount_total, 500.0)
+
+    def test_portal_balance_history_and_referral_link(self):
+        self.authenticate("wallet_user", "wallet_user")
+        page = self.url_open("/my/wallet").text
+        self.assertIn("120.00", page)
+        self.assertIn("Welcome gift", page)
+        code = self.user.partner_id.travel_referral_code
+        self.assertIn(f"/travel/referral/{code}", page)
+        new_test_user(self.env, login="wallet_empty", groups="base.group_portal")
+        self.authenticate("wallet_empty", "wallet_empty")
+        page = self.url_open("/my/wallet").text
+        self.assertNotIn("Welcome gift", page)
+        # the referral link remembers the code until sign-up
+        self.url_open(f"/travel/referral/{code}")
+
+    def test_movements_report(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "travel_customer.loyalty_history_action_wallet"
+        )
+        movements = self.env["loyalty.history"].search(
+            ast.literal_eval(action["domain"])
+        )
+        self.assertIn(self.card.history_ids, movements)
