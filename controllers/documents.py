@@ -87,6 +87,8 @@ class TravelDocumentsPortal(CustomerPortal):
         try:
             if not doc_type:
                 raise ValidationError(_("Choose the type of the document."))
+            if len(number or "") > 64:
+                raise ValidationError(_("The document number is too long."))
             if not file or not getattr(file, "filename", None):
                 raise ValidationError(_("Choose the file to send."))
             content = file.read()

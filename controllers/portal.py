@@ -249,6 +249,9 @@ class TravelResellerPortal(CustomerPortal):
     _travel_participant_fields = ("street", "street2", "zip", "city")
     _travel_health_fields = ("allergies", "treatments")
 
+    def _travel_max_length(self, fname):
+        return 2000 if fname in self._travel_health_fields else 128
+
     def _travel_participant_domain(self):
         """The customer's own participants and those its user is guardian of."""
         user = request.env.user
@@ -292,14 +295,30 @@ class TravelResellerPortal(CustomerPortal):
         once the rules have shown the participant is the user's own."""
         participant = self._travel_participant(participant_id)
         saved = False
+        error = None
         if request.httprequest.method == "POST":
             fnames = self._travel_participant_fields + self._travel_health_fields
             vals = {f: (post.get(f) or "").strip() or False for f in fnames}
+            too_long = [
+                f
+                for f in fnames
+                if vals[f] and len(vals[f]) > self._travel_max_length(f)
+            ]
+            if too_long:
+                error = _(
+                    "Too long: %(fields)s. Shorten the text and save again.",
+                    fields=", ".join(
+                        participant._fields[f].get_description(request.env)["string"]
+                        for f in too_long
+                    ),
+                )
             country = post.get("country_id")
             if country and country.isdigit():
-                vals["country_id"] = int(country)
-            participant.sudo().write(vals)
-            saved = True
+                country = request.env["res.country"].sudo().browse(int(country))
+                vals["country_id"] = country.exists().id or False
+            if not error:
+                participant.sudo().write(vals)
+                saved = True
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -308,6 +327,7 @@ class TravelResellerPortal(CustomerPortal):
                 "countries": request.env["res.country"].sudo().search([]),
                 "page_name": "travel_participant",
                 "saved": saved,
+                "error": error,
             }
         )
         return request.render("travel_customer.portal_my_participant", values)

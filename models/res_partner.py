@@ -3,10 +3,12 @@ import re
 import secrets
 from collections import Counter
 
+import psycopg2
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
 from .travel_customer_privacy import PRIVACY_GROUP
 
@@ -1141,3 +1143,25 @@ class ResPartner(models.Model):
                             referrer=referrer.name,
                         ),
                     )
+
+    def _travel_lock(self):
+        """Lock these customers for a merge or an anonymization, or refuse at
+        once with a clear message if another user's operation holds them."""
+        if not self:
+            return
+        try:
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM res_partner WHERE id IN %s "
+                        "FOR NO KEY UPDATE NOWAIT",
+                        tuple(self.ids),
+                    )
+                )
+        except psycopg2.errors.LockNotAvailable as error:
+            raise UserError(
+                _(
+                    "These customers are being merged or changed by another user: "
+                    "try again in a moment."
+                )
+            ) from error

@@ -250,6 +250,8 @@ class TravelCustomerPrivacy(models.AbstractModel):
         cr.execute(SQL(FAMILY_QUERY + "SELECT root, id FROM family", partners.ids))
         root_of = {pid: root for root, pid in cr.fetchall()}
         ids = list(root_of)
+        # not while another user merges or anonymizes the same customers
+        env["res.partner"].browse(ids)._travel_lock()
         counts = {root: Counter() for root in partners.ids}
 
         def count(kind, partner_ids):

@@ -150,10 +150,12 @@ class TravelDepartureOffer(models.Model):
         """
         self.ensure_one()
         client_name = (client_name or "").strip()
-        email = email_normalize(client_email or "")
+        email = email_normalize((client_email or "")[:254])
         errors = []
         if not client_name:
             errors.append(_("Enter the name of your client."))
+        elif len(client_name) > 128:
+            errors.append(_("The name of your client is too long (128 characters)."))
         if not email:
             errors.append(_("Enter a valid e-mail address for your client."))
         if not isinstance(participants, int) or participants < 1:

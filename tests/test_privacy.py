@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
+from odoo.sql_db import db_connect
 from odoo.tools import SQL, mute_logger
 
 from .common import TravelCustomerCommon
@@ -399,6 +400,33 @@ class TestAnonymize(PrivacyCommon):
                 self.travel_manager
             ).action_merge()
         self.assertTrue(look_alike.active and customer.active)
+
+
+class TestAnonymizeConcurrency(PrivacyCommon):
+    def test_anonymize_while_another_user_merges_refused(self):
+        """Another transaction (a merge) holds the customer: the anonymization
+        is refused with a clear message and changes nothing."""
+        customer = self.env.ref("travel_customer.partner_henriette_lang")
+        other = db_connect(self.env.cr.dbname).cursor()
+        try:
+            other.execute(
+                "SELECT id FROM res_partner WHERE id = %s FOR NO KEY UPDATE",
+                [customer.id],
+            )
+            with self.assertRaisesRegex(
+                UserError, "being merged or changed by another user"
+            ):
+                with self.env.cr.savepoint():
+                    customer.with_user(self.officer).action_travel_anonymize()
+        finally:
+            other.rollback()
+            other.close()
+        self.env.invalidate_all()
+        self.assertEqual(customer.name, "Henriette Lang")
+        self.assertFalse(customer.travel_anonymized)
+        self.assertFalse(
+            self.env["privacy.log"].search([("travel_partner_id", "=", customer.id)])
+        )
 
 
 class TestNoDeletion(PrivacyCommon):

@@ -1,12 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
 
-import psycopg2
 from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, mute_logger, split_every
+from odoo.tools import SQL, split_every
 
 from ..models.travel_customer_merge_log import CHOICE_FIELDS
 
@@ -280,22 +279,7 @@ class TravelCustomerMerge(models.TransientModel):
 
     def _lock(self, partners):
         """Lock the customers, or refuse if another merge holds them."""
-        try:
-            with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    SQL(
-                        "SELECT id FROM res_partner WHERE id IN %s "
-                        "FOR NO KEY UPDATE NOWAIT",
-                        tuple(partners.ids),
-                    )
-                )
-        except psycopg2.errors.LockNotAvailable as error:
-            raise UserError(
-                _(
-                    "These customers are being merged or changed by another user: "
-                    "try again in a moment."
-                )
-            ) from error
+        partners._travel_lock()
 
     def _users_kept(self, master, duplicates):
         """The user account the master keeps: its own, else an active one."""
