@@ -9,7 +9,7 @@ BENCH_DB ?= travel_customer_bench
 BENCH_SIZE ?= 200000
 PORT ?= 8069
 
-.PHONY: setup run test bench lint clean
+.PHONY: setup run test bench load lint clean
 
 setup:
 	@$(PYTHON) tools/dev.py setup
@@ -22,6 +22,9 @@ test: setup
 
 bench: setup
 	@$(PYTHON) tools/bench.py --db $(BENCH_DB) --size $(BENCH_SIZE)
+
+load: setup
+	@$(PYTHON) tools/load.py --db $(BENCH_DB)
 
 lint: setup
 	@$(PYTHON) -m pre_commit run --all-files --show-diff-on-failure
