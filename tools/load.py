@@ -98,18 +98,28 @@ def timed(stats, kind, call):
     stats.add(kind, time.monotonic() - start, ok)
 
 
-def login(base, login_name):
+def login(base, login_name, stats):
+    """A logged-in session; a refused or timed-out login is an error."""
     session = requests.Session()
-    response = session.post(
-        f"{base}/web/session/authenticate",
-        json={
-            "jsonrpc": "2.0",
-            "params": {"db": DB, "login": login_name, "password": PASSWORD},
-        },
-        timeout=60,
-    )
-    response.raise_for_status()
-    return session
+    for attempt in range(5):
+        start = time.monotonic()
+        try:
+            response = session.post(
+                f"{base}/web/session/authenticate",
+                json={
+                    "jsonrpc": "2.0",
+                    "params": {"db": DB, "login": login_name, "password": PASSWORD},
+                },
+                timeout=60,
+            )
+            ok = response.status_code == 200 and "error" not in response.json()
+        except requests.RequestException:
+            ok = False
+        stats.add("login", time.monotonic() - start, ok)
+        if ok:
+            return session
+        time.sleep(1 + attempt)
+    return None
 
 
 def call_kw(session, base, model, method, args, kwargs):
@@ -129,7 +139,9 @@ def call_kw(session, base, model, method, args, kwargs):
 
 
 def staff_user(base, index, requests_per_user, stats):
-    session = login(base, f"load_staff_{index}")
+    session = login(base, f"load_staff_{index}", stats)
+    if not session:
+        return
     rng = random.Random(index)
     for _ in range(requests_per_user):
         words = " ".join(rng.sample(WORDS, 2))
@@ -170,7 +182,9 @@ def staff_user(base, index, requests_per_user, stats):
 
 
 def portal_user(base, index, requests_per_user, stats):
-    session = login(base, f"load_portal_{index}")
+    session = login(base, f"load_portal_{index}", stats)
+    if not session:
+        return
     for _ in range(requests_per_user):
         timed(
             stats,
@@ -281,6 +295,7 @@ def main():
         start = time.monotonic()
         for thread in threads:
             thread.start()
+            time.sleep(0.05)  # users arrive over a few seconds
         for thread in threads:
             thread.join()
         report(stats, time.monotonic() - start)
