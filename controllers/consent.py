@@ -1,13 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from urllib.parse import quote
 
-from werkzeug.exceptions import NotFound
-
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.exceptions import UserError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
+
+from .portal import travel_order_or_404
 
 CONSENT_FIELDS = {"us": "travel_consent_us", "partners": "travel_consent_partners"}
 
@@ -72,12 +72,7 @@ class TravelConsentPortal(CustomerPortal):
     def portal_order_consents(self, order_id, access_token=None, **post):
         """Confirm or change the contact preferences before confirming the
         order: recorded with the order."""
-        try:
-            order_sudo = self._document_check_access(
-                "sale.order", order_id, access_token=access_token
-            )
-        except (AccessError, MissingError) as error:
-            raise NotFound() from error
+        order_sudo = travel_order_or_404(self, order_id, access_token)
         if order_sudo.state not in ("draft", "sent"):
             return request.redirect(order_sudo.get_portal_url())
         record_online_consents(order_sudo.partner_id, post, "order", order=order_sudo)
@@ -114,12 +109,7 @@ class TravelConsentPortal(CustomerPortal):
     )
     def portal_order_wallet(self, order_id, access_token=None, **post):
         """Pay part of a quotation with the customer's e-wallet."""
-        try:
-            order_sudo = self._document_check_access(
-                "sale.order", order_id, access_token=access_token
-            )
-        except (AccessError, MissingError) as error:
-            raise NotFound() from error
+        order_sudo = travel_order_or_404(self, order_id, access_token)
         try:
             order_sudo._travel_apply_wallet()
         except UserError as error:

@@ -6,10 +6,12 @@ import zipfile
 from werkzeug.exceptions import NotFound
 
 from odoo import _, fields, http
-from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
+
+from .portal import travel_order_or_404
 
 
 class TravelDocumentsPortal(CustomerPortal):
@@ -146,12 +148,7 @@ class TravelDocumentsPortal(CustomerPortal):
         """The confirmed order's PDF and the departure's attachments, in one
         ZIP, once the booking is paid and the file complete (or the customer
         type says the documents go anyway)."""
-        try:
-            order_sudo = self._document_check_access(
-                "sale.order", order_id, access_token=access_token
-            )
-        except (AccessError, MissingError) as error:
-            raise NotFound() from error
+        order_sudo = travel_order_or_404(self, order_id, access_token)
         refusal = order_sudo._travel_documents_refusal()
         if refusal:
             values = self._prepare_portal_layout_values()

@@ -9,6 +9,15 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.addons.sale.controllers.portal import CustomerPortal, PaymentPortal
 
 
+def travel_order_or_404(portal, order_id, access_token):
+    """The order (as superuser) if the visitor may reach it, else 404: the
+    other customers' orders are not shown to exist."""
+    try:
+        return portal._document_check_access("sale.order", order_id, access_token)
+    except (AccessError, MissingError) as error:
+        raise NotFound() from error
+
+
 def _travel_refusal(order_id, access_token, portal, consents=False):
     """Why the visitor may not confirm this order online (its customer type,
     or its contact preferences not confirmed yet), or False."""
@@ -26,7 +35,9 @@ def _travel_refusal(order_id, access_token, portal, consents=False):
 
 
 class TravelPaymentPortal(PaymentPortal):
-    """Paying online is refused where the customer type forbids ordering."""
+    """The portal's payment of a quotation says why it is refused (customer
+    type, contact preferences) before any transaction; payment links and the
+    shop are refused by ``payment.transaction`` itself."""
 
     @http.route()
     def portal_order_transaction(self, order_id, access_token, **kwargs):
@@ -34,15 +45,6 @@ class TravelPaymentPortal(PaymentPortal):
         if refusal:
             raise ValidationError(refusal)
         return super().portal_order_transaction(order_id, access_token, **kwargs)
-
-    @http.route()
-    def payment_pay(self, *args, sale_order_id=None, **kwargs):
-        order_id = self._cast_as_int(sale_order_id)
-        order = order_id and request.env["sale.order"].sudo().browse(order_id).exists()
-        refusal = order and order._travel_online_ordering_refusal()
-        if refusal:
-            raise ValidationError(refusal)
-        return super().payment_pay(*args, sale_order_id=sale_order_id, **kwargs)
 
 
 class TravelResellerPortal(CustomerPortal):
