@@ -20,6 +20,7 @@ WEEKS_DEFAULT = 6
 RETENTION_PARAM = "travel_customer.retention"
 RETENTION_YEARS_PARAM = "travel_customer.retention_years"
 RETENTION_YEARS_DEFAULT = 10
+RETENTION_BATCH_PARAM = "travel_customer.retention_batch_size"
 RETENTION_BATCH = 500
 PRIVACY_GROUP = "travel_customer.group_travel_privacy"
 # what a participant's anonymization empties, besides its name
@@ -896,17 +897,25 @@ class TravelCustomerPrivacy(models.AbstractModel):
         return partners, rows[0][1] if rows else 0
 
     @api.model
-    def _cron_retention(self, batch_size=RETENTION_BATCH):
+    def _cron_retention(self, batch_size=None):
         """Anonymize one batch of customers past the retention period.
 
         Each batch is one transaction (the cron commits it and calls again
         while customers remain): a stopped run loses at most its current
-        batch, and the next run starts from what is left.
+        batch, and the next run starts from what is left. The batch size is
+        the system parameter ``travel_customer.retention_batch_size`` (500).
         """
         years = self._retention_years()
         Cron = self.env["ir.cron"]
         if not years:
             return 0
+        if not batch_size:
+            batch_size = (
+                self.env["ir.config_parameter"]._travel_get_int(
+                    RETENTION_BATCH_PARAM, RETENTION_BATCH
+                )
+                or RETENTION_BATCH
+            )
         partners, total = self._retention_candidates(years, batch_size)
         if partners:
             self._anonymize(partners, operation="retention")

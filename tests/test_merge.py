@@ -220,6 +220,21 @@ class TestMergeCustomers(TravelCustomerCommon):
         self.assertFalse(self.dup.active)
         self.assertEqual(self.dup.travel_merged_into_id, self.master)
 
+    def test_refused_consent_wins(self):
+        """The master said yes to being contacted, a duplicate said no: the
+        merged customer is not contacted; each answer stays in the history."""
+        self.master._travel_record_consents({"us": True}, channel="portal")
+        self.dup._travel_record_consents({"us": False}, channel="signup")
+        self.assertTrue(self.master.travel_consent_us)
+        self._wizard(self.master, self.dup).save().action_merge()
+        self.master.invalidate_recordset()
+        self.assertFalse(self.master.travel_consent_us)
+        history = self.env["travel.consent.record"].search(
+            [("partner_id", "=", self.master.id)], order="id"
+        )
+        self.assertEqual(history.mapped("accepted"), [True, False, False])
+        self.assertEqual(history[1].channel, "signup")
+
     def test_more_than_three_for_managers(self):
         others = self.Partner.create(
             [

@@ -315,7 +315,8 @@ class TravelCustomerMerge(models.TransientModel):
         return moved
 
     def _travel_values(self, master, duplicates):
-        """The master's travel profile once merged (notes, level, type, dispute)."""
+        """The master's travel profile once merged (notes, level, type, dispute,
+        consents)."""
         everyone = master | duplicates
         values = {"travel_dispute": any(everyone.mapped("travel_dispute"))}
         levels = everyone.travel_level_id
@@ -329,6 +330,22 @@ class TravelCustomerMerge(models.TransientModel):
             other = duplicates.customer_type_id - default_type
             if other:
                 values["customer_type_id"] = other[:1].id
+        # consents: a refusal given by any of them wins over the master's yes
+        refused = (
+            self.env["privacy.consent"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", duplicates.ids),
+                    ("state", "=", "answered"),
+                    ("accepted", "=", False),
+                ]
+            )
+            .activity_id
+        )
+        for key, activity in master._travel_consent_purposes().items():
+            if activity in refused and master[f"travel_consent_{key}"]:
+                values[f"travel_consent_{key}"] = False
         notes = [
             (p, p.comment) for p in everyone if p.comment and str(p.comment).strip()
         ]
