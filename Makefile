@@ -9,7 +9,7 @@ BENCH_DB ?= travel_customer_bench
 BENCH_SIZE ?= 200000
 PORT ?= 8069
 
-.PHONY: setup run test bench load lint clean
+.PHONY: setup run test bench load screenshots lint clean
 
 setup:
 	@$(PYTHON) tools/dev.py setup
@@ -25,6 +25,9 @@ bench: setup
 
 load: setup
 	@$(PYTHON) tools/load.py --db $(BENCH_DB)
+
+screenshots: setup
+	@$(PYTHON) tools/screenshots.py
 
 lint: setup
 	@$(PYTHON) -m pre_commit run --all-files --show-diff-on-failure

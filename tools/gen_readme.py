@@ -1,8 +1,11 @@
-"""Build README.rst from the readme/*.md fragments, the way OCA addons do.
+"""Build README.rst and static/description/index.html from the readme/*.md
+fragments, the way OCA addons do.
 
 OCA's generator (maintainer-tools, not on PyPI) renders the same fragments;
-this one converts the small Markdown subset the fragments use. ``--check``
-fails when README.rst is not up to date (pre-commit).
+this one converts the small Markdown subset the fragments use (an image is a
+line of its own: ``![alt](../static/description/name.png)``) and renders the
+page of the Apps menu with docutils. ``--check`` fails when either file is
+not up to date (pre-commit).
 """
 
 import argparse
@@ -31,9 +34,16 @@ def inline(text):
     return re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"`\1 <\2>`__", text)
 
 
+IMAGE = re.compile(r"^!\[([^\]]*)\]\(\.\./(static/description/[^)]+)\)\s*$")
+
+
 def md_to_rst(markdown):
     out, in_code = [], False
     for line in markdown.splitlines():
+        image = IMAGE.match(line)
+        if image and not in_code:
+            out += [f".. image:: {image.group(2)}", f"   :alt: {image.group(1)}"]
+            continue
         fence = re.match(r"^```(\w*)", line)
         if fence:
             if in_code:
@@ -103,17 +113,40 @@ def build():
     return "\n".join(parts).rstrip() + "\n"
 
 
+def build_html(rst):
+    """The Apps page: the README rendered, its images next to it (Odoo serves
+    them from the addon's static/description/)."""
+    from docutils.core import publish_string  # an Odoo dependency
+
+    rst = rst.replace(".. image:: static/description/", ".. image:: ")
+    html = publish_string(
+        rst,
+        writer_name="html5",
+        settings_overrides={"report_level": 5, "output_encoding": "unicode"},
+    )
+    # the same page whatever the docutils version, without trailing blanks
+    html = re.sub(r'<meta name="generator"[^>]*>\n', "", html)
+    return "\n".join(line.rstrip() for line in html.splitlines()) + "\n"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
-    readme = ROOT / "README.rst"
     text = build()
-    if readme.exists() and readme.read_text() == text:
-        return
-    readme.write_text(text)
-    if args.check:
-        sys.exit("README.rst was out of date: it has been rebuilt, add it.")
+    outdated = []
+    for path, content in (
+        (ROOT / "README.rst", text),
+        (ROOT / "static" / "description" / "index.html", build_html(text)),
+    ):
+        if path.exists() and path.read_text() == content:
+            continue
+        path.write_text(content)
+        outdated.append(path.relative_to(ROOT))
+    if outdated and args.check:
+        sys.exit(
+            f"{', '.join(map(str, outdated))} out of date: rebuilt, add the change."
+        )
 
 
 if __name__ == "__main__":
