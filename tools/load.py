@@ -8,8 +8,11 @@ builds it). Then, at the same time:
 - 50 portal users browse their bookings and their departures;
 - the duplicate scan and the nightly assignment run.
 
-Each user makes a fixed number of requests; the run prints throughput, median
-and 95th percentile latencies and the errors, per kind of request.
+Each user makes a fixed number of requests, pausing between them as a person
+reading the screen does (``--think``, 1 to 5 s by default), and the users log
+in over the first minute (``--ramp-up``); ``--think 0 --ramp-up 5`` is the
+stress run of everyone clicking at once. The run prints throughput, median and
+95th percentile latencies and the errors, per kind of request.
 """
 
 import argparse
@@ -138,12 +141,19 @@ def call_kw(session, base, model, method, args, kwargs):
     )
 
 
+def think(rng):
+    """The pause of a user between two clicks (reading the screen)."""
+    if THINK:
+        time.sleep(rng.uniform(THINK / 3, THINK * 5 / 3))
+
+
 def staff_user(base, index, requests_per_user, stats):
     session = login(base, f"load_staff_{index}", stats)
     if not session:
         return
     rng = random.Random(index)
     for _ in range(requests_per_user):
+        think(rng)
         words = " ".join(rng.sample(WORDS, 2))
         timed(
             stats,
@@ -179,18 +189,22 @@ def staff_user(base, index, requests_per_user, stats):
                 },
             ),
         )
+        think(rng)
 
 
 def portal_user(base, index, requests_per_user, stats):
     session = login(base, f"load_portal_{index}", stats)
     if not session:
         return
+    rng = random.Random(-index)
     for _ in range(requests_per_user):
+        think(rng)
         timed(
             stats,
             "portal: my orders",
             lambda: session.get(f"{base}/my/orders", timeout=60),
         )
+        think(rng)
         timed(
             stats,
             "portal: my departures",
@@ -227,18 +241,25 @@ def report(stats, seconds):
 
 
 DB = "travel_customer_bench"
+THINK = 3.0
 
 
 def main():
-    global DB
+    global DB, THINK
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", default=DB)
     parser.add_argument("--staff", type=int, default=50)
     parser.add_argument("--portal", type=int, default=50)
     parser.add_argument("--requests", type=int, default=10, help="per user")
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--think", type=float, default=THINK, help="mean pause between clicks (s)"
+    )
+    parser.add_argument(
+        "--ramp-up", type=float, default=60, help="users log in over this time (s)"
+    )
     args = parser.parse_args()
-    DB = args.db
+    DB, THINK = args.db, args.think
     dev.setup()
     if not dev.database_exists(args.db):
         sys.exit(f"{args.db} does not exist: run `make bench` first")
@@ -293,9 +314,17 @@ def main():
             + [threading.Thread(target=background_jobs, args=(args.db, stats))]
         )
         start = time.monotonic()
-        for thread in threads:
+        bench.say(
+            f"{args.staff} staff and {args.portal} portal users, {args.requests} "
+            f"actions each, {THINK:g} s between clicks on average, logging in "
+            f"over {args.ramp_up:g} s; {args.workers} HTTP workers"
+        )
+        users, jobs = threads[:-1], threads[-1]
+        for index, thread in enumerate(users):  # users arrive over the ramp-up
+            if index == len(users) // 2:
+                jobs.start()  # the jobs run while half the users are at work
             thread.start()
-            time.sleep(0.05)  # users arrive over a few seconds
+            time.sleep(args.ramp_up / len(users))
         for thread in threads:
             thread.join()
         report(stats, time.monotonic() - start)
