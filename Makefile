@@ -8,6 +8,7 @@ TEST_DB ?= travel_customer_test
 BENCH_DB ?= travel_customer_bench
 BENCH_SIZE ?= 200000
 PORT ?= 8069
+LOAD_ARGS ?=
 
 .PHONY: setup run test bench load screenshots lint clean
 
@@ -24,7 +25,7 @@ bench: setup
 	@$(PYTHON) tools/bench.py --db $(BENCH_DB) --size $(BENCH_SIZE)
 
 load: setup
-	@$(PYTHON) tools/load.py --db $(BENCH_DB)
+	@$(PYTHON) tools/load.py --db $(BENCH_DB) $(LOAD_ARGS)
 
 screenshots: setup
 	@$(PYTHON) tools/screenshots.py

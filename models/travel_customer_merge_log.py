@@ -149,6 +149,7 @@ class TravelCustomerMergeLog(models.Model):
             )
             if rows:
                 journal["ref"].append([table, id_column, rows])
+        journal["refv"], journal["company"] = self._journal_values(ids, transient)
         values = master.read(list(MASTER_FIELDS))[0]
         journal["master"] = {
             fname: self._journal_value(value)
@@ -156,6 +157,55 @@ class TravelCustomerMergeLog(models.Model):
             if fname != "id"
         }
         return journal
+
+    @api.model
+    def _journal_values(self, ids, transient):
+        """Rows whose reference field ("res.partner,<id>") or company-dependent
+        customer field ({company: id}) names a duplicate: Odoo's merge rewrites
+        them in place, the journal keeps the old value."""
+        cr = self.env.cr
+        references, company = [], []
+        for field in (
+            self.env["ir.model.fields"]
+            .sudo()
+            .search([("ttype", "=", "reference"), ("store", "=", True)])
+        ):
+            Model = self.env.get(field.model)
+            column = Model is not None and Model._fields.get(field.name)
+            if not column or Model._abstract or column.compute or not column.store:
+                continue
+            if Model._table in transient or not Model._auto:
+                continue
+            cr.execute(
+                SQL(
+                    "SELECT id, %s FROM %s WHERE %s = ANY(%s)",
+                    SQL.identifier(field.name),
+                    SQL.identifier(Model._table),
+                    SQL.identifier(field.name),
+                    [f"res.partner,{pid}" for pid in ids],
+                )
+            )
+            rows = cr.fetchall()
+            if rows:
+                references.append([Model._table, field.name, rows])
+        for field in self.env.registry.many2one_company_dependents["res.partner"]:
+            Model = self.env[field.model_name]
+            if Model._table in transient:
+                continue
+            cr.execute(
+                SQL(
+                    "SELECT id, %(column)s::text FROM %(table)s t WHERE EXISTS ("
+                    "SELECT 1 FROM jsonb_each_text(t.%(column)s) AS e "
+                    "WHERE e.value ~ '^[0-9]+$' AND e.value::int = ANY(%(ids)s))",
+                    column=SQL.identifier(field.name),
+                    table=SQL.identifier(Model._table),
+                    ids=list(ids),
+                )
+            )
+            rows = cr.fetchall()
+            if rows:
+                company.append([Model._table, field.name, rows])
+        return references, company
 
     @staticmethod
     def _journal_value(value):
@@ -206,6 +256,42 @@ class TravelCustomerMergeLog(models.Model):
                     list(olds),
                     SQL.identifier(column),
                     master.id,
+                )
+            )
+        for table, column, rows in journal.get("refv", []):
+            row_ids, olds = zip(*rows, strict=True)
+            cr.execute(
+                SQL(
+                    "UPDATE %s t SET %s = v.old "
+                    "FROM unnest(%s::int[], %s::varchar[]) AS v(id, old) "
+                    "WHERE t.id = v.id AND t.%s = %s",
+                    SQL.identifier(table),
+                    SQL.identifier(column),
+                    list(row_ids),
+                    list(olds),
+                    SQL.identifier(column),
+                    f"res.partner,{master.id}",
+                )
+            )
+        duplicate_ids = json.loads(self.merged_ids or "[]")
+        for table, column, rows in journal.get("company", []):
+            row_ids, olds = zip(*rows, strict=True)
+            # back to the old value where it is still what the merge made of it
+            cr.execute(
+                SQL(
+                    "UPDATE %(table)s t SET %(column)s = v.old::jsonb "
+                    "FROM unnest(%(ids)s::int[], %(olds)s::text[]) AS v(id, old) "
+                    "WHERE t.id = v.id AND t.%(column)s = ("
+                    "  SELECT jsonb_object_agg(e.key, CASE WHEN e.value::text "
+                    "  ~ '^[0-9]+$' AND e.value::text::int = ANY(%(dups)s) "
+                    "  THEN to_jsonb(%(master)s) ELSE e.value END) "
+                    "  FROM jsonb_each(v.old::jsonb) AS e)",
+                    table=SQL.identifier(table),
+                    column=SQL.identifier(column),
+                    ids=list(row_ids),
+                    olds=list(olds),
+                    dups=duplicate_ids,
+                    master=master.id,
                 )
             )
         for table, column, other, rows, had in journal["rel"]:

@@ -209,6 +209,16 @@ def database_exists(db):
     return bool(psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'"))
 
 
+# Odoo's own command beside this Python when it has one: a multi-worker server
+# starts its websocket worker again from argv[0], which `python -m odoo` is not
+_SCRIPT = Path(sys.executable).with_name("odoo")
+ODOO_COMMAND = (
+    [sys.executable, str(_SCRIPT)]
+    if _SCRIPT.is_file()
+    else [sys.executable, "-m", "odoo"]
+)
+
+
 def odoo(*args, **kwargs):
     return run(
         [sys.executable, "-m", "odoo", "-c", str(CONFIG), *args], cwd=BUILD, **kwargs
