@@ -52,25 +52,33 @@ $$ SELECT travel_customer_normalize(
     || ' ' || regexp_replace(coalesce($7, ''), '[^0-9]', '', 'g')
 ) $$;
 
--- Keys that find duplicates: e-mail without case, spaces or "+tag"; the
--- last nine digits of a phone, whatever its format ("01 43 55 12 34" is
--- "+33 1 43 55 12 34"); a name without accents, case or punctuation.
+-- Keys that find duplicates: e-mail without case, spaces or "+tag"; a
+-- phone's digits without the international ("00", "+") or national ("0")
+-- prefix, and their last eight as the lookup key: "030 1234567" and
+-- "+49 30 1234567" are the same number, "040 1234567" is another one (the
+-- shorter is compared with the end of the longer); a name without accents,
+-- case or punctuation.
 CREATE OR REPLACE FUNCTION travel_customer_email_key(text)
 RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
 $$ SELECT NULLIF(regexp_replace(lower(replace($1, ' ', '')), '\+[^@]*@', '@'), '') $$;
 
-CREATE OR REPLACE FUNCTION travel_customer_phone_key(text)
+CREATE OR REPLACE FUNCTION travel_customer_phone_digits(text)
 RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
-$$ SELECT CASE WHEN length(d) >= 6 THEN right(d, 9) END
-   FROM regexp_replace($1, '[^0-9]', '', 'g') AS d $$;
+$$ SELECT CASE WHEN length(d) >= 6 THEN d END
+   FROM regexp_replace(regexp_replace($1, '[^0-9]', '', 'g'), '^0{1,2}', '') AS d $$;
+
+CREATE OR REPLACE FUNCTION travel_customer_phone_tail(text)
+RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
+$$ SELECT right(travel_customer_phone_digits($1), 8) $$;
 
 CREATE OR REPLACE FUNCTION travel_customer_name_key(text)
 RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
 $$ SELECT trim(regexp_replace(travel_customer_normalize($1), '[^a-z0-9]+', ' ',
                            'g')) $$;
 
--- How much two customers look alike (0-100), and why, from their keys:
--- shared by the similar customers of one customer and by the scan.
+-- How much two customers look alike (0-100), and why, from their keys (the
+-- phones as travel_customer_phone_digits): shared by the similar customers
+-- of one customer and by the scan.
 CREATE OR REPLACE FUNCTION travel_customer_key_score(
     a_email text, a_phone text, a_mobile text, a_name text,
     a_zip text, a_city text, a_street text,
@@ -97,7 +105,13 @@ $$ SELECT
     ], NULL)
   FROM (SELECT
     coalesce(a_email = b_email, false) AS same_email,
-    coalesce(ARRAY[b_phone, b_mobile] && ARRAY[a_phone, a_mobile], false) AS same_phone,
+    coalesce((
+        SELECT bool_or(right(x.v, least(length(x.v), length(y.v)))
+                       = right(y.v, least(length(x.v), length(y.v))))
+        FROM unnest(ARRAY[a_phone, a_mobile]) AS x(v)
+        CROSS JOIN unnest(ARRAY[b_phone, b_mobile]) AS y(v)
+        WHERE x.v IS NOT NULL AND y.v IS NOT NULL
+    ), false) AS same_phone,
     similarity(coalesce(a_name, ''), coalesce(b_name, '')) AS name_sim,
     coalesce(a_zip = b_zip, false) AS same_zip,
     coalesce(a_city = b_city, false) AS same_city,
@@ -108,12 +122,12 @@ CREATE OR REPLACE FUNCTION travel_customer_pair_score(
     a res_partner, b res_partner, OUT score int, OUT reasons text[]
 ) LANGUAGE sql STABLE PARALLEL SAFE AS
 $$ SELECT * FROM travel_customer_key_score(
-    travel_customer_email_key(a.email), travel_customer_phone_key(a.phone),
-    travel_customer_phone_key(a.mobile), travel_customer_name_key(a.name),
+    travel_customer_email_key(a.email), travel_customer_phone_digits(a.phone),
+    travel_customer_phone_digits(a.mobile), travel_customer_name_key(a.name),
     travel_customer_normalize(a.zip), travel_customer_normalize(a.city),
     travel_customer_name_key(a.street),
-    travel_customer_email_key(b.email), travel_customer_phone_key(b.phone),
-    travel_customer_phone_key(b.mobile), travel_customer_name_key(b.name),
+    travel_customer_email_key(b.email), travel_customer_phone_digits(b.phone),
+    travel_customer_phone_digits(b.mobile), travel_customer_name_key(b.name),
     travel_customer_normalize(b.zip), travel_customer_normalize(b.city),
     travel_customer_name_key(b.street)
 ) $$;
@@ -131,10 +145,14 @@ ON res_partner (travel_customer_normalize(complete_name) text_pattern_ops);
 -- similar customers
 CREATE INDEX IF NOT EXISTS res_partner_travel_email_key_index
 ON res_partner (travel_customer_email_key(email)) WHERE email IS NOT NULL;
-CREATE INDEX IF NOT EXISTS res_partner_travel_phone_key_index
-ON res_partner (travel_customer_phone_key(phone)) WHERE phone IS NOT NULL;
-CREATE INDEX IF NOT EXISTS res_partner_travel_mobile_key_index
-ON res_partner (travel_customer_phone_key(mobile)) WHERE mobile IS NOT NULL;
+-- (the former key, the last nine digits, took 030 and 040 numbers for one)
+DROP INDEX IF EXISTS res_partner_travel_phone_key_index;
+DROP INDEX IF EXISTS res_partner_travel_mobile_key_index;
+DROP FUNCTION IF EXISTS travel_customer_phone_key(text);
+CREATE INDEX IF NOT EXISTS res_partner_travel_phone_tail_index
+ON res_partner (travel_customer_phone_tail(phone)) WHERE phone IS NOT NULL;
+CREATE INDEX IF NOT EXISTS res_partner_travel_mobile_tail_index
+ON res_partner (travel_customer_phone_tail(mobile)) WHERE mobile IS NOT NULL;
 CREATE INDEX IF NOT EXISTS res_partner_travel_name_key_index
 ON res_partner USING gin (travel_customer_name_key(name) gin_trgm_ops);
 """
@@ -636,8 +654,8 @@ class ResPartner(models.Model):
         cr = self.env.cr
         cr.execute(
             """
-            SELECT travel_customer_email_key(email), travel_customer_phone_key(phone),
-                   travel_customer_phone_key(mobile), travel_customer_name_key(name)
+            SELECT travel_customer_email_key(email), travel_customer_phone_tail(phone),
+                   travel_customer_phone_tail(mobile), travel_customer_name_key(name)
             FROM res_partner WHERE id = %s
             """,
             [self.id],
@@ -654,11 +672,11 @@ class ResPartner(models.Model):
                     AND email IS NOT NULL LIMIT %(block)s)
                 UNION
                 (SELECT id FROM res_partner
-                  WHERE travel_customer_phone_key(phone) IN %(phones)s
+                  WHERE travel_customer_phone_tail(phone) IN %(phones)s
                     AND phone IS NOT NULL LIMIT %(block)s)
                 UNION
                 (SELECT id FROM res_partner
-                  WHERE travel_customer_phone_key(mobile) IN %(phones)s
+                  WHERE travel_customer_phone_tail(mobile) IN %(phones)s
                     AND mobile IS NOT NULL LIMIT %(block)s)
                 UNION
                 (SELECT id FROM res_partner
@@ -1092,10 +1110,15 @@ class ResPartner(models.Model):
             return True
         if self.email_normalized and self.email_normalized == other.email_normalized:
             return True
-        digits = [
-            re.sub(r"\D", "", p.phone or p.mobile or "")[-9:] for p in (self, other)
-        ]
-        if digits[0] and len(digits[0]) == 9 and digits[0] == digits[1]:
+        # the phone rule of the duplicate search, in one place
+        self.flush_recordset(["phone", "mobile"])
+        other.flush_recordset(["phone", "mobile"])
+        self.env.cr.execute(
+            "SELECT 'phone' = ANY((travel_customer_pair_score(a, b)).reasons) "
+            "FROM res_partner a, res_partner b WHERE a.id = %s AND b.id = %s",
+            [self.id, other.id],
+        )
+        if self.env.cr.fetchone()[0]:
             return True
         merged = self.with_context(active_test=False)
         return (

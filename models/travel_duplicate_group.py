@@ -144,8 +144,10 @@ class TravelDuplicateGroup(models.Model):
             CREATE TEMP TABLE travel_duplicate_key_tmp ON COMMIT PRESERVE ROWS AS
             SELECT p.id, p.commercial_partner_id,
                    travel_customer_email_key(p.email) AS email_key,
-                   travel_customer_phone_key(p.phone) AS phone_key,
-                   travel_customer_phone_key(p.mobile) AS mobile_key,
+                   travel_customer_phone_tail(p.phone) AS phone_key,
+                   travel_customer_phone_tail(p.mobile) AS mobile_key,
+                   travel_customer_phone_digits(p.phone) AS phone_digits,
+                   travel_customer_phone_digits(p.mobile) AS mobile_digits,
                    travel_customer_name_key(p.name) AS name_key,
                    travel_customer_normalize(p.zip) AS zip_key,
                    travel_customer_normalize(p.city) AS city_key,
@@ -203,9 +205,9 @@ class TravelDuplicateGroup(models.Model):
             JOIN travel_duplicate_key_tmp a ON a.id = candidate.a_id
             JOIN travel_duplicate_key_tmp b ON b.id = candidate.b_id
             CROSS JOIN LATERAL travel_customer_key_score(
-                a.email_key, a.phone_key, a.mobile_key, a.name_key,
+                a.email_key, a.phone_digits, a.mobile_digits, a.name_key,
                 a.zip_key, a.city_key, a.street_key,
-                b.email_key, b.phone_key, b.mobile_key, b.name_key,
+                b.email_key, b.phone_digits, b.mobile_digits, b.name_key,
                 b.zip_key, b.city_key, b.street_key
             ) s
             WHERE a.commercial_partner_id != b.commercial_partner_id

@@ -60,6 +60,22 @@ class TestSimilarCustomers(TravelCustomerCommon):
         )
         self.assertTrue(all(0 < f["score"] <= 100 for f in similar.values()))
 
+    def test_same_phone_in_any_format_not_the_same_ending(self):
+        """A number written nationally or internationally is one number; two
+        numbers that only end alike (another area code) are two."""
+        berlin = self.Partner.create({"name": "Jonas Vogel", "phone": "030 1234567"})
+        same, other_city, short = self.Partner.create(
+            [
+                {"name": "Hanna Krause", "mobile": "+49 (0)30 123 45 67"},
+                {"name": "Paul Richter", "phone": "+49 40 1234567"},
+                {"name": "Lea Braun", "phone": "0049 301234567"},
+            ]
+        )
+        similar = self._similar(berlin)
+        self.assertEqual(similar[same.id]["reasons"], ["Same phone"])
+        self.assertEqual(similar[short.id]["reasons"], ["Same phone"])
+        self.assertNotIn(other_city.id, similar)
+
     def test_archived_only_when_asked(self):
         self.assertNotIn(self.testine_5.id, self._similar(self.testine))
         self.assertIn(

@@ -103,6 +103,13 @@ class TestWallet(TravelCustomerCommon):
         twin = self._fake_customer(email="Same@Person.example")
         self.assertFalse(twin._travel_set_referrer(code))
         self.assertFalse(twin.travel_referred_by_id)
+        # the same phone, written otherwise; a number that only ends alike is
+        # somebody else's
+        referrer.phone = "030 1234567"
+        phone_twin = self._fake_customer(mobile="+49 30 123 45 67")
+        self.assertFalse(phone_twin._travel_set_referrer(code))
+        neighbour = self._fake_customer(phone="040 1234567")
+        self.assertEqual(neighbour._travel_set_referrer(code), referrer)
         # found later: merged into the referrer before its first booking
         other = self._fake_customer(email="other@person.example")
         other._travel_set_referrer(code)
