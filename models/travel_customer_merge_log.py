@@ -241,6 +241,17 @@ class TravelCustomerMergeLog(models.Model):
         self.env.flush_all()
         master = self.master_id
         journal = self.journal
+        # loyalty cards (e-wallets) get their points, state and history back
+        Card = self.env["loyalty.card"].sudo().with_context(active_test=False)
+        for card_id, points, active, history_ids, kept_id in journal.get("cards", []):
+            card = Card.browse(card_id).exists()
+            if not card:
+                continue
+            self.env["loyalty.history"].sudo().browse(history_ids).exists().filtered(
+                lambda line, kept_id=kept_id: line.card_id.id == kept_id
+            ).card_id = card
+            card.write({"points": points, "active": active})
+        self.env.flush_all()
         # one statement per table: the journal's rows go back where they were
         # (rows moved elsewhere since the merge stay where they are)
         for table, column, rows in journal["fk"] + journal["ref"]:

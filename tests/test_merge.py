@@ -567,6 +567,32 @@ class TestUndoMerge(TravelCustomerCommon):
         self.assertEqual(self.dup.category_id, self.tag)
         self.assertEqual(self.master.category_id, self.tag)
 
+    def test_wallets_added_up_and_given_back(self):
+        Card = self.env["loyalty.card"]
+        master_card = Card._travel_wallet(self.master)
+        master_card._travel_move(10.0, "Cashback: Corsica")
+        dup_card = Card._travel_wallet(self.dup)
+        dup_card._travel_move(25.0, "Cashback: Vercors")
+        wizard = self._merge_wizard(self.master, self.dup)
+        self.assertTrue(
+            [c for c in wizard._clashes(self.dup) if "e-wallet" in c and "35" in c]
+        )
+        log = self._merge()
+        self.env.invalidate_all()
+        self.assertEqual(Card._travel_wallet(self.master, create=False), master_card)
+        self.assertEqual(master_card.points, 35.0)
+        self.assertEqual(
+            sorted(master_card.history_ids.mapped("description")),
+            ["Cashback: Corsica", "Cashback: Vercors"],
+        )
+        self.assertFalse(dup_card.active)
+        log.action_undo()
+        self.env.invalidate_all()
+        self.assertEqual(master_card.points, 10.0)
+        self.assertEqual(Card._travel_wallet(self.dup, create=False), dup_card)
+        self.assertEqual(dup_card.points, 25.0)
+        self.assertEqual(dup_card.history_ids.description, "Cashback: Vercors")
+
     def test_undo_refused_when_a_moved_record_is_gone(self):
         quotation = self._create_order(self.dup)
         log = self._merge()

@@ -5,8 +5,9 @@ from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, format_amount, split_every
 
+from ..models.loyalty_card import WALLET_PROGRAM
 from ..models.travel_customer_merge_log import CHOICE_FIELDS
 
 MERGE_MAX_PARAM = "travel_customer.merge_max"
@@ -162,6 +163,7 @@ class TravelCustomerMerge(models.TransientModel):
         core = self.env["base.partner.merge.automatic.wizard"].with_context(
             travel_merge_archive_into=master.id
         )
+        cards = self._cards_before(partners)
         if self._is_manager():
             # Odoo merges 3 contacts at most: the master and 2 duplicates a call
             for chunk in split_every(2, duplicates.ids):
@@ -169,6 +171,7 @@ class TravelCustomerMerge(models.TransientModel):
         else:
             core._merge(partners.ids, master)
         master.write(travel_values)
+        journal["cards"] = self._merge_wallets(master, cards)
         self.env["travel.duplicate.group"].sudo().search(
             [("state", "=", "open"), ("partner_ids", "in", partners.ids)]
         ).state = "merged"
@@ -314,6 +317,41 @@ class TravelCustomerMerge(models.TransientModel):
             moved.append((user.id, partner.id, holder.id))
         return moved
 
+    @api.model
+    def _cards_before(self, partners):
+        """Their loyalty cards (e-wallets...) as they are: Odoo's merge adds
+        their points up on one card per program and archives the others."""
+        cards = (
+            self.env["loyalty.card"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("partner_id", "in", partners.ids)])
+        )
+        return {card.id: (card.points, card.active) for card in cards}
+
+    def _merge_wallets(self, master, before):
+        """The history of each card Odoo's merge emptied goes with its points
+        to the card kept. Returns what an undo needs: ``[[card, points,
+        active, history lines moved, card kept], ...]``."""
+        Card = self.env["loyalty.card"].sudo().with_context(active_test=False)
+        journal = []
+        for card in Card.browse(list(before)).exists():
+            points, active = before[card.id]
+            kept = Card.search(
+                [
+                    ("partner_id", "=", master.id),
+                    ("program_id", "=", card.program_id.id),
+                ],
+                order="active desc, id",
+                limit=1,
+            )
+            moved = self.env["loyalty.history"]
+            if active and not card.active and kept and kept != card:
+                moved = card.history_ids
+                moved.card_id = kept
+            journal.append([card.id, points, active, moved.ids, kept.id])
+        return journal
+
     def _travel_values(self, master, duplicates):
         """The master's travel profile once merged (notes, level, type, dispute,
         consents)."""
@@ -406,6 +444,28 @@ class TravelCustomerMerge(models.TransientModel):
                 )
             )
         clashes += self._unique_clashes(master, duplicates)
+        wallets = (
+            self.env["loyalty.card"]
+            .sudo()
+            .search(
+                [
+                    ("program_id", "=", self.env.ref(WALLET_PROGRAM).id),
+                    ("partner_id", "in", (master | duplicates).ids),
+                ]
+            )
+        )
+        if len(wallets) > 1:
+            clashes.append(
+                _(
+                    "Several of them have an e-wallet: their balances (%s in all) "
+                    "and histories are added to one.",
+                    format_amount(
+                        self.env,
+                        sum(wallets.mapped("points")),
+                        wallets[:1].currency_id or self.env.company.currency_id,
+                    ),
+                )
+            )
         banks = (master | duplicates).bank_ids
         numbers = banks.mapped("sanitized_acc_number")
         for number in {n for n in numbers if numbers.count(n) > 1}:
