@@ -150,6 +150,7 @@ class TravelCustomerMergeLog(models.Model):
             if rows:
                 journal["ref"].append([table, id_column, rows])
         journal["refv"], journal["company"] = self._journal_values(ids, transient)
+        journal["unique"] = self._journal_unique_rows(foreign_keys, columns, ids)
         values = master.read(list(MASTER_FIELDS))[0]
         journal["master"] = {
             fname: self._journal_value(value)
@@ -157,6 +158,79 @@ class TravelCustomerMergeLog(models.Model):
             if fname != "id"
         }
         return journal
+
+    @api.model
+    def _journal_unique_rows(self, foreign_keys, columns, ids):
+        """The duplicates' rows that a unique index may keep from moving to
+        the master (a consent for a purpose the master answered too, a
+        follower of both): Odoo's merge deletes those, the journal keeps them
+        whole (``[table, [row as JSON, ...]]``) so that an undo puts them back.
+        Followers also keep their subtypes."""
+        cr = self.env.cr
+        cr.execute(
+            """
+            SELECT DISTINCT t.relname, a.attname
+            FROM pg_index i
+            JOIN pg_class t ON t.oid = i.indrelid
+            JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(i.indkey)
+            WHERE i.indisunique AND NOT i.indisprimary AND t.relname IN %s
+            """,
+            [tuple({table for table, _column in foreign_keys}) or ("",)],
+        )
+        unique = set(cr.fetchall())
+        queries = [
+            (
+                table,
+                SQL(
+                    "SELECT to_jsonb(t)::text FROM %s t WHERE %s IN %s",
+                    SQL.identifier(table),
+                    SQL.identifier(column),
+                    ids,
+                ),
+            )
+            for table, column in foreign_keys
+            if (table, column) in unique and "id" in columns.get(table, [])
+        ]
+        queries.append(
+            (
+                "mail_followers",
+                SQL(
+                    "SELECT (to_jsonb(f) || jsonb_build_object('subtype_ids', "
+                    "ARRAY(SELECT mail_message_subtype_id "
+                    "FROM mail_followers_mail_message_subtype_rel "
+                    "WHERE mail_followers_id = f.id)))::text "
+                    "FROM mail_followers f "
+                    "WHERE f.res_model = 'res.partner' AND f.res_id IN %s",
+                    ids,
+                ),
+            )
+        )
+        rows = []
+        for table, query in queries:
+            cr.execute(query)
+            found = [row[0] for row in cr.fetchall()]
+            if found:
+                rows.append([table, found])
+        return rows
+
+    @api.model
+    def _journal_removed(self, journal):
+        """After the merge: only the rows it deleted stay in the journal."""
+        removed = []
+        for table, rows in journal.pop("unique", []):
+            by_id = {json.loads(row)["id"]: row for row in rows}
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM %s WHERE id IN %s",
+                    SQL.identifier(table),
+                    tuple(by_id),
+                )
+            )
+            for (row_id,) in self.env.cr.fetchall():
+                by_id.pop(row_id)
+            if by_id:
+                removed.append([table, list(by_id.values())])
+        journal["removed"] = removed
 
     @api.model
     def _journal_values(self, ids, transient):
@@ -332,6 +406,35 @@ class TravelCustomerMergeLog(models.Model):
                     list(others),
                 )
             )
+        # the duplicates' rows the merge deleted (the master had the same)
+        for table, rows in journal.get("removed", []):
+            values = [json.loads(row) for row in rows]
+            subtypes = [
+                (value["id"], subtype)
+                for value in values
+                for subtype in value.pop("subtype_ids", [])
+            ]
+            cr.execute(
+                SQL(
+                    "INSERT INTO %s SELECT * FROM "
+                    "jsonb_populate_recordset(NULL::%s, %s::jsonb) "
+                    "ON CONFLICT DO NOTHING",
+                    SQL.identifier(table),
+                    SQL.identifier(table),
+                    json.dumps(values),
+                )
+            )
+            if subtypes:
+                cr.execute(
+                    SQL(
+                        "INSERT INTO mail_followers_mail_message_subtype_rel "
+                        "(mail_followers_id, mail_message_subtype_id) "
+                        "SELECT * FROM unnest(%s::int[], %s::int[]) "
+                        "ON CONFLICT DO NOTHING",
+                        [follower for follower, _subtype in subtypes],
+                        [subtype for _follower, subtype in subtypes],
+                    )
+                )
         self.env.invalidate_all()
         duplicates = self._duplicates()
         duplicates.write({"active": True, "travel_merged_into_id": False})
@@ -381,8 +484,17 @@ class TravelCustomerMergeLog(models.Model):
                 )
             )
         cr = self.env.cr
+        removed = {
+            (table, json.loads(row)["id"])
+            for table, rows in self.journal.get("removed", [])
+            for row in rows
+        }
         for table, _column, rows in self.journal["fk"] + self.journal["ref"]:
-            row_ids = tuple(row_id for row_id, _old in rows)
+            row_ids = tuple(
+                {row_id for row_id, _old in rows if (table, row_id) not in removed}
+            )
+            if not row_ids:
+                continue
             cr.execute(
                 SQL(
                     "SELECT count(*) FROM %s WHERE id IN %s",
@@ -390,7 +502,7 @@ class TravelCustomerMergeLog(models.Model):
                     row_ids,
                 )
             )
-            if cr.fetchone()[0] != len(set(row_ids)):
+            if cr.fetchone()[0] != len(row_ids):
                 raise UserError(
                     _(
                         "A record moved by this merge has been deleted since "

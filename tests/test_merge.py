@@ -567,6 +567,48 @@ class TestUndoMerge(TravelCustomerCommon):
         self.assertEqual(self.dup.category_id, self.tag)
         self.assertEqual(self.master.category_id, self.tag)
 
+    def test_undo_puts_back_what_the_master_had_too(self):
+        """Both answered the same consent and have the same follower: Odoo's
+        merge drops the duplicate's copies; the undo brings them back."""
+        follower = self.salesman.partner_id
+        for partner, accepted in ((self.master, True), (self.dup, False)):
+            partner._travel_record_consents({"us": accepted}, channel="portal")
+            partner.message_subscribe(partner_ids=follower.ids)
+        dup_consent = self.dup.privacy_consent_ids
+        subtypes = (
+            self.env["mail.followers"]
+            .search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "=", self.dup.id),
+                    ("partner_id", "=", follower.id),
+                ]
+            )
+            .subtype_ids
+        )
+        self.assertTrue(subtypes)
+        log = self._merge()
+        self.assertFalse(dup_consent.exists())
+        log.with_user(self.travel_manager).action_undo()
+        self.env.invalidate_all()
+        self.assertTrue(self.dup.active)
+        self.assertEqual(self.dup.privacy_consent_ids, dup_consent)
+        self.assertFalse(self.dup.travel_consent_us)
+        self.assertIn(follower, self.dup.message_partner_ids)
+        self.assertIn(follower, self.master.message_partner_ids)
+        self.assertEqual(
+            self.env["mail.followers"]
+            .search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "=", self.dup.id),
+                    ("partner_id", "=", follower.id),
+                ]
+            )
+            .subtype_ids,
+            subtypes,
+        )
+
     def test_wallets_added_up_and_given_back(self):
         Card = self.env["loyalty.card"]
         master_card = Card._travel_wallet(self.master)

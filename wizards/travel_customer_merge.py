@@ -172,6 +172,7 @@ class TravelCustomerMerge(models.TransientModel):
             core._merge(partners.ids, master)
         master.write(travel_values)
         journal["cards"] = self._merge_wallets(master, cards)
+        Log._journal_removed(journal)
         self.env["travel.duplicate.group"].sudo().search(
             [("state", "=", "open"), ("partner_ids", "in", partners.ids)]
         ).state = "merged"
