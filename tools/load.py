@@ -1,7 +1,7 @@
 """A bounded load run on this machine: ``make load``.
 
-Odoo is started with several HTTP workers on the bench database (``make bench``
-builds it). Then, at the same time:
+Odoo is started with one HTTP worker per core on the bench database (``make
+bench`` builds it). Then, at the same time:
 
 - 50 back-office users search customers (the multi-word search) and open
   customer forms;
@@ -17,6 +17,7 @@ stress run of everyone clicking at once. The run prints throughput, median and
 
 import argparse
 import json
+import os
 import random
 import socket
 import statistics
@@ -280,7 +281,12 @@ def main():
     parser.add_argument("--staff", type=int, default=50)
     parser.add_argument("--portal", type=int, default=50)
     parser.add_argument("--requests", type=int, default=10, help="per user")
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 2,
+        help="HTTP workers (default: one per core)",
+    )
     parser.add_argument(
         "--think", type=float, default=THINK, help="mean pause between clicks (s)"
     )
