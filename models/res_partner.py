@@ -289,6 +289,7 @@ class ResPartner(models.Model):
     travel_contact_person_id = fields.Many2one(
         "res.partner",
         string="Contact Person",
+        index="btree_not_null",
         help="Receives the automatic e-mails of this customer's bookings; the "
         "customer itself when empty.",
     )
@@ -316,8 +317,14 @@ class ResPartner(models.Model):
         string="Referral Code", copy=False, readonly=True, index="btree_not_null"
     )
     travel_referred_by_id = fields.Many2one(
-        "res.partner", string="Referred by", copy=False, readonly=True
+        "res.partner",
+        string="Referred by",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
     )
+    # membership's own key has no index: a merge scanned every customer for it
+    associate_member = fields.Many2one(index="btree_not_null")
     travel_referral_rewarded = fields.Boolean(copy=False, readonly=True)
     travel_booking_count = fields.Integer(
         string="Bookings", compute="_compute_travel_bookings"

@@ -65,6 +65,7 @@ class SaleOrder(models.Model):
         store=True,
         readonly=False,
         precompute=True,
+        index=True,
         help="Receives the automatic e-mails of this booking (confirmation, "
         "reminders, documents); the customer's contacts marked in copy of "
         "transactional e-mails receive them too.",
