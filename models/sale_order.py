@@ -1,6 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date, datetime
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date, format_datetime
 
 from .travel_profile_field import PROFILE_KEYS
 
@@ -500,6 +503,10 @@ class SaleOrder(models.Model):
             value = person[fname]
             if isinstance(value, models.BaseModel):
                 value = value.display_name
+            elif isinstance(value, datetime):
+                value = format_datetime(self.env, value)
+            elif isinstance(value, date):  # as the card's reader writes dates
+                value = format_date(self.env, value)
             values.append((labels[field.key], value or ""))
         return values
 

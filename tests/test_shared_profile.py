@@ -214,6 +214,7 @@ class TestSharedProfile(TravelCustomerCommon, MockEmail):
             "Birth place",
             "Torino",
             "CA1234567",
+            "03/04/1990",  # the birth date, as the (English) guest writes it
             "Signature",
         ):
             self.assertIn(text, html_it)
@@ -233,3 +234,4 @@ class TestSharedProfile(TravelCustomerCommon, MockEmail):
         report = self.env.ref("travel_customer.action_report_registration_card")
         html = str(report._render_qweb_html(report.report_name, order.ids)[0])
         self.assertIn("Giulia Shared", html)
+        self.assertIn("04/03/1990", html)  # dates as the French write them
