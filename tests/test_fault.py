@@ -52,8 +52,8 @@ class ConnectionDropCase(TransactionCase):
     @classmethod
     @contextmanager
     def _env(cls, uid=None):
-        """A superuser-free environment on a connection of its own (admin),
-        committed when the block ends normally."""
+        """An environment of the administrator (as a user would act) on a
+        connection of its own, committed when the block ends normally."""
         cr = db_connect(cls.dbname).cursor()
         try:
             yield api.Environment(cr, uid or getattr(cls, "admin_id", 1), {})
