@@ -483,10 +483,12 @@ def main():
         browser = Browser()
         take(browser, base, args.db, set(args.only))
     finally:
-        if browser:
-            browser.close()
-        server.terminate()
-        server.wait(timeout=60)
+        try:
+            if browser:
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
 
 
 if __name__ == "__main__":
