@@ -153,6 +153,9 @@ CREATE INDEX IF NOT EXISTS res_partner_travel_phone_tail_index
 ON res_partner (travel_customer_phone_tail(phone)) WHERE phone IS NOT NULL;
 CREATE INDEX IF NOT EXISTS res_partner_travel_mobile_tail_index
 ON res_partner (travel_customer_phone_tail(mobile)) WHERE mobile IS NOT NULL;
+-- membership's own key has no index: a merge scanned every customer for it
+CREATE INDEX IF NOT EXISTS res_partner_travel_associate_member_index
+ON res_partner (associate_member) WHERE associate_member IS NOT NULL;
 CREATE INDEX IF NOT EXISTS res_partner_travel_name_key_index
 ON res_partner USING gin (travel_customer_name_key(name) gin_trgm_ops);
 """
@@ -323,8 +326,6 @@ class ResPartner(models.Model):
         readonly=True,
         index="btree_not_null",
     )
-    # membership's own key has no index: a merge scanned every customer for it
-    associate_member = fields.Many2one(index="btree_not_null")
     travel_referral_rewarded = fields.Boolean(copy=False, readonly=True)
     travel_booking_count = fields.Integer(
         string="Bookings", compute="_compute_travel_bookings"
