@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from lxml import etree
@@ -61,7 +61,9 @@ class TestDocument(TravelCustomerCommon):
         (node,) = arch.xpath("//filter[@name='expires_soon']")
         domain = safe_eval(
             node.get("domain"),
-            {"context_today": datetime.now, "relativedelta": relativedelta},
+            # the user's today, as the web client computes it (not the
+            # server's: they differ around midnight)
+            {"context_today": lambda: self.today, "relativedelta": relativedelta},
         ) + [("partner_id", "=", self.customer.id)]
         self.assertEqual(self.Document.search(domain), soon)
         self.assertFalse(later.expired)
