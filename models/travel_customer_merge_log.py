@@ -327,35 +327,28 @@ class TravelCustomerMergeLog(models.Model):
             card.write({"points": points, "active": active})
         self.env.flush_all()
         # one statement per table: the journal's rows go back where they were
-        # (rows moved elsewhere since the merge stay where they are)
-        for table, column, rows in journal["fk"] + journal["ref"]:
+        # if they still hold the master (its id; "res.partner,<id>" in
+        # reference fields); rows moved elsewhere since stay where they are
+        moved = [
+            (entry, SQL("int"), master.id) for entry in journal["fk"] + journal["ref"]
+        ] + [
+            (entry, SQL("varchar"), f"res.partner,{master.id}")
+            for entry in journal.get("refv", [])
+        ]
+        for (table, column, rows), kind, now in moved:
             row_ids, olds = zip(*rows, strict=True)
             cr.execute(
                 SQL(
                     "UPDATE %s t SET %s = v.old "
-                    "FROM unnest(%s::int[], %s::int[]) AS v(id, old) "
+                    "FROM unnest(%s::int[], %s::%s[]) AS v(id, old) "
                     "WHERE t.id = v.id AND t.%s = %s",
                     SQL.identifier(table),
                     SQL.identifier(column),
                     list(row_ids),
                     list(olds),
+                    kind,
                     SQL.identifier(column),
-                    master.id,
-                )
-            )
-        for table, column, rows in journal.get("refv", []):
-            row_ids, olds = zip(*rows, strict=True)
-            cr.execute(
-                SQL(
-                    "UPDATE %s t SET %s = v.old "
-                    "FROM unnest(%s::int[], %s::varchar[]) AS v(id, old) "
-                    "WHERE t.id = v.id AND t.%s = %s",
-                    SQL.identifier(table),
-                    SQL.identifier(column),
-                    list(row_ids),
-                    list(olds),
-                    SQL.identifier(column),
-                    f"res.partner,{master.id}",
+                    now,
                 )
             )
         duplicate_ids = json.loads(self.merged_ids or "[]")

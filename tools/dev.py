@@ -7,12 +7,15 @@ addons path and configuration in .build/, and runs Odoo and pytest-odoo.
 """
 
 import argparse
+import contextlib
 import importlib.metadata
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -217,6 +220,53 @@ ODOO_COMMAND = (
     if _SCRIPT.is_file()
     else [sys.executable, "-m", "odoo"]
 )
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(db, *extra):
+    """Odoo serving ``db`` on a free local port (``extra``: more options),
+    stopped when the block ends; yields its base URL once it answers."""
+    import requests  # an Odoo dependency
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            *ODOO_COMMAND,
+            "-c",
+            str(CONFIG),
+            "-d",
+            db,
+            "--db-filter",
+            f"^{db}$",
+            "--http-port",
+            str(port),
+            "--max-cron-threads=0",
+            "--log-level=warn",
+            *extra,
+        ],
+        cwd=BUILD,
+    )
+    try:
+        for _i in range(240):
+            try:
+                if requests.get(f"{base}/web/health", timeout=2).ok:
+                    break
+            except requests.RequestException:
+                pass  # still starting
+            time.sleep(0.5)
+        else:
+            sys.exit(f"[{ADDON}] Odoo did not start")
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
 
 
 def odoo(*args, **kwargs):

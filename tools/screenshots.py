@@ -21,7 +21,6 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dev  # noqa: E402
-from load import free_port  # noqa: E402
 
 OUT = dev.ROOT / "static" / "description"
 WIDTH, HEIGHT = 1280, 960
@@ -56,7 +55,7 @@ class Browser:
         )
         if not binary:
             sys.exit("[travel_customer] Chromium is needed: make test installs it")
-        port = free_port()
+        port = dev.free_port()
         self.profile = tempfile.TemporaryDirectory(ignore_cleanup_errors=True)
         self.process = subprocess.Popen(
             [
@@ -449,46 +448,12 @@ def main():
         if dev.database_exists(args.db):
             dev.psql(f'DROP DATABASE "{args.db}" WITH (FORCE)')
         dev.install(args.db, "--log-level=warn")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            "-c",
-            str(dev.CONFIG),
-            "-d",
-            args.db,
-            "--db-filter",
-            f"^{args.db}$",
-            "--http-port",
-            str(port),
-            "--max-cron-threads=0",
-            "--log-level=warn",
-        ],
-        cwd=dev.BUILD,
-    )
-    browser = None
-    try:
-        for _i in range(240):
-            try:
-                if requests.get(f"{base}/web/health", timeout=2).ok:
-                    break
-            except requests.RequestException:
-                pass  # still starting
-            time.sleep(0.5)
-        else:
-            sys.exit("[travel_customer] Odoo did not start")
+    with dev.serve(args.db) as base:
         browser = Browser()
-        take(browser, base, args.db, set(args.only))
-    finally:
         try:
-            if browser:
-                browser.close()
+            take(browser, base, args.db, set(args.only))
         finally:
-            server.terminate()
-            server.wait(timeout=60)
+            browser.close()
 
 
 if __name__ == "__main__":

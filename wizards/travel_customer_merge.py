@@ -335,22 +335,20 @@ class TravelCustomerMerge(models.TransientModel):
         to the card kept. Returns what an undo needs: ``[[card, points,
         active, history lines moved, card kept], ...]``."""
         Card = self.env["loyalty.card"].sudo().with_context(active_test=False)
+        kept = {}  # program: the card the merge kept (the master's active one)
+        for card in Card.search(
+            [("partner_id", "=", master.id)], order="active desc, id"
+        ):
+            kept.setdefault(card.program_id, card)
         journal = []
         for card in Card.browse(list(before)).exists():
             points, active = before[card.id]
-            kept = Card.search(
-                [
-                    ("partner_id", "=", master.id),
-                    ("program_id", "=", card.program_id.id),
-                ],
-                order="active desc, id",
-                limit=1,
-            )
+            keeper = kept.get(card.program_id, card)
             moved = self.env["loyalty.history"]
-            if active and not card.active and kept and kept != card:
+            if active and not card.active and keeper != card:
                 moved = card.history_ids
-                moved.card_id = kept
-            journal.append([card.id, points, active, moved.ids, kept.id])
+                moved.card_id = keeper
+            journal.append([card.id, points, active, moved.ids, keeper.id])
         return journal
 
     def _travel_values(self, master, duplicates):
