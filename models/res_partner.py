@@ -595,6 +595,9 @@ class ResPartner(models.Model):
             self.write({"active": False, "travel_merged_into_id": master_id})
             return True
         self._travel_check_unlink()
+        self.env["travel.departure.assignment"]._unlink_assignments(
+            "partner_id", self.ids
+        )
         return super().unlink()
 
     def _travel_check_unlink(self):

@@ -75,6 +75,12 @@ class TravelDeparture(models.Model):
             departure.seats_taken = taken.get(departure._origin, 0)
             departure.seats_left = departure.capacity - departure.seats_taken
 
+    def unlink(self):
+        self.env["travel.departure.assignment"]._unlink_assignments(
+            "departure_id", self.ids
+        )
+        return super().unlink()
+
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
         for departure in self:

@@ -5,6 +5,7 @@ from psycopg2 import IntegrityError
 
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
+from odoo.sql_db import db_connect
 from odoo.tools import mute_logger
 
 from .common import TravelCustomerCommon
@@ -176,11 +177,49 @@ class TestReseller(DepartureCommon):
         self.town_hall.invalidate_recordset()
         self.assertNotIn(later, self.town_hall.travel_assignment_ids.departure_id)
 
+    def test_deleted_reseller_or_departure_takes_its_assignments(self):
+        """What the database's ON DELETE CASCADE did, without its per-row
+        foreign key checks."""
+        late = self._departure(120)
+        assignments = self.Assignment.create(
+            [
+                {"partner_id": reseller.id, "departure_id": departure.id}
+                for reseller in self.town_hall | self.works_council
+                for departure in self.june | late
+            ]
+        )
+        late.unlink()
+        self.assertEqual(len(assignments.exists()), 2)
+        self.assertEqual(
+            self.works_council.travel_assignment_ids.departure_id, self.june
+        )
+        self.town_hall.unlink()
+        self.assertEqual(assignments.exists().partner_id, self.works_council)
+
+    def test_missing_reseller_or_departure_refused(self):
+        gone = self._departure(120)
+        gone.unlink()
+        with self.assertRaisesRegex(ValidationError, "no longer exists"):
+            with self.env.cr.savepoint():
+                self.Assignment.create(
+                    {"partner_id": self.town_hall.id, "departure_id": gone.id}
+                )
+        with self.assertRaisesRegex(ValidationError, "no longer exists"):
+            with self.env.cr.savepoint():
+                self.Assignment.create(
+                    {
+                        "partner_id": self.town_hall.id + 10**8,
+                        "departure_id": self.june.id,
+                    }
+                )
+        self.assertFalse(self.town_hall.travel_assignment_ids)
+
 
 class TestNightlyAssignment(DepartureCommon):
     def test_all_offers(self):
         # only this test's departures (the demo data may hold others)
         self.Departure.search([("product_id", "!=", self.stay.id)]).active = False
+        self.env.ref("travel_customer.partner_nordsee_reisen").travel_all_offers = False
         self.town_hall.travel_all_offers = True
         finished = self._departure(-30)
         archived = self._departure(100, active=False)
@@ -202,3 +241,31 @@ class TestNightlyAssignment(DepartureCommon):
         self.assertEqual(self.Assignment._cron_assign_all_offers(), 1)
         self.town_hall.invalidate_recordset()
         self.assertIn(august, self.town_hall.travel_assignment_ids.departure_id)
+
+    def test_batches_skip_locked_resellers(self):
+        """Resellers are taken batch by batch; one that another transaction
+        holds is left to the next night, which picks it up."""
+        self.Departure.search([("product_id", "!=", self.stay.id)]).active = False
+        # the demo reseller with all offers, held by another transaction
+        held = self.env.ref("travel_customer.partner_nordsee_reisen")
+        self.assertTrue(held.travel_all_offers)
+        other = db_connect(self.env.cr.dbname).cursor()
+        try:
+            other.execute(
+                "SELECT id FROM res_partner WHERE id = %s FOR UPDATE", [held.id]
+            )
+            (self.town_hall | self.works_council).travel_all_offers = True
+            created = self.Assignment._cron_assign_all_offers(batch_size=1)
+        finally:
+            other.rollback()
+            other.close()
+        self.assertEqual(created, 4)
+        for reseller in self.town_hall | self.works_council:
+            self.assertEqual(
+                reseller.travel_assignment_ids.departure_id, self.june | self.july
+            )
+            self.assertTrue(reseller.travel_offers_assigned_at)
+        self.assertNotIn(self.june, held.travel_assignment_ids.departure_id)
+        self.assertEqual(self.Assignment._cron_assign_all_offers(batch_size=1), 2)
+        held.invalidate_recordset()
+        self.assertEqual(held.travel_assignment_ids.departure_id, self.june | self.july)

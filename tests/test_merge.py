@@ -1,5 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.sql_db import db_connect
 from odoo.tests import Form, tagged
@@ -493,6 +495,45 @@ class TestUndoMerge(TravelCustomerCommon):
         return self.env["travel.customer.merge.log"].search(
             [("master_id", "=", self.master.id)], limit=1
         )
+
+    def test_merge_moves_assignments_and_undo_puts_them_back(self):
+        """The reseller's assignments have no database foreign key: the merge
+        finds them all the same, and the undo gives them back."""
+        stay = self.env["product.product"].create(
+            {"name": "Lake week", "type": "service", "travel_is_stay": True}
+        )
+        today = fields.Date.context_today(self.master)
+        june, july = self.env["travel.departure"].create(
+            [
+                {
+                    "product_id": stay.id,
+                    "date_start": today + timedelta(days=days),
+                    "date_end": today + timedelta(days=days + 7),
+                }
+                for days in (30, 60)
+            ]
+        )
+        Assignment = self.env["travel.departure.assignment"]
+        mine = Assignment.create(
+            {"partner_id": self.master.id, "departure_id": june.id}
+        )
+        theirs = Assignment.create(
+            [
+                {"partner_id": self.dup.id, "departure_id": departure.id}
+                for departure in june | july
+            ]
+        )
+        log = self._merge()
+        self.env.invalidate_all()
+        self.assertEqual(self.master.travel_assignment_ids.departure_id, june | july)
+        self.assertFalse(self.dup.travel_assignment_ids)
+        log.with_user(self.travel_manager).action_undo()
+        self.env.invalidate_all()
+        self.assertEqual(self.master.travel_assignment_ids, mine)
+        self.assertEqual(
+            self.dup.travel_assignment_ids.mapped("departure_id"), june | july
+        )
+        self.assertEqual(len(theirs.exists() | self.dup.travel_assignment_ids), 2)
 
     def test_undo_puts_everything_back(self):
         history = self._create_history(self.dup)

@@ -667,6 +667,13 @@ def assignment_bench(db, resellers=1_000, departures=10_000, orm_sample=20_000):
         again = Assignment._cron_assign_all_offers()
         cr.commit()
         second = time.monotonic() - start
+        # deleting a departure finds its assignments without an index of theirs
+        cr.execute("SELECT max(id) FROM travel_departure")
+        departure = env["travel.departure"].browse(cr.fetchone()[0])
+        start = time.monotonic()
+        departure.unlink()
+        unlink = time.monotonic() - start
+        cr.rollback()
         # the same assignments through the ORM, timed on a sample
         cr.execute(
             "SELECT partner_id, departure_id FROM travel_departure_assignment "
@@ -690,6 +697,7 @@ def assignment_bench(db, resellers=1_000, departures=10_000, orm_sample=20_000):
     )
     say(f"  travel_customer, first run            {first:8.1f} s")
     say(f"  travel_customer, second run (nothing) {second:8.2f} s   ({again} added)")
+    say(f"  deleting a departure ({resellers:,} assignments)  {unlink:8.2f} s")
     say(
         f"  ORM create ({len(pairs):,} timed, extrapolated) {orm:8.1f} s"
         f"   ratio x{orm / first:.1f}"
