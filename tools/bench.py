@@ -641,14 +641,19 @@ def assignment_bench(db, resellers=1_000, departures=10_000, orm_sample=20_000):
         )
         professional = env.ref("travel_customer.customer_type_professional")
         env.flush_all()
-        cr.execute(
-            "INSERT INTO travel_departure (product_id, name, "
-            "date_start, date_end, capacity, price, company_id, active, create_date, "
-            "write_date) SELECT %s, 'Bench ' || g, current_date + g %% 365, "
-            "current_date + g %% 365 + 7, 20, 500 + g %% 700, %s, TRUE, now(), now() "
-            "FROM generate_series(1, %s) g",
-            [stay.id, env.company.id, departures],
-        )
+
+        def add_departures(count):
+            cr.execute(
+                "INSERT INTO travel_departure (product_id, name, date_start, "
+                "date_end, capacity, price, company_id, active, create_date, "
+                "write_date) SELECT %s, 'Bench ' || g, current_date + g %% 365, "
+                "current_date + g %% 365 + 7, 20, 500 + g %% 700, %s, TRUE, now(), "
+                "now() FROM generate_series(1, %s) g",
+                [stay.id, env.company.id, count],
+            )
+            cr.commit()
+
+        add_departures(departures)
         cr.execute(
             "UPDATE res_partner SET travel_all_offers = TRUE, travel_markup = 8, "
             "travel_offers_assigned_at = NULL, customer_type_id = %s "
@@ -667,6 +672,11 @@ def assignment_bench(db, resellers=1_000, departures=10_000, orm_sample=20_000):
         again = Assignment._cron_assign_all_offers()
         cr.commit()
         second = time.monotonic() - start
+        add_departures(100)
+        start = time.monotonic()
+        hundred = Assignment._cron_assign_all_offers()
+        cr.commit()
+        third = time.monotonic() - start
         # deleting a departure finds its assignments without an index of theirs
         cr.execute("SELECT max(id) FROM travel_departure")
         departure = env["travel.departure"].browse(cr.fetchone()[0])
@@ -697,6 +707,7 @@ def assignment_bench(db, resellers=1_000, departures=10_000, orm_sample=20_000):
     )
     say(f"  travel_customer, first run            {first:8.1f} s")
     say(f"  travel_customer, second run (nothing) {second:8.2f} s   ({again} added)")
+    say(f"  travel_customer, 100 new departures   {third:8.2f} s   ({hundred:,} added)")
     say(f"  deleting a departure ({resellers:,} assignments)  {unlink:8.2f} s")
     say(
         f"  ORM create ({len(pairs):,} timed, extrapolated) {orm:8.1f} s"
