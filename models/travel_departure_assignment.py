@@ -232,11 +232,14 @@ class TravelDepartureAssignment(models.Model):
         workers = workers or (
             params._travel_get_int(ASSIGNMENT_WORKERS_PARAM, ASSIGNMENT_WORKERS) or 1
         )
+        today = fields.Date.context_today(self)
         if getattr(threading.current_thread(), "testing", False):
             # one transaction, the test's: batches are not committed
-            return self._assign_due_batches(batch_size, commit=False)[0]
+            return self._assign_due_batches(today, batch_size, commit=False)[0]
         if workers == 1:
-            return self._assign_due_batches(batch_size, commit=True, notify=True)[0]
+            return self._assign_due_batches(
+                today, batch_size, commit=True, notify=True
+            )[0]
         registry, uid, su = self.env.registry, self.env.uid, self.env.su
         context = dict(self.env.context)
         context.pop("ir_cron_progress_id", None)
@@ -245,7 +248,9 @@ class TravelDepartureAssignment(models.Model):
             threading.current_thread().dbname = registry.db_name
             with registry.cursor() as cr:
                 env = api.Environment(cr, uid, context, su=su)
-                return env[self._name]._assign_due_batches(batch_size, commit=True)
+                return env[self._name]._assign_due_batches(
+                    today, batch_size, commit=True
+                )
 
         with ThreadPoolExecutor(workers, thread_name_prefix="travel_assign") as pool:
             results = list(pool.map(work, range(workers)))
@@ -255,15 +260,20 @@ class TravelDepartureAssignment(models.Model):
         return sum(created for created, _resellers in results)
 
     @api.model
-    def _assign_due_batches(self, batch_size, commit, notify=False):
+    def _assign_due_batches(self, today, batch_size, commit, notify=False):
         """Assign their departures to the resellers due, ``batch_size`` at a
         time, committing each batch when ``commit``: ``(created, resellers)``.
         """
-        today = fields.Date.context_today(self)
         cr = self.env.cr
         created = done = last = 0
         while True:
             self.env.flush_all()
+            if commit:
+                # a crash loses one batch, not the night
+                cr.commit()  # pylint: disable=invalid-commit
+                # each batch reads committed rows: a reseller another session
+                # has just done is skipped, not a serialization failure
+                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
             cr.execute(self._resellers_due_query(today, last, batch_size))
             resellers = [row[0] for row in cr.fetchall()]
             if not resellers:
@@ -298,9 +308,8 @@ class TravelDepartureAssignment(models.Model):
                 self.env["ir.cron"]._notify_progress(
                     done=done, remaining=cr.fetchone()[0]
                 )
-            if commit:
-                # a crash loses one batch, not the night
-                cr.commit()  # pylint: disable=invalid-commit
+        if commit:
+            cr.commit()  # pylint: disable=invalid-commit
         self.env.invalidate_all()
         return created, done
 
