@@ -297,9 +297,18 @@ class TravelDepartureAssignment(models.Model):
                 ),
                 None,
             )
+            # the stamp is when the oldest transaction still running began: a
+            # departure it writes is older than now() but not seen yet, and
+            # must be looked at next time
             cr.execute(
-                "UPDATE res_partner SET travel_offers_assigned_at = "
-                "now() at time zone 'UTC' WHERE id IN %s",
+                """
+                UPDATE res_partner SET travel_offers_assigned_at = (
+                    SELECT least(now(), min(xact_start)) at time zone 'UTC'
+                    FROM pg_stat_activity
+                    WHERE datname = current_database()
+                      AND backend_type = 'client backend')
+                WHERE id IN %s
+                """,
                 [tuple(resellers)],
             )
             done += len(resellers)

@@ -249,6 +249,7 @@ class TestNightlyAssignment(DepartureCommon):
         # the demo reseller with all offers, held by another transaction
         held = self.env.ref("travel_customer.partner_nordsee_reisen")
         self.assertTrue(held.travel_all_offers)
+        self.assertFalse(held.travel_offers_assigned_at, "demo reseller not yet run")
         other = db_connect(self.env.cr.dbname).cursor()
         try:
             other.execute(
