@@ -27,3 +27,4 @@ from . import test_shared_profile
 from . import test_translations
 from . import test_wallet
 from . import test_wallet_http
+from . import test_assignment_sessions
