@@ -4,7 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, sql
 
 ASSIGNMENT_BATCH_PARAM = "travel_customer.assignment_batch_size"
 ASSIGNMENT_BATCH = 100
@@ -83,12 +83,8 @@ class TravelDepartureAssignment(models.Model):
         """Drop the foreign keys and the departure index of earlier versions
         (see UncheckedMany2one and departure_id)."""
         result = super().init()
-        self.env.cr.execute(
-            SQL(
-                "DROP INDEX IF EXISTS %s",
-                SQL.identifier(f"{self._table}__departure_id_index"),
-            )
-        )
+        index = sql.make_index_name(self._table, "departure_id")
+        sql.drop_index(self.env.cr, index, self._table)
         names = [
             f"{self._table}_{column}_fkey" for column in ("partner_id", "departure_id")
         ]

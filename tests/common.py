@@ -1,9 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import contextlib
+from contextlib import contextmanager
 from datetime import timedelta
 
+import psycopg2
 from faker import Faker
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command, api
+from odoo.sql_db import db_connect
+from odoo.tests import TransactionCase
+from odoo.tools import SQL
 
 from odoo.addons.base.tests.common import BaseCommon
 from odoo.addons.mail.tests.common import mail_new_test_user
@@ -142,3 +148,43 @@ class TravelCustomerCommon(TravelBookingMixin, BaseCommon):
                 }
             ),
         }
+
+
+class CommittedDataCase(TransactionCase):
+    """Tests that work on committed data, each transaction on a connection of
+    its own (the test's own transaction is never used), as users' requests
+    and cron jobs do; they remove what they committed."""
+
+    @classmethod
+    @contextmanager
+    def _env(cls, uid=None):
+        """An environment on a connection of its own (``uid``, else the
+        class's ``admin_id``, else the superuser), committed when the block
+        ends normally."""
+        cr = db_connect(cls.cr.dbname).cursor()
+        try:
+            yield api.Environment(cr, uid or getattr(cls, "admin_id", SUPERUSER_ID), {})
+            cr.commit()  # pylint: disable=invalid-commit
+        finally:
+            with contextlib.suppress(psycopg2.Error):
+                cr.close()  # a dropped connection: the pool lets go of it
+
+    @classmethod
+    def _sql(cls, query):
+        with cls._env() as env:
+            env.cr.execute(query)
+            return env.cr.fetchall() if env.cr.description else []
+
+    @classmethod
+    def _delete(cls, table, column, extra, *ids):
+        """Remove what a test committed (extra: SQL run first)."""
+        for query in extra:
+            cls._sql(query)
+        cls._sql(
+            SQL(
+                "DELETE FROM %s WHERE %s = ANY(%s)",
+                SQL.identifier(table),
+                SQL.identifier(column),
+                list(ids),
+            )
+        )

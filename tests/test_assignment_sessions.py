@@ -8,34 +8,18 @@ while another connection holds some resellers.
 """
 
 import threading
-from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.sql_db import db_connect
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import SQL
+
+from .common import CommittedDataCase
 
 
 @tagged("post_install", "-at_install")
-class TestAssignmentSessions(TransactionCase):
-    @classmethod
-    @contextmanager
-    def _env(cls):
-        """A superuser environment on a connection of its own, committed when
-        the block ends normally."""
-        cr = db_connect(cls.cr.dbname).cursor()
-        try:
-            yield api.Environment(cr, SUPERUSER_ID, {})
-            cr.commit()  # pylint: disable=invalid-commit
-        finally:
-            cr.close()
-
-    def _sql(self, query):
-        with self._env() as env:
-            env.cr.execute(query)
-            return env.cr.fetchall() if env.cr.description else []
-
+class TestAssignmentSessions(CommittedDataCase):
     def _committed_resellers_and_departures(self):
         with self._env() as env:
             stay = env["product.product"].create(

@@ -9,7 +9,6 @@ network would. The database is then checked row by row (nothing of the
 operation is left) and the operation is run again to its end.
 """
 
-import contextlib
 import json
 import time
 from contextlib import contextmanager
@@ -17,10 +16,11 @@ from datetime import timedelta
 
 import psycopg2
 
-from odoo import Command, api, fields
-from odoo.sql_db import db_connect
-from odoo.tests import TransactionCase, tagged
+from odoo import Command, fields
+from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
+
+from .common import CommittedDataCase
 
 KILLER = "travel_customer_test_drop_connection"
 # what a client sees when its server connection is ended under it
@@ -29,11 +29,10 @@ CONNECTION_LOST = psycopg2.Error
 
 
 @tagged("post_install", "-at_install")
-class ConnectionDropCase(TransactionCase):
+class ConnectionDropCase(CommittedDataCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.dbname = cls.cr.dbname
         with cls._env() as env:
             cls.admin_id = env.ref("base.user_admin").id
             product = env["product.product"].create(
@@ -47,40 +46,6 @@ class ConnectionDropCase(TransactionCase):
             "id",
             [SQL("DELETE FROM product_product WHERE id = %s", cls.product_id)],
             template_id,
-        )
-
-    @classmethod
-    @contextmanager
-    def _env(cls, uid=None):
-        """An environment of the administrator (as a user would act) on a
-        connection of its own, committed when the block ends normally."""
-        cr = db_connect(cls.dbname).cursor()
-        try:
-            yield api.Environment(cr, uid or getattr(cls, "admin_id", 1), {})
-            # a transaction of its own, as a user's request or a cron job has
-            cr.commit()  # pylint: disable=invalid-commit
-        finally:
-            with contextlib.suppress(psycopg2.Error):
-                cr.close()  # a dropped connection: the pool lets go of it
-
-    @classmethod
-    def _sql(cls, query):
-        with cls._env() as env:
-            env.cr.execute(query)
-            return env.cr.fetchall() if env.cr.description else []
-
-    @classmethod
-    def _delete(cls, table, column, extra, *ids):
-        """Remove what a test committed (extra: SQL run first)."""
-        for query in extra:
-            cls._sql(query)
-        cls._sql(
-            SQL(
-                "DELETE FROM %s WHERE %s = ANY(%s)",
-                SQL.identifier(table),
-                SQL.identifier(column),
-                list(ids),
-            )
         )
 
     def _cleanup_customer(self, partner_id):
