@@ -125,7 +125,9 @@ class TestSecurityPortal(HttpCase):
         answer = self._rpc("res.users", "impersonate_login", [self.customer.ids])
         self.assertNotIn("error", answer)
         self.assertEqual(self._session_uid(), self.customer.id)
-        log = self.Log.search([("impersonated_partner_id", "=", self.customer.partner_id.id)])
+        log = self.Log.search(
+            [("impersonated_partner_id", "=", self.customer.partner_id.id)]
+        )
         self.assertEqual(log.user_id, self.staff)
         # going back is a POST with the CSRF token
         with mute_logger("odoo.http", "werkzeug"):
@@ -135,7 +137,9 @@ class TestSecurityPortal(HttpCase):
         log.invalidate_recordset()
         self.assertFalse(log.date_end)
         with mute_logger("odoo.http", "werkzeug"):
-            response = self.url_open("/travel_customer/impersonate/back", data={"nothing": "1"})
+            response = self.url_open(
+                "/travel_customer/impersonate/back", data={"nothing": "1"}
+            )
         self.assertEqual(response.status_code, 400)
         self.assertEqual(self._session_uid(), self.customer.id)
         token = self._csrf("/my")
@@ -327,7 +331,9 @@ class TestSecurityPortal(HttpCase):
         self.assertEqual(self.PrivacyLog.search(domain).user_id, self.officer)
 
     def test_logged_out_order_answers_alike(self):
-        order = self.env["sale.order"].create({"partner_id": self.customer.partner_id.id})
+        order = self.env["sale.order"].create(
+            {"partner_id": self.customer.partner_id.id}
+        )
         missing = order.id + 100000
         self.assertFalse(self.env["sale.order"].browse(missing).exists())
         existing = self.url_open(f"/my/orders/{order.id}")
@@ -340,7 +346,9 @@ class TestSecurityPortal(HttpCase):
         self.assertIn("/web/login", absent.url)
         self.assertNotIn(order.name, existing.text)
         # a logged-in stranger gets 404 for both
-        portal = new_test_user(self.env, login="sec_stranger", groups="base.group_portal")
+        portal = new_test_user(
+            self.env, login="sec_stranger", groups="base.group_portal"
+        )
         self.authenticate(portal.login, portal.login)
         with mute_logger("odoo.http", "werkzeug"):
             self.assertEqual(self.url_open(f"/my/orders/{order.id}").status_code, 404)
