@@ -67,6 +67,9 @@
         "demo/travel_profile_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "travel_customer/static/src/js/post_download.esm.js",
+        ],
         "web.assets_tests": [
             "travel_customer/static/tests/tours/*.js",
         ],

@@ -4,12 +4,16 @@ from odoo.http import request
 
 
 class TravelImpersonation(http.Controller):
-    """The "Back" of the banner shown while viewing the portal as a customer."""
+    """The "Back" of the banner shown while viewing the portal as a customer:
+    a POST with Odoo's CSRF token (it closes the logged session)."""
 
     @http.route(
-        "/travel_customer/impersonate/back", type="http", auth="user", methods=["GET"]
+        "/travel_customer/impersonate/back",
+        type="http",
+        auth="user",
+        methods=["POST"],
     )
-    def impersonate_back(self):
+    def impersonate_back(self, **kw):
         if not request.session.get("impersonate_from_uid"):
             return request.redirect("/my")
         customer = request.env.user.partner_id

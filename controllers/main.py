@@ -2,9 +2,14 @@
 from odoo import http
 from odoo.http import request
 
+from odoo.addons.portal.controllers.portal import CustomerPortal
 
-class TravelCustomerPersonalData(http.Controller):
-    """Personal-data export: by a privacy officer, or by the customer itself."""
+
+class TravelCustomerPersonalData(CustomerPortal):
+    """Personal-data export: by a privacy officer, or by the customer itself.
+
+    Each download writes a privacy log line: POST only, with Odoo's CSRF
+    token (a link or an image on another site cannot trigger it)."""
 
     def _download(self, partner, by_customer=False):
         filename, content = request.env["travel.customer.privacy"]._export(
@@ -23,9 +28,9 @@ class TravelCustomerPersonalData(http.Controller):
         "/travel_customer/personal_data/<int:partner_id>",
         type="http",
         auth="user",
-        methods=["GET"],
+        methods=["POST"],
     )
-    def personal_data(self, partner_id):
+    def personal_data(self, partner_id, **kw):
         if not request.env.user.has_group("travel_customer.group_travel_privacy"):
             raise request.not_found()
         partner = request.env["res.partner"].browse(partner_id).exists()
@@ -34,7 +39,18 @@ class TravelCustomerPersonalData(http.Controller):
         partner.check_access("read")
         return self._download(partner)
 
-    @http.route("/my/personal_data", type="http", auth="user", methods=["GET"])
-    def my_personal_data(self):
-        """The logged-in customer's own data, and nobody else's."""
-        return self._download(request.env.user.partner_id, by_customer=True)
+    @http.route(
+        "/my/personal_data",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET", "POST"],
+    )
+    def my_personal_data(self, **kw):
+        """The logged-in customer's own data, and nobody else's: GET shows
+        the page with the download button, POST downloads."""
+        if request.httprequest.method == "POST":
+            return self._download(request.env.user.partner_id, by_customer=True)
+        values = self._prepare_portal_layout_values()
+        values["page_name"] = "travel_personal_data"
+        return request.render("travel_customer.portal_my_personal_data", values)

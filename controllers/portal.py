@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from urllib.parse import urlencode
+
 from werkzeug.exceptions import NotFound
 
 from odoo import _, fields, http
@@ -7,6 +9,8 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.addons.sale.controllers.portal import CustomerPortal, PaymentPortal
+
+HEALTH_GROUP = "travel_customer.group_travel_health"
 
 
 def travel_order_or_404(portal, order_id, access_token):
@@ -235,14 +239,17 @@ class TravelResellerPortal(CustomerPortal):
 
     @http.route()
     def portal_order_page(self, order_id, report_type=None, access_token=None, **kw):
-        """A booking on a departure that is not the reseller's answers 404
-        (the core redirects to /my, which says nothing)."""
+        """An order the visitor may not see answers as a missing one: a
+        logged-out visitor is sent to log in, a logged-in one gets 404 (the
+        core would redirect to /my for one and 404 for the other in places,
+        telling which orders exist)."""
         try:
             self._document_check_access("sale.order", order_id, access_token)
         except (AccessError, MissingError) as error:
-            order = request.env["sale.order"].sudo().browse(order_id).exists()
-            if not order or order.travel_departure_id:
-                raise NotFound() from error
+            if request.env.user._is_public():
+                query = urlencode({"redirect": f"/my/orders/{int(order_id)}"})
+                return request.redirect(f"/web/login?{query}")
+            raise NotFound() from error
         return super().portal_order_page(
             order_id, report_type=report_type, access_token=access_token, **kw
         )
@@ -262,6 +269,12 @@ class TravelResellerPortal(CustomerPortal):
             ("partner_id", "=", user.commercial_partner_id.id),
             ("guardian_ids", "in", user.partner_id.id),
         ]
+
+    def _travel_health_shown(self):
+        """Health data is the family's own; a staff member viewing the portal
+        as the customer sees it only from the Health data group."""
+        real_user = request.env["res.users"]._travel_real_user()
+        return real_user == request.env.user or real_user.has_group(HEALTH_GROUP)
 
     def _travel_participant(self, participant_id):
         participant = request.env["travel.participant"].search(
@@ -294,12 +307,24 @@ class TravelResellerPortal(CustomerPortal):
     def portal_my_participant(self, participant_id, **post):
         """A participant, its bookings, and what its family may update:
         address, allergies and treatments. Health data is written as superuser
-        once the rules have shown the participant is the user's own."""
+        once the rules have shown the participant is the user's own; it is
+        neither shown nor written for staff outside the Health data group
+        viewing the portal as the customer."""
         participant = self._travel_participant(participant_id)
+        show_health = self._travel_health_shown()
         saved = False
         error = None
+        status = 200
         if request.httprequest.method == "POST":
-            fnames = self._travel_participant_fields + self._travel_health_fields
+            fnames = self._travel_participant_fields
+            if show_health:
+                fnames += self._travel_health_fields
+            elif any(f in post for f in self._travel_health_fields):
+                error = _(
+                    "Only the Health data group may see or change allergies and "
+                    "treatments: nothing was saved."
+                )
+                status = 403
             vals = {f: (post.get(f) or "").strip() or False for f in fnames}
             too_long = [
                 f
@@ -330,6 +355,9 @@ class TravelResellerPortal(CustomerPortal):
                 "page_name": "travel_participant",
                 "saved": saved,
                 "error": error,
+                "show_health": show_health,
             }
         )
-        return request.render("travel_customer.portal_my_participant", values)
+        return request.render(
+            "travel_customer.portal_my_participant", values, status=status
+        )

@@ -27,3 +27,4 @@ from . import travel_customer_merge_log
 from . import travel_duplicate_ignore
 from . import travel_duplicate_group
 from . import res_config_settings
+from . import res_users

@@ -1,12 +1,17 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class ImpersonateLog(models.Model):
     """How long a staff member viewed the portal as a customer (OCA
-    impersonate_login keeps who, whom and when)."""
+    impersonate_login keeps who, whom and when).
+
+    Written by the code as superuser only: nobody may forge or erase it.
+    """
 
     _inherit = "impersonate.log"
+    _order = "date_start desc, id desc"
 
     travel_duration = fields.Float(
         string="Duration (minutes)",
@@ -24,3 +29,25 @@ class ImpersonateLog(models.Model):
                 ).total_seconds() / 60
             else:
                 log.travel_duration = 0.0
+
+    def _travel_check_written_by_code(self):
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "The impersonation log is written by Odoo only: it cannot be "
+                    "created, changed or deleted by hand."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._travel_check_written_by_code()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._travel_check_written_by_code()
+        return super().write(vals)
+
+    def unlink(self):
+        self._travel_check_written_by_code()
+        return super().unlink()

@@ -1,15 +1,19 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class PrivacyLog(models.Model):
     """Odoo's privacy log, also for customer anonymizations and exports.
 
     It keeps who did what and when, and the masked name and e-mail only
-    (``privacy_lookup`` masks them at creation).
+    (``privacy_lookup`` masks them at creation). Written by the code as
+    superuser only, and it names the staff member even while it views the
+    portal as a customer.
     """
 
     _inherit = "privacy.log"
+    _order = "date desc, id desc"
 
     travel_operation = fields.Selection(
         [
@@ -29,6 +33,32 @@ class PrivacyLog(models.Model):
         index="btree_not_null",
         help="The customer, anonymized when the operation is an anonymization.",
     )
+
+    def _travel_check_written_by_code(self):
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "The privacy log is written by Odoo only: it cannot be "
+                    "created, changed or deleted by hand."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._travel_check_written_by_code()
+        real_user = self.env["res.users"]._travel_real_user()
+        if real_user != self.env.user:
+            for vals in vals_list:
+                vals["user_id"] = real_user.id
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._travel_check_written_by_code()
+        return super().write(vals)
+
+    def unlink(self):
+        self._travel_check_written_by_code()
+        return super().unlink()
 
     def _anonymize_email(self, label):
         # the core returns (does not raise) an error for a missing e-mail

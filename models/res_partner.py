@@ -765,13 +765,14 @@ class ResPartner(models.Model):
         }
 
     def action_travel_export_personal_data(self):
-        """Download what we hold on the customer (JSON and documents, zipped)."""
+        """Download what we hold on the customer (JSON and documents, zipped),
+        by POST: the download writes a privacy log line."""
         self.ensure_one()
         self.env["travel.customer.privacy"]._check_officer()
         return {
-            "type": "ir.actions.act_url",
-            "url": f"/travel_customer/personal_data/{self.id}",
-            "target": "download",
+            "type": "ir.actions.client",
+            "tag": "travel_customer.post_download",
+            "params": {"url": f"/travel_customer/personal_data/{self.id}"},
         }
 
     def action_travel_new_booking(self):

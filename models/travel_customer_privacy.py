@@ -23,6 +23,7 @@ RETENTION_YEARS_DEFAULT = 10
 RETENTION_BATCH_PARAM = "travel_customer.retention_batch_size"
 RETENTION_BATCH = 500
 PRIVACY_GROUP = "travel_customer.group_travel_privacy"
+HEALTH_GROUP = "travel_customer.group_travel_health"
 # what a participant's anonymization empties, besides its name
 PARTICIPANT_PERSONAL_COLUMNS = (
     "birth_date",
@@ -608,8 +609,17 @@ class TravelCustomerPrivacy(models.AbstractModel):
 
         ``personal_data.json`` (profile, addresses, bookings, invoices,
         participants, consents, documents, messages) and the documents
-        themselves. Every export is written in the privacy log.
+        themselves. Every export is written in the privacy log, in the name
+        of the staff member when it views the portal as the customer.
+
+        Health data (allergies, treatments, medical notes) is left out, and
+        the file says so, unless the customer downloads its own or the user
+        behind the request is in the Health data group.
         """
+        real_user = self.env["res.users"]._travel_real_user()
+        with_health = real_user.has_group(HEALTH_GROUP) or (
+            by_customer and real_user == self.env.user
+        )
         self = self.sudo()  # noqa: PLW0642 - the officer or the customer itself
         env = self.env
         partner = partner.with_env(env).with_context(active_test=False)
@@ -652,6 +662,10 @@ class TravelCustomerPrivacy(models.AbstractModel):
             ],
             order="date, id",
         )
+        health_left_out = _(
+            "Left out: the participants' allergies, treatments and medical "
+            "notes are exported for the Health data group only."
+        )
         documents = []
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -675,13 +689,13 @@ class TravelCustomerPrivacy(models.AbstractModel):
                 "bookings": [self._export_order(order) for order in orders],
                 "invoices": [self._export_invoice(move) for move in invoices],
                 "participants": [
-                    self._export_participant(participant)
-                    # health data included: it is the customer's own
+                    self._export_participant(participant, with_health)
                     for participant in env["travel.participant"]
                     .sudo()
                     .with_context(active_test=False)
                     .search([("partner_id", "in", family.ids)])
                 ],
+                "health_data": None if with_health else health_left_out,
                 "consents": self._export_consents(family),
                 "documents": documents,
                 "messages": [
@@ -705,10 +719,16 @@ class TravelCustomerPrivacy(models.AbstractModel):
                 "anonymized_email": partner.email or "",
                 "travel_operation": "export",
                 "travel_partner_id": partner.id,
-                "user_id": self.env.user.id,
-                "execution_details": _("Downloaded by the customer on the portal.")
-                if by_customer
-                else _("Exported by a privacy officer."),
+                "user_id": real_user.id,
+                "execution_details": "\n".join(
+                    filter(
+                        None,
+                        [
+                            self._export_by_whom(real_user, by_customer),
+                            not with_health and health_left_out,
+                        ],
+                    )
+                ),
                 "records_description": _(
                     "Bookings: %(bookings)s, invoices: %(invoices)s, documents: "
                     "%(documents)s, messages: %(messages)s",
@@ -720,6 +740,18 @@ class TravelCustomerPrivacy(models.AbstractModel):
             }
         )
         return f"personal_data_{partner.id}.zip", buffer.getvalue()
+
+    @api.model
+    def _export_by_whom(self, real_user, by_customer):
+        if not by_customer:
+            return _("Exported by a privacy officer.")
+        if real_user != self.env.user:
+            return _(
+                "Downloaded on the portal by %s, viewing the portal as the "
+                "customer.",
+                real_user.name,
+            )
+        return _("Downloaded by the customer on the portal.")
 
     @api.model
     def _export_profile_fields(self):
@@ -774,8 +806,8 @@ class TravelCustomerPrivacy(models.AbstractModel):
         }
 
     @api.model
-    def _export_participant(self, participant):
-        return {
+    def _export_participant(self, participant, with_health=True):
+        values = {
             "first_name": participant.first_name,
             "last_name": participant.last_name,
             "birth_date": participant.birth_date,
@@ -792,12 +824,16 @@ class TravelCustomerPrivacy(models.AbstractModel):
                     ],
                 )
             ),
-            "allergies": participant.allergies,
-            "treatments": participant.treatments,
-            "medical_notes": participant.medical_notes,
             "guardians": participant.guardian_ids.mapped("name"),
             "bookings": participant.order_ids.mapped("name"),
         }
+        if with_health:
+            values.update(
+                allergies=participant.allergies,
+                treatments=participant.treatments,
+                medical_notes=participant.medical_notes,
+            )
+        return values
 
     def _export_invoice(self, move):
         return {

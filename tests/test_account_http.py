@@ -70,7 +70,10 @@ class TestAccountHttp(TravelBookingMixin, HttpCase):
             "Portal viewed as this customer by Ingrid Staff",
             partner.message_ids[0].body,
         )
-        response = self.url_open("/travel_customer/impersonate/back")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+        response = self.url_open(
+            "/travel_customer/impersonate/back", data={"csrf_token": token}
+        )
         self.assertIn(f"/odoo/contacts/{partner.id}", response.url)
         log.invalidate_recordset()
         self.assertTrue(log.date_end)

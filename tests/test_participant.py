@@ -232,6 +232,7 @@ class TestParticipant(TravelCustomerCommon):
 
     def test_export_lists_participants(self):
         officer = self._privacy_officer()
+        officer.groups_id += self.env.ref("travel_customer.group_travel_health")
         _name, content = (
             self.env["travel.customer.privacy"].with_user(officer)._export(self.family)
         )

@@ -490,7 +490,11 @@ class TestExport(PrivacyCommon):
     def test_export_action(self):
         customer = self._fake_customer()
         action = customer.with_user(self.officer).action_travel_export_personal_data()
-        self.assertEqual(action["url"], f"/travel_customer/personal_data/{customer.id}")
+        # posted by the web client, with its CSRF token
+        self.assertEqual(action["tag"], "travel_customer.post_download")
+        self.assertEqual(
+            action["params"]["url"], f"/travel_customer/personal_data/{customer.id}"
+        )
 
 
 class TestRetention(PrivacyCommon):

@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import io
 import json
+import re
 import xmlrpc.client
 import zipfile
 from datetime import timedelta
@@ -49,8 +50,13 @@ class TestPrivacyHttp(TravelBookingMixin, HttpCase):
         self.assertEqual(customer.name, "Rosa Rpc")
         self.assertFalse(customer.travel_anonymized)
 
+    def _csrf_token(self):
+        """The CSRF token of the current session, as a page gives it."""
+        page = self.url_open("/my").text
+        return re.search(r'csrf_token: "([^"]+)"', page)[1]
+
     def _download(self, url):
-        response = self.url_open(url)
+        response = self.url_open(url, data={"csrf_token": self._csrf_token()})
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.headers["Content-Type"], "application/zip")
         with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
@@ -74,7 +80,7 @@ class TestPrivacyHttp(TravelBookingMixin, HttpCase):
         self.authenticate("bruno_portal", "bruno_portal")
         url = f"/travel_customer/personal_data/{self.alice.partner_id.id}"
         with mute_logger("odoo.http"):
-            response = self.url_open(url)
+            response = self.url_open(url, data={"csrf_token": self._csrf_token()})
         self.assertIn(response.status_code, (403, 404))
         self.assertNotIn(b"Zimmermann", response.content)
         data = self._download("/my/personal_data")

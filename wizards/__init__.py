@@ -3,3 +3,4 @@ from . import travel_customer_merge
 from . import travel_departure_markup
 from . import portal_wizard_user
 from . import travel_link_discount
+from . import privacy_lookup_wizard

@@ -17,7 +17,7 @@ registry.category("web_tour.tours").add("travel_customer_view_portal", {
     {
       content: "The portal shows who is viewed, with a way back",
       trigger:
-        ".o_travel_impersonation_banner:contains('Vera Viewed') a[href='/travel_customer/impersonate/back']",
+        ".o_travel_impersonation_banner:contains('Vera Viewed') form[action='/travel_customer/impersonate/back'][method=post] button",
     },
   ],
 });
