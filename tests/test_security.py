@@ -102,6 +102,9 @@ METHODS = {
     ("travel.participant", "action_open_customer"): OPEN,
     ("portal.wizard.user", "action_grant_access"): TRAVEL_USERS | {CONTACTS},
     ("res.config.settings", "set_values"): NOBODY,
+    # OCA's impersonation, attacked on the administrator: nobody may
+    ("res.users", "impersonate_login"): NOBODY,
+    ("res.users", "action_impersonate_login"): OPEN,
 }
 CRUD_METHODS = {"create", "write", "unlink", "default_get", "read", "copy"}
 
@@ -417,6 +420,7 @@ class TestSecurityMatrix(SecurityRolesMixin, HttpCase):
             "travel.departure": self.departure,
             "travel.consent.record": self.consent,
             "privacy.log": self.privacy_log,
+            "res.users": env.ref("base.user_admin"),
         }
         if model in samples:
             return samples[model].with_user(user)
