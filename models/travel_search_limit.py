@@ -68,7 +68,9 @@ class TravelSearchLimit(models.AbstractModel):
                 if previous:
                     timeout = min(timeout, previous)
                 cr.execute(
-                    SQL("SELECT set_config('statement_timeout', %s, true)", str(timeout))
+                    SQL(
+                        "SELECT set_config('statement_timeout', %s, true)", str(timeout)
+                    )
                 )
                 yield
                 # SET LOCAL outlives the savepoint's release: put it back

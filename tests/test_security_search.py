@@ -61,8 +61,10 @@ class TestSecuritySearch(TravelCustomerCommon):
 
     def test_words_bound(self):
         Limit = self.env["travel.search.limit"]
-        self.assertEqual(Limit._travel_bounded_text(long_text("a", 20_000)).split(),
-                         ["a", *NOWHERE[: MAX_WORDS - 1]])
+        self.assertEqual(
+            Limit._travel_bounded_text(long_text("a", 20_000)).split(),
+            ["a", *NOWHERE[: MAX_WORDS - 1]],
+        )
         self.assertEqual(len(Limit._travel_bounded_text("x" * 100_000)), MAX_CHARS)
         self.assertEqual(Limit._travel_bounded_text("  dupont  "), "dupont")
 
@@ -71,7 +73,9 @@ class TestSecuritySearch(TravelCustomerCommon):
         (which match nobody) are not considered."""
         for user in self.users:
             expected = self._name_search(user, DUPONT_WORDS, scope=self.scope)
-            self.assertIn(user.partner_id.id if user.share else self.dupont.id, expected)
+            self.assertIn(
+                user.partner_id.id if user.share else self.dupont.id, expected
+            )
             for count in (5_000, 20_000):
                 with self.subTest(user=user.login, words=count):
                     text = long_text(DUPONT_WORDS, count)
@@ -109,9 +113,7 @@ class TestSecuritySearch(TravelCustomerCommon):
                     first_words,
                 )
                 groups = Partner.read_group(domain, ["city"], ["city"])
-                self.assertEqual(
-                    sum(g["city_count"] for g in groups), len(first_words)
-                )
+                self.assertEqual(sum(g["city_count"] for g in groups), len(first_words))
                 # through a relation: the participants of such customers
                 participants = (
                     self.env["travel.participant"]
