@@ -228,3 +228,6 @@ class TestSecuritySearchHttp(HttpCase):
         self.authenticate("search_portal_http", "search_portal_http")
         response = self.url_open(f"/my/departures/page/{10**15}")
         self.assertEqual(response.status_code, 200)
+        # filters beyond any id or price: answered, not a crash
+        response = self.url_open(f"/my/departures?stay={10**20}&price_above=1e400")
+        self.assertEqual(response.status_code, 200)
