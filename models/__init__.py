@@ -4,6 +4,7 @@ from . import travel_customer_level
 from . import travel_sales_channel
 from . import travel_customer_privacy
 from . import privacy_log
+from . import travel_search_limit
 from . import res_partner
 from . import product_template
 from . import travel_profile_field

@@ -11,6 +11,7 @@ from odoo.http import request
 from odoo.tools import SQL, mute_logger
 
 from .travel_customer_privacy import PRIVACY_GROUP
+from .travel_search_limit import MAX_CHARS
 
 CONSENT_KEYS = ("us", "partners")
 
@@ -165,7 +166,9 @@ SIMILARITY_BLOCK = 100
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    # travel.search.limit: the multi-word search runs under a statement timeout
+    _name = "res.partner"
+    _inherit = ["res.partner", "travel.search.limit"]
 
     def _default_customer_type_id(self):
         return self.env["travel.customer.type"]._get_default()
@@ -450,9 +453,11 @@ class ResPartner(models.Model):
         """Split what the user typed into the words to match.
 
         A phone number typed with spaces is one word; a national number
-        (leading 0) also matches the international form stored.
+        (leading 0) also matches the international form stored. Only the
+        first words are considered (``travel.search.limit``): each is one more
+        condition on every row.
         """
-        text = text.strip()
+        text = self._travel_bounded_text(text)
         if not text:
             return []
         if PHONE_LIKE.match(text) and sum(c.isdigit() for c in text) >= 6:
@@ -666,15 +671,34 @@ class ResPartner(models.Model):
         cr.execute(
             """
             SELECT travel_customer_email_key(email), travel_customer_phone_tail(phone),
-                   travel_customer_phone_tail(mobile), travel_customer_name_key(name)
+                   travel_customer_phone_tail(mobile),
+                   left(travel_customer_name_key(name), %s)
             FROM res_partner WHERE id = %s
             """,
-            [self.id],
+            # a name's first characters find its look-alikes as well
+            [MAX_CHARS, self.id],
         )
         email, phone, mobile, name = cr.fetchone()
         phones = tuple({p for p in (phone, mobile) if p}) or (None,)
         # names below this likeness score nothing: fewer rows to compare
         cr.execute("SET LOCAL pg_trgm.similarity_threshold = 0.45")
+        with self._travel_statement_timeout():
+            rows = self._travel_similar_rows(
+                name, email, phones, limit, include_archived
+            )
+        labels = self._travel_similarity_reasons()
+        return [
+            {
+                "partner_id": partner_id,
+                "score": score,
+                "reasons": [labels[r] for r in reasons],
+            }
+            for partner_id, score, reasons in rows
+        ]
+
+    def _travel_similar_rows(self, name, email, phones, limit, include_archived):
+        """``(partner_id, score, reasons)`` of the customers found by the keys."""
+        cr = self.env.cr
         cr.execute(
             """
             WITH candidate AS (
@@ -724,16 +748,7 @@ class ResPartner(models.Model):
                 "limit": limit,
             },
         )
-        rows = cr.fetchall()
-        labels = self._travel_similarity_reasons()
-        return [
-            {
-                "partner_id": partner_id,
-                "score": score,
-                "reasons": [labels[r] for r in reasons],
-            }
-            for partner_id, score, reasons in rows
-        ]
+        return cr.fetchall()
 
     @api.model
     def _travel_similarity_reasons(self):

@@ -17,7 +17,8 @@ class TravelParticipant(models.Model):
 
     _name = "travel.participant"
     _description = "Participant"
-    _inherit = ["mail.thread"]
+    # travel.search.limit: the name search runs under a statement timeout
+    _inherit = ["mail.thread", "travel.search.limit"]
     _order = "last_name, first_name, id"
 
     first_name = fields.Char(required=True, tracking=True)
@@ -130,10 +131,11 @@ class TravelParticipant(models.Model):
     # ------------------------------------------------------------ SEARCH
     @api.model
     def _search_display_name(self, operator, value):
-        """Every word, in first or last name, accents and case ignored."""
+        """Every word, in first or last name, accents and case ignored (the
+        first words only: ``travel.search.limit``)."""
         if operator not in ("ilike", "=ilike") or not isinstance(value, str):
             return super()._search_display_name(operator, value)
-        words = value.split()
+        words = self._travel_bounded_text(value).split()
         if not words:
             return super()._search_display_name(operator, value)
         self.flush_model(["name"])  # read by the SQL below

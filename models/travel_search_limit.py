@@ -1,0 +1,133 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from contextlib import contextmanager
+
+import psycopg2
+
+from odoo import _, api, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, mute_logger
+
+# What one typed search may ask of PostgreSQL: each word is one more LIKE on
+# every candidate row (and one more trigram lookup), so a text of thousands of
+# words held a backend for minutes; the words after these are ignored.
+MAX_WORDS = 8
+MAX_CHARS = 200
+# How long the query of one interactive search may run (system parameter, in
+# milliseconds).
+TIMEOUT_PARAM = "travel_customer.search_timeout_ms"
+DEFAULT_TIMEOUT_MS = 10_000
+
+
+class TravelSearchLimit(models.AbstractModel):
+    """Bounds on what one user's search may cost everybody else: the words
+    it considers and the time its queries may run.
+
+    Inherited by the models whose text search runs the addon's SQL (customers,
+    participants): their searches on ``display_name`` run under a statement
+    timeout, in a savepoint, so that a search running too long is stopped
+    with a clear message and leaves the transaction usable.
+    """
+
+    _name = "travel.search.limit"
+    _description = "Search Limits"
+
+    # ------------------------------------------------------------ WORDS
+    @api.model
+    def _travel_bounded_text(self, text):
+        """The first ``MAX_WORDS`` words of ``text``, at most ``MAX_CHARS``
+        characters in all: the rest is ignored, as an autocomplete would."""
+        words = text.split(None, MAX_WORDS)[:MAX_WORDS]
+        return " ".join(words)[:MAX_CHARS].strip()
+
+    # ------------------------------------------------------------ TIMEOUT
+    @api.model
+    def _travel_search_timeout(self):
+        """The statement timeout of a search, in milliseconds (never 0, which
+        would mean none)."""
+        timeout = self.env["ir.config_parameter"]._travel_get_int(
+            TIMEOUT_PARAM, DEFAULT_TIMEOUT_MS
+        )
+        return timeout or DEFAULT_TIMEOUT_MS
+
+    @contextmanager
+    def _travel_statement_timeout(self):
+        """Run the block's queries under the search timeout (or the session's
+        own, if shorter), in a savepoint; a query stopped by it raises a
+        UserError and the transaction goes on."""
+        cr = self.env.cr
+        timeout = self._travel_search_timeout()
+        # what is pending is written before the savepoint, never lost with it
+        self.env.flush_all()
+        try:
+            with mute_logger("odoo.sql_db"), cr.savepoint(flush=False):
+                cr.execute(
+                    "SELECT setting::int FROM pg_settings "
+                    "WHERE name = 'statement_timeout'"
+                )
+                previous = cr.fetchone()[0]
+                if previous:
+                    timeout = min(timeout, previous)
+                cr.execute(
+                    SQL(
+                        "SELECT set_config('statement_timeout', %s, true)", str(timeout)
+                    )
+                )
+                yield
+                # SET LOCAL outlives the savepoint's release: put it back
+                cr.execute(
+                    SQL(
+                        "SELECT set_config('statement_timeout', %s, true)",
+                        str(previous),
+                    )
+                )
+        except psycopg2.errors.QueryCanceled as error:
+            raise UserError(
+                _(
+                    "The search took too long and was stopped. Refine it (fewer, "
+                    "longer or more precise words) and try again."
+                )
+            ) from error
+
+    @api.model
+    def _travel_searches_text(self, domain):
+        """Whether ``domain`` searches by typed text (``display_name``)."""
+        return any(
+            isinstance(leaf, list | tuple)
+            and len(leaf) == 3
+            and isinstance(leaf[0], str)
+            and leaf[0].rsplit(".", 1)[-1] == "display_name"
+            and isinstance(leaf[2], str)
+            for leaf in domain or ()
+        )
+
+    # ------------------------------------------------------------ ORM
+    @api.model
+    def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
+        if not self._travel_searches_text(domain):
+            return super().search_fetch(domain, field_names, offset, limit, order)
+        with self._travel_statement_timeout():
+            return super().search_fetch(domain, field_names, offset, limit, order)
+
+    @api.model
+    def search_count(self, domain, limit=None):
+        if not self._travel_searches_text(domain):
+            return super().search_count(domain, limit=limit)
+        with self._travel_statement_timeout():
+            return super().search_count(domain, limit=limit)
+
+    @api.model
+    def _read_group(
+        self,
+        domain,
+        groupby=(),
+        aggregates=(),
+        having=(),
+        offset=0,
+        limit=None,
+        order=None,
+    ):
+        args = (domain, groupby, aggregates, having, offset, limit, order)
+        if not self._travel_searches_text(domain):
+            return super()._read_group(*args)
+        with self._travel_statement_timeout():
+            return super()._read_group(*args)
