@@ -16,7 +16,7 @@ CONSENT_KEYS = ("us", "partners")
 # Key of the transaction's cache (``cr.cache``, out of the client's reach)
 # where the customer merge lists the duplicates Odoo's merge is about to
 # delete: ``{duplicate id: master id}``; they are archived instead.
-MERGE_ARCHIVE_KEY = "travel_merge_archive_into"
+MERGE_ARCHIVE_KEY = "travel_customer.merge_archive_into"
 
 # Columns of res_partner that the multi-word customer search looks into.
 SEARCH_COLUMNS = (
@@ -540,8 +540,8 @@ class ResPartner(models.Model):
         return super().create(vals_list)
 
     def _travel_check_merged_into(self, vals_list):
-        """ "Merged into" is set by the customer merge only: what follows it
-        (the master's export, anonymization...) is the result of a merge."""
+        """The customer merge alone sets "Merged into": what follows it (the
+        master's export, anonymization...) is the result of a merge."""
         if not self.env.su and any("travel_merged_into_id" in v for v in vals_list):
             raise AccessError(
                 _(

@@ -566,7 +566,7 @@ class TravelCustomerMergeLog(models.Model):
         if anonymized:
             raise UserError(
                 _(
-                    "This merge cannot be undone: customer %s was anonymized " "since.",
+                    "This merge cannot be undone: customer %s was anonymized since.",
                     anonymized[0].display_name,
                 )
             )
