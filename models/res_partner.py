@@ -14,6 +14,10 @@ from .travel_customer_privacy import PRIVACY_GROUP
 from .travel_search_limit import MAX_CHARS
 
 CONSENT_KEYS = ("us", "partners")
+# Key of the transaction's cache (``cr.cache``, out of the client's reach)
+# where the customer merge lists the duplicates Odoo's merge is about to
+# delete: ``{duplicate id: master id}``; they are archived instead.
+MERGE_ARCHIVE_KEY = "travel_customer.merge_archive_into"
 
 # Columns of res_partner that the multi-word customer search looks into.
 SEARCH_COLUMNS = (
@@ -528,6 +532,7 @@ class ResPartner(models.Model):
         parents = self.browse(
             [vals["parent_id"] for vals in vals_list if vals.get("parent_id")]
         )
+        self._travel_check_merged_into(vals_list)
         anonymized = parents.filtered("travel_anonymized")
         if anonymized:
             raise UserError(
@@ -539,7 +544,20 @@ class ResPartner(models.Model):
             )
         return super().create(vals_list)
 
+    def _travel_check_merged_into(self, vals_list):
+        """The customer merge alone sets "Merged into": what follows it (the
+        master's export, anonymization...) is the result of a merge."""
+        if not self.env.su and any("travel_merged_into_id" in v for v in vals_list):
+            raise AccessError(
+                _(
+                    "The Merged into field cannot be changed by hand: customers "
+                    "are merged with Merge customers, and unmerged with Undo "
+                    "merge (Merge Log)."
+                )
+            )
+
     def write(self, vals):
+        self._travel_check_merged_into([vals])
         if (
             "customer_type_id" in vals
             and not self.env.su
@@ -594,10 +612,17 @@ class ResPartner(models.Model):
 
     def unlink(self):
         # Odoo's merge deletes the duplicates: the customer merge keeps them,
-        # archived, so that it can be undone
-        master_id = self.env.context.get("travel_merge_archive_into")
-        if master_id:
-            self.write({"active": False, "travel_merged_into_id": master_id})
+        # archived, so that it can be undone. Only the merge code itself can
+        # ask for it (the transaction's cache), never the client's context.
+        archive_into = self.env.cr.cache.get(MERGE_ARCHIVE_KEY, {})
+        if self.ids and all(pid in archive_into for pid in self.ids):
+            self.check_access("write")
+            for master_id, duplicates in self.grouped(
+                lambda p: archive_into[p.id]
+            ).items():
+                duplicates.sudo().write(
+                    {"active": False, "travel_merged_into_id": master_id}
+                )
             return True
         self._travel_check_unlink()
         self.env["travel.departure.assignment"]._unlink_assignments(

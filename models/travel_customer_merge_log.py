@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 UNDO_DAYS_PARAM = "travel_customer.merge_undo_days"
@@ -18,6 +18,18 @@ REFERENCE_TABLES = (
     ("mail_message", "model", "res_id"),
     ("ir_model_data", "model", "res_id"),
 )
+# What a journal holds; "Undo merge" refuses a journal with anything else.
+JOURNAL_KEYS = {
+    "fk",
+    "rel",
+    "ref",
+    "refv",
+    "company",
+    "removed",
+    "master",
+    "users",
+    "cards",
+}
 # Fields of the customer whose value the user picks when duplicates disagree.
 CHOICE_FIELDS = (
     "name",
@@ -43,12 +55,28 @@ MASTER_FIELDS = CHOICE_FIELDS + (
 )
 
 
+def is_id(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def pairs(rows, olds):
+    """Whether ``rows`` are ``[[row id, old value], ...]`` with old values in
+    ``olds``."""
+    return isinstance(rows, list) and all(
+        isinstance(row, list) and len(row) == 2 and is_id(row[0]) and row[1] in olds
+        for row in rows
+    )
+
+
 class TravelCustomerMergeLog(models.Model):
     """Who merged which customers into which master, and what moved.
 
     The journal lists every row the merge moved from a duplicate to the
     master, so that "Undo merge" can move them back while the duplicates are
     archived (they are deleted once the undo delay has passed).
+
+    Only the code writes it (``sudo()``): users read it, and an undo replays
+    nothing but the tables and columns a merge writes (``_check_journal``).
     """
 
     _name = "travel.customer.merge.log"
@@ -89,6 +117,32 @@ class TravelCustomerMergeLog(models.Model):
                 days=days
             )
 
+    # ------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_written_by_code()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_written_by_code()
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_written_by_code()
+        return super().unlink()
+
+    @api.model
+    def _check_written_by_code(self):
+        """The journal is replayed as SQL by an undo: nobody writes it but
+        the merge, its undo and the purge."""
+        if not self.env.su:
+            raise AccessError(
+                _(
+                    "The merge log is written by the customer merge itself: it "
+                    "cannot be created, changed or deleted by hand."
+                )
+            )
+
     # ------------------------------------------------------------ JOURNAL
     @api.model
     def _undo_days(self):
@@ -100,28 +154,10 @@ class TravelCustomerMergeLog(models.Model):
     def _journal(self, master, duplicates):
         """Every row that points to one of ``duplicates``, before the merge."""
         self.env.flush_all()
-        cr = self.env.cr
         ids = tuple(duplicates.ids)
         journal = {"fk": [], "rel": [], "ref": [], "master": {}, "users": []}
-        core = self.env["base.partner.merge.automatic.wizard"]
-        # rows of wizards are deleted within hours: nothing to put back
-        transient = core._travel_tables(
-            self.env[name]
-            for name, model in self.env.registry.items()
-            if model._transient
-        )
-        foreign_keys = [
-            (table, column)
-            for table, column in core._get_fk_on("res_partner")
-            if table not in transient
-        ]
-        cr.execute(
-            "SELECT table_name, array_agg(column_name::text) "
-            "FROM information_schema.columns WHERE table_name IN %s "
-            "GROUP BY table_name",
-            [tuple({table for table, _column in foreign_keys})],
-        )
-        columns = dict(cr.fetchall())
+        transient = self._journal_transient_tables()
+        foreign_keys, columns = self._journal_foreign_keys(transient)
         for table, column in foreign_keys:
             others = [name for name in columns.get(table, []) if name != column]
             if "id" in others:
@@ -160,14 +196,37 @@ class TravelCustomerMergeLog(models.Model):
         return journal
 
     @api.model
-    def _journal_unique_rows(self, foreign_keys, columns, ids):
-        """The duplicates' rows that a unique index may keep from moving to
-        the master (a consent for a purpose the master answered too, a
-        follower of both): Odoo's merge deletes those, the journal keeps them
-        whole (``[table, [row as JSON, ...]]``) so that an undo puts them back.
-        Followers also keep their subtypes."""
-        cr = self.env.cr
-        cr.execute(
+    def _journal_transient_tables(self):
+        """Rows of wizards are deleted within hours: nothing to put back."""
+        return self.env["base.partner.merge.automatic.wizard"]._travel_tables(
+            self.env[name]
+            for name, model in self.env.registry.items()
+            if model._transient
+        )
+
+    @api.model
+    def _journal_foreign_keys(self, transient):
+        """The columns that point to a customer, as Odoo's merge finds them
+        (PostgreSQL's foreign keys), and every column of their tables:
+        ``([(table, column), ...], {table: [column, ...]})``."""
+        core = self.env["base.partner.merge.automatic.wizard"]
+        foreign_keys = [
+            (table, column)
+            for table, column in core._get_fk_on("res_partner")
+            if table not in transient
+        ]
+        self.env.cr.execute(
+            "SELECT table_name, array_agg(column_name::text) "
+            "FROM information_schema.columns WHERE table_name IN %s "
+            "GROUP BY table_name",
+            [tuple({table for table, _column in foreign_keys}) or ("",)],
+        )
+        return foreign_keys, dict(self.env.cr.fetchall())
+
+    @api.model
+    def _journal_unique_columns(self, foreign_keys):
+        """The ``(table, column)`` of ``foreign_keys`` in a unique index."""
+        self.env.cr.execute(
             """
             SELECT DISTINCT t.relname, a.attname
             FROM pg_index i
@@ -177,7 +236,46 @@ class TravelCustomerMergeLog(models.Model):
             """,
             [tuple({table for table, _column in foreign_keys}) or ("",)],
         )
-        unique = set(cr.fetchall())
+        return set(self.env.cr.fetchall())
+
+    @api.model
+    def _journal_reference_fields(self, transient):
+        """The stored reference fields Odoo's merge rewrites: ``[(Model,
+        field name), ...]``."""
+        found = []
+        for field in (
+            self.env["ir.model.fields"]
+            .sudo()
+            .search([("ttype", "=", "reference"), ("store", "=", True)])
+        ):
+            Model = self.env.get(field.model)
+            column = Model is not None and Model._fields.get(field.name)
+            if not column or Model._abstract or column.compute or not column.store:
+                continue
+            if Model._table in transient or not Model._auto:
+                continue
+            found.append((Model, field.name))
+        return found
+
+    @api.model
+    def _journal_company_fields(self, transient):
+        """The company-dependent customer fields Odoo's merge rewrites:
+        ``[(Model, field name), ...]``."""
+        return [
+            (self.env[field.model_name], field.name)
+            for field in self.env.registry.many2one_company_dependents["res.partner"]
+            if self.env[field.model_name]._table not in transient
+        ]
+
+    @api.model
+    def _journal_unique_rows(self, foreign_keys, columns, ids):
+        """The duplicates' rows that a unique index may keep from moving to
+        the master (a consent for a purpose the master answered too, a
+        follower of both): Odoo's merge deletes those, the journal keeps them
+        whole (``[table, [row as JSON, ...]]``) so that an undo puts them back.
+        Followers also keep their subtypes."""
+        cr = self.env.cr
+        unique = self._journal_unique_columns(foreign_keys)
         queries = [
             (
                 table,
@@ -239,46 +337,33 @@ class TravelCustomerMergeLog(models.Model):
         them in place, the journal keeps the old value."""
         cr = self.env.cr
         references, company = [], []
-        for field in (
-            self.env["ir.model.fields"]
-            .sudo()
-            .search([("ttype", "=", "reference"), ("store", "=", True)])
-        ):
-            Model = self.env.get(field.model)
-            column = Model is not None and Model._fields.get(field.name)
-            if not column or Model._abstract or column.compute or not column.store:
-                continue
-            if Model._table in transient or not Model._auto:
-                continue
+        for Model, fname in self._journal_reference_fields(transient):
             cr.execute(
                 SQL(
                     "SELECT id, %s FROM %s WHERE %s = ANY(%s)",
-                    SQL.identifier(field.name),
+                    SQL.identifier(fname),
                     SQL.identifier(Model._table),
-                    SQL.identifier(field.name),
+                    SQL.identifier(fname),
                     [f"res.partner,{pid}" for pid in ids],
                 )
             )
             rows = cr.fetchall()
             if rows:
-                references.append([Model._table, field.name, rows])
-        for field in self.env.registry.many2one_company_dependents["res.partner"]:
-            Model = self.env[field.model_name]
-            if Model._table in transient:
-                continue
+                references.append([Model._table, fname, rows])
+        for Model, fname in self._journal_company_fields(transient):
             cr.execute(
                 SQL(
                     "SELECT id, %(column)s::text FROM %(table)s t WHERE EXISTS ("
                     "SELECT 1 FROM jsonb_each_text(t.%(column)s) AS e "
                     "WHERE e.value ~ '^[0-9]+$' AND e.value::int = ANY(%(ids)s))",
-                    column=SQL.identifier(field.name),
+                    column=SQL.identifier(fname),
                     table=SQL.identifier(Model._table),
                     ids=list(ids),
                 )
             )
             rows = cr.fetchall()
             if rows:
-                company.append([Model._table, field.name, rows])
+                company.append([Model._table, fname, rows])
         return references, company
 
     @staticmethod
@@ -329,19 +414,31 @@ class TravelCustomerMergeLog(models.Model):
         # one statement per table: the journal's rows go back where they were
         # if they still hold the master (its id; "res.partner,<id>" in
         # reference fields); rows moved elsewhere since stay where they are
-        moved = [
-            (entry, SQL("int"), master.id) for entry in journal["fk"] + journal["ref"]
-        ] + [
-            (entry, SQL("varchar"), f"res.partner,{master.id}")
-            for entry in journal.get("refv", [])
-        ]
-        for (table, column, rows), kind, now in moved:
+        # (reference tables: only their rows about a customer)
+        model_columns = {
+            (table, id_column): SQL(
+                "AND t.%s = 'res.partner'", SQL.identifier(model_column)
+            )
+            for table, model_column, id_column in REFERENCE_TABLES
+        }
+        moved = (
+            [(entry, SQL("int"), master.id, SQL()) for entry in journal["fk"]]
+            + [
+                (entry, SQL("int"), master.id, model_columns[tuple(entry[:2])])
+                for entry in journal["ref"]
+            ]
+            + [
+                (entry, SQL("varchar"), f"res.partner,{master.id}", SQL())
+                for entry in journal.get("refv", [])
+            ]
+        )
+        for (table, column, rows), kind, now, where in moved:
             row_ids, olds = zip(*rows, strict=True)
             cr.execute(
                 SQL(
                     "UPDATE %s t SET %s = v.old "
                     "FROM unnest(%s::int[], %s::%s[]) AS v(id, old) "
-                    "WHERE t.id = v.id AND t.%s = %s",
+                    "WHERE t.id = v.id AND t.%s = %s %s",
                     SQL.identifier(table),
                     SQL.identifier(column),
                     list(row_ids),
@@ -349,6 +446,7 @@ class TravelCustomerMergeLog(models.Model):
                     kind,
                     SQL.identifier(column),
                     now,
+                    where,
                 )
             )
         duplicate_ids = json.loads(self.merged_ids or "[]")
@@ -430,14 +528,15 @@ class TravelCustomerMergeLog(models.Model):
                 )
         self.env.invalidate_all()
         duplicates = self._duplicates()
-        duplicates.write({"active": True, "travel_merged_into_id": False})
+        # "Merged into" is the merge code's own (see res.partner)
+        duplicates.sudo().write({"active": True, "travel_merged_into_id": False})
         for user_id, partner_id, holder_id in journal["users"]:
             user = self.env["res.users"].sudo().browse(user_id)
             holder = self.env["res.partner"].sudo().browse(holder_id)
             user.write({"partner_id": partner_id, "active": True})
             holder.unlink()
-        master.with_context(travel_merge_undo=True).write(journal["master"])
-        self.state = "undone"
+        master.write(journal["master"])
+        self.sudo().state = "undone"
         master.message_post(
             body=Markup("<p>%s</p>")
             % _("Merge undone: %s restored.", ", ".join(duplicates.mapped("name")))
@@ -453,10 +552,23 @@ class TravelCustomerMergeLog(models.Model):
         )
 
     def _check_undo(self):
-        """Refuse, with the reason, an undo that cannot restore everything."""
-        if self.master_id.travel_anonymized:
+        """Refuse, with the reason, an undo that cannot restore everything or
+        that the user may not make."""
+        if not self.env.su and not self.env.user.has_group(
+            "travel_customer.group_travel_user"
+        ):
+            raise AccessError(_("Only Travel customers users can undo a merge."))
+        self.check_access("read")
+        # an undo would give an anonymized customer its data back
+        anonymized = (
+            (self.master_id | self._duplicates()).sudo().filtered("travel_anonymized")
+        )
+        if anonymized:
             raise UserError(
-                _("The master customer has been anonymized: the merge is final.")
+                _(
+                    "This merge cannot be undone: customer %s was anonymized since.",
+                    anonymized[0].display_name,
+                )
             )
         if self.state != "done":
             raise UserError(_("This merge has already been undone or made final."))
@@ -476,6 +588,9 @@ class TravelCustomerMergeLog(models.Model):
                     "merge can no longer be undone."
                 )
             )
+        # every customer involved changes again: the user must be allowed to
+        (self.master_id | self._duplicates()).check_access("write")
+        self._check_journal()
         cr = self.env.cr
         removed = {
             (table, json.loads(row)["id"])
@@ -504,6 +619,148 @@ class TravelCustomerMergeLog(models.Model):
                     )
                 )
 
+    def _check_journal(self):
+        """Refuse, before anything is written, a journal that names anything a
+        merge does not write: a table or column other than those Odoo's merge
+        and this addon journal (see ``_journal``), a row that was not a
+        duplicate's, a user account or card of another customer."""
+        journal = self.journal
+        try:
+            if not isinstance(journal, dict) or not set(journal) <= JOURNAL_KEYS:
+                self._refuse_journal(_("unknown entries"))
+            if not {"fk", "rel", "ref", "master", "users"} <= set(journal):
+                self._refuse_journal(_("unknown entries"))
+            self._check_journal_moves(journal)
+            self._check_journal_removed(journal)
+            self._check_journal_customers(journal)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            # not even the shape of a journal
+            self._refuse_journal(_("unknown entries"))
+
+    @api.model
+    def _refuse_journal(self, what):
+        raise UserError(
+            _(
+                "This merge cannot be undone: its journal names %s, which a "
+                "customer merge never changes.",
+                what,
+            )
+        )
+
+    def _check_journal_moves(self, journal):
+        """Rows moved or rewritten: only the columns that point to a customer,
+        only back to a duplicate."""
+        duplicate_ids = set(json.loads(self.merged_ids or "[]"))
+        transient = self._journal_transient_tables()
+        foreign_keys, columns = self._journal_foreign_keys(transient)
+        references = {(table, id_column) for table, _m, id_column in REFERENCE_TABLES}
+        allowed = {
+            # [table, column, [[id, old], ...]]
+            "fk": {
+                (table, column)
+                for table, column in foreign_keys
+                if "id" in columns.get(table, [])
+            },
+            "ref": references,
+            "refv": {
+                (Model._table, fname)
+                for Model, fname in self._journal_reference_fields(transient)
+            },
+            "company": {
+                (Model._table, fname)
+                for Model, fname in self._journal_company_fields(transient)
+            },
+        }
+        olds = {
+            "fk": duplicate_ids,
+            "ref": duplicate_ids,
+            "refv": {f"res.partner,{pid}" for pid in duplicate_ids},
+        }
+        for key, targets in allowed.items():
+            for table, column, rows in journal.get(key, []):
+                if (table, column) not in targets:
+                    self._refuse_journal(f"{table}.{column}")
+                if key == "company":
+                    ok = all(
+                        is_id(row_id) and isinstance(old, str) for row_id, old in rows
+                    )
+                else:
+                    ok = pairs(rows, olds[key])
+                if not ok:
+                    self._refuse_journal(f"{table}.{column}")
+        # many2many tables: [table, column, other column, [[other, old]], had]
+        foreign_keys = set(foreign_keys)
+        for table, column, other, rows, had in journal["rel"]:
+            if (table, column) not in foreign_keys or sorted(
+                columns.get(table, [])
+            ) != sorted([column, other]):
+                self._refuse_journal(f"{table}.{column}")
+            if not (pairs(rows, duplicate_ids) and all(is_id(key) for key in had)):
+                self._refuse_journal(f"{table}.{column}")
+
+    def _check_journal_removed(self, journal):
+        """Rows deleted by the merge (a unique index): only the duplicates'."""
+        duplicate_ids = set(json.loads(self.merged_ids or "[]"))
+        foreign_keys, columns = self._journal_foreign_keys(
+            self._journal_transient_tables()
+        )
+        unique = {
+            (table, column)
+            for table, column in self._journal_unique_columns(foreign_keys)
+            if (table, column) in foreign_keys and "id" in columns.get(table, [])
+        }
+        for table, rows in journal.get("removed", []):
+            keys = [column for t, column in unique if t == table]
+            if not keys and table != "mail_followers":
+                self._refuse_journal(table)
+            for row in rows:
+                value = json.loads(row)
+                if not isinstance(value, dict) or not is_id(value.get("id")):
+                    self._refuse_journal(table)
+                if table == "mail_followers":
+                    ours = (
+                        value.get("res_model") == "res.partner"
+                        and value.get("res_id") in duplicate_ids
+                        and all(is_id(s) for s in value.get("subtype_ids", []))
+                    )
+                else:
+                    ours = "subtype_ids" not in value and any(
+                        value.get(column) in duplicate_ids for column in keys
+                    )
+                if not ours:
+                    self._refuse_journal(table)
+
+    def _check_journal_customers(self, journal):
+        """The master's own values, user accounts and loyalty cards: only
+        those of the customers merged."""
+        customer_ids = set(json.loads(self.merged_ids or "[]")) | {self.master_id.id}
+        if not set(journal["master"]) <= set(MASTER_FIELDS):
+            self._refuse_journal(_("other fields of the master"))
+        Users = self.env["res.users"].sudo().with_context(active_test=False)
+        for user_id, partner_id, holder_id in journal["users"]:
+            # a portal account moved to an archived copy of its customer
+            user = Users.browse(user_id).exists() if is_id(user_id) else Users
+            if (
+                partner_id not in customer_ids
+                or holder_id in customer_ids
+                or not user
+                or not user.share
+                or user.partner_id.id != holder_id
+                or user.partner_id.active
+            ):
+                self._refuse_journal("res_users")
+        Card = self.env["loyalty.card"].sudo().with_context(active_test=False)
+        for card_id, points, active, history_ids, kept_id in journal.get("cards", []):
+            if not (
+                all(is_id(value) for value in (card_id, kept_id, *history_ids))
+                and isinstance(points, int | float)
+                and isinstance(active, bool)
+            ):
+                self._refuse_journal("loyalty_card")
+            cards = Card.browse([card_id, kept_id]).exists()
+            if not set(cards.partner_id.ids) <= customer_ids:
+                self._refuse_journal("loyalty_card")
+
     @api.model
     def _table_label(self, table):
         """What a table holds, in the user's words: its model, or the field
@@ -527,4 +784,4 @@ class TravelCustomerMergeLog(models.Model):
         logs = self.search([("state", "=", "done"), ("create_date", "<", limit)])
         for log in logs:
             log._duplicates().unlink()
-        logs.write({"state": "final", "journal": False})
+        logs.sudo().write({"state": "final", "journal": False})

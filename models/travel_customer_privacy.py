@@ -64,7 +64,11 @@ WITH RECURSIVE family(root, id) AS (
     CROSS JOIN LATERAL (
         SELECT id FROM res_partner WHERE parent_id = f.id
         UNION ALL
-        SELECT id FROM res_partner WHERE travel_merged_into_id = f.id
+        -- the result of a merge into it only: its log names them
+        SELECT d.id FROM res_partner d WHERE d.travel_merged_into_id = f.id
+          AND EXISTS (
+            SELECT 1 FROM travel_customer_merge_log l
+            WHERE l.master_id = f.id AND l.merged_ids::jsonb @> to_jsonb(d.id))
     ) AS p
 )
 """
@@ -402,17 +406,7 @@ class TravelCustomerPrivacy(models.AbstractModel):
             ],
         )
         self._anonymize_documents(ids, texts)
-        # merges into it can no longer be undone: names and journal go
-        cr.execute(
-            SQL(
-                "UPDATE travel_customer_merge_log SET merged_names = %s, "
-                "journal = NULL, state = 'final' "
-                "WHERE master_id = ANY(%s) RETURNING master_id",
-                label,
-                ids,
-            )
-        )
-        count("merge", [row[0] for row in cr.fetchall()])
+        count("merge", self._purge_merge_logs(ids, label))
         cr.execute(
             SQL(
                 "DELETE FROM travel_duplicate_group WHERE id IN ("
@@ -428,6 +422,55 @@ class TravelCustomerPrivacy(models.AbstractModel):
         family.modified(["name", *columns])
         env.flush_all()
         return self._log(partners, operation, originals, counts)
+
+    @api.model
+    def _purge_merge_logs(self, ids, label):
+        """The merges ``ids`` took part in (as master or duplicate) can no
+        longer be undone: their journals, which hold the duplicates' old
+        values, and the names of the anonymized go.
+
+        :return: for each merge log purged, the id of one of ``ids`` in it.
+        """
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT id, master_id, merged_ids, merged_names "
+                "FROM travel_customer_merge_log l WHERE master_id = ANY(%(ids)s) "
+                "OR EXISTS (SELECT 1 FROM jsonb_array_elements_text("
+                "l.merged_ids::jsonb) AS e WHERE e.value::int = ANY(%(ids)s))",
+                ids=ids,
+            )
+        )
+        anonymized = set(ids)
+        purged = []
+        for log_id, master_id, merged_ids, merged_names in cr.fetchall():
+            merged = json.loads(merged_ids or "[]")
+            if master_id in anonymized:
+                # its duplicates are its family: anonymized with it
+                names = label
+            else:
+                names = (merged_names or "").split("\n")
+                if len(names) != len(merged):
+                    names = [""] * len(merged)
+                names = "\n".join(
+                    f"{label} {pid}" if pid in anonymized else name
+                    for pid, name in zip(merged, names, strict=True)
+                )
+            cr.execute(
+                SQL(
+                    "UPDATE travel_customer_merge_log SET merged_names = %s, "
+                    "journal = NULL, state = CASE WHEN state = 'done' "
+                    "THEN 'final' ELSE state END WHERE id = %s",
+                    names,
+                    log_id,
+                )
+            )
+            purged.append(
+                master_id
+                if master_id in anonymized
+                else next(pid for pid in merged if pid in anonymized)
+            )
+        return purged
 
     @api.model
     def _fetch(self, query):

@@ -31,3 +31,4 @@ from . import test_wallet_http
 from . import test_assignment_sessions
 from . import test_security
 from . import test_security_portal
+from . import test_security_merge

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_amount, split_every
 
 from ..models.loyalty_card import WALLET_PROGRAM
+from ..models.res_partner import MERGE_ARCHIVE_KEY
 from ..models.travel_customer_merge_log import CHOICE_FIELDS
 
 MERGE_MAX_PARAM = "travel_customer.merge_max"
@@ -160,25 +161,35 @@ class TravelCustomerMerge(models.TransientModel):
         if chosen:
             master.write(chosen)
         journal["users"] = self._resolve_users(master, duplicates)
-        core = self.env["base.partner.merge.automatic.wizard"].with_context(
-            travel_merge_archive_into=master.id
-        )
+        core = self.env["base.partner.merge.automatic.wizard"]
         cards = self._cards_before(partners)
-        if self._is_manager():
-            # Odoo merges 3 contacts at most: the master and 2 duplicates a call
-            for chunk in split_every(2, duplicates.ids):
-                core._merge([master.id, *chunk], master, extra_checks=False)
-        else:
-            core._merge(partners.ids, master)
+        # the duplicates Odoo's merge deletes are archived instead (see
+        # res.partner's unlink); the transaction's cache, not the context:
+        # only this code can ask for it
+        archive_into = self.env.cr.cache.setdefault(MERGE_ARCHIVE_KEY, {})
+        archive_into.update(dict.fromkeys(duplicates.ids, master.id))
+        try:
+            if self._is_manager():
+                # Odoo merges 3 contacts at most: the master and 2 duplicates
+                # a call
+                for chunk in split_every(2, duplicates.ids):
+                    core._merge([master.id, *chunk], master, extra_checks=False)
+            else:
+                core._merge(partners.ids, master)
+        finally:
+            for duplicate_id in duplicates.ids:
+                archive_into.pop(duplicate_id, None)
         master.write(travel_values)
         journal["cards"] = self._merge_wallets(master, cards)
         Log._journal_removed(journal)
         self.env["travel.duplicate.group"].sudo().search(
             [("state", "=", "open"), ("partner_ids", "in", partners.ids)]
         ).state = "merged"
-        Log.create(
+        # the log is the code's own: read-only for every user
+        Log.sudo().create(
             {
                 "master_id": master.id,
+                "user_id": self.env.user.id,
                 "journal": journal,
                 "merged_ids": json.dumps(list(names)),
                 "merged_names": "\n".join(names.values()),
@@ -252,6 +263,18 @@ class TravelCustomerMerge(models.TransientModel):
                         related=related[0].display_name,
                     )
                 )
+        merged = partners.with_context(active_test=False).filtered(
+            "travel_merged_into_id"
+        )
+        if merged:
+            raise UserError(
+                _(
+                    "%(customer)s was merged into %(master)s already: undo that "
+                    "merge first (Merge Log), or merge %(master)s instead.",
+                    customer=merged[0].display_name,
+                    master=merged[0].travel_merged_into_id.display_name,
+                )
+            )
         anonymized = partners.filtered("travel_anonymized")
         if anonymized and anonymized != partners:
             raise UserError(
@@ -280,6 +303,8 @@ class TravelCustomerMerge(models.TransientModel):
                     count=len(partners),
                 )
             )
+        # every one of them changes: the user must be allowed to change them
+        partners.check_access("write")
 
     def _lock(self, partners):
         """Lock the customers, or refuse if another merge holds them."""
