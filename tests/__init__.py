@@ -28,3 +28,4 @@ from . import test_translations
 from . import test_wallet
 from . import test_wallet_http
 from . import test_assignment_sessions
+from . import test_security_rules
