@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 UNDO_DAYS_PARAM = "travel_customer.merge_undo_days"
@@ -309,6 +309,8 @@ class TravelCustomerMergeLog(models.Model):
     # ------------------------------------------------------------ ACTION
     def action_undo(self):
         """Move back every row the merge moved, and restore the duplicates."""
+        if not self.env.user.has_group("travel_customer.group_travel_user"):
+            raise AccessError(_("Only Travel customers users can undo a merge."))
         self.ensure_one()
         self._check_undo()
         cr = self.env.cr
