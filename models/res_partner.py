@@ -236,8 +236,7 @@ class ResPartner(models.Model):
         string="Default Markup (%)",
         digits=(5, 2),
         groups="base.group_user",
-        help="Added to the base price of the departures this reseller sells "
-        "(set by a Travel customers manager, above -100 %).",
+        help="Added to the base price of the departures this reseller sells.",
     )
     travel_all_offers = fields.Boolean(
         string="Benefit from All Offers",

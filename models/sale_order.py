@@ -122,6 +122,11 @@ class SaleOrder(models.Model):
         string="Customer in Dispute",
         groups="base.group_user",
     )
+    # what the booking lists colour (a field of every user: the lists are
+    # readable by portal users too); dispute for the staff, else never
+    travel_dispute_highlight = fields.Boolean(
+        compute="_compute_travel_dispute_highlight", string="Highlight Dispute"
+    )
     travel_partner_note = fields.Html(
         related="partner_id.commercial_partner_id.comment",
         string="Customer Notes",
@@ -129,6 +134,15 @@ class SaleOrder(models.Model):
     )
 
     # ------------------------------------------------------------ COMPUTE
+    @api.depends("partner_id")
+    @api.depends_context("uid")
+    def _compute_travel_dispute_highlight(self):
+        staff = self.env.user._is_internal()
+        for order in self:
+            order.travel_dispute_highlight = (
+                staff and order.sudo().partner_id.commercial_partner_id.travel_dispute
+            )
+
     @api.depends("partner_id")
     def _compute_travel_contact_person_id(self):
         """The customer's contact person, else the customer itself."""
