@@ -57,7 +57,9 @@ class TravelCustomerLink(models.Model):
     def create(self, vals_list):
         links = super().create(vals_list)
         # checked on the records: the context's default_* values count too
-        if any(link.discount or link.approved_by_id or link.approved_on for link in links):
+        if any(
+            link.discount or link.approved_by_id or link.approved_on for link in links
+        ):
             links._check_supervised()
         return links
 

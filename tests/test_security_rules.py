@@ -140,7 +140,9 @@ class TestSecurityRules(DepartureCommon):
         self.assertEqual(person.customer_type_id, self.type_walk_in)
         self.assertEqual(person.travel_markup, 0.0)
         # made a company: the same
-        contact = self.Partner.create({"name": "Lea Agent", "parent_id": self.agency.id})
+        contact = self.Partner.create(
+            {"name": "Lea Agent", "parent_id": self.agency.id}
+        )
         contact.with_user(self.employee).write({"is_company": True})
         self.assertEqual(contact.customer_type_id, self.type_walk_in)
         # a customer's own type is never replaced by its new company's
@@ -178,7 +180,9 @@ class TestSecurityRules(DepartureCommon):
                 [["Imported Vip", str(self.type_vip.id)]],
             )
         self.assertFalse(result["ids"])
-        self.assertIn("Only members of the group Travel", result["messages"][0]["message"])
+        self.assertIn(
+            "Only members of the group Travel", result["messages"][0]["message"]
+        )
         self.assertFalse(self.Partner.search([("name", "=", "Imported Vip")]))
 
     def test_every_customer_has_a_type(self):
@@ -241,16 +245,27 @@ class TestSecurityRules(DepartureCommon):
             with self.assertRaises(AccessError, msg=fname):
                 me.read([fname])
         order = self._create_order(self.agency)
-        for fname in ("travel_partner_note", "travel_partner_dispute", "travel_level_id"):
+        # nor through the booking lists' colour
+        self.assertFalse(order.with_user(self.portal).travel_dispute_highlight)
+        for fname in (
+            "travel_partner_note",
+            "travel_partner_dispute",
+            "travel_level_id",
+        ):
             with self.assertRaises(AccessError, msg=fname):
                 order.with_user(self.portal).read([fname])
         offers = self.env["travel.departure.offer"].with_user(self.portal)
-        mine = offers.search([("partner_id", "=", self.agency.id), ("assigned", "=", True)])
-        self.assertAlmostEqual(mine.read(["reseller_price"])[0]["reseller_price"], 1100.0)
+        mine = offers.search(
+            [("partner_id", "=", self.agency.id), ("assigned", "=", True)]
+        )
+        self.assertAlmostEqual(
+            mine.read(["reseller_price"])[0]["reseller_price"], 1100.0
+        )
         for fname in ("price", "markup", "markup_override"):
             with self.assertRaises(AccessError, msg=fname):
                 mine.read([fname])
         # staff still read them
         self.assertIn(
-            "watch the margin", self.agency.with_user(self.salesman).read(["comment"])[0]["comment"]
+            "watch the margin",
+            self.agency.with_user(self.salesman).read(["comment"])[0]["comment"],
         )

@@ -75,13 +75,14 @@ class TravelLinkDiscount(models.TransientModel):
             )
         if not link:
             # as the user, who may link customers; the discount comes below
+            # without the dialog's default_* values (its discount above all)
             link = (
                 self.env["travel.customer.link"]
-                .with_context(clean_context(self.env.context))
+                .with_env(self.env(context=clean_context(self.env.context)))
                 .create(
-                {
-                    "partner_id": self.partner_id.id,
-                    "linked_partner_id": self.linked_partner_id.id,
+                    {
+                        "partner_id": self.partner_id.id,
+                        "linked_partner_id": self.linked_partner_id.id,
                     }
                 )
             )
