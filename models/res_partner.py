@@ -6,7 +6,7 @@ from collections import Counter
 import psycopg2
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
 from odoo.tools import SQL, mute_logger
 
@@ -168,6 +168,12 @@ ON res_partner USING gin (travel_customer_name_key(name) gin_trgm_ops);
 # Candidates fetched per blocking key before scoring.
 SIMILARITY_BLOCK = 100
 
+USER_GROUP = "travel_customer.group_travel_user"
+MANAGER_GROUP = "travel_customer.group_travel_manager"
+# A reseller's price is base price x (1 + markup / 100): never zero or below.
+MARKUP_MIN = -100.0
+MARKUP_MAX = 1000.0
+
 
 class ResPartner(models.Model):
     # travel.search.limit: the multi-word search runs under a statement timeout
@@ -190,18 +196,24 @@ class ResPartner(models.Model):
     customer_type_category = fields.Selection(
         related="customer_type_id.category", string="Customer Category"
     )
+    # staff-only (groups): a portal user never reads them, even its own
+    comment = fields.Html(groups="base.group_user")
     travel_level_id = fields.Many2one(
         "travel.customer.level",
         string="Customer Level",
         ondelete="restrict",
         tracking=True,
+        groups="base.group_user",
     )
     travel_level_blocks_booking = fields.Boolean(
-        related="travel_level_id.blocks_booking", string="Level Blocks Booking"
+        related="travel_level_id.blocks_booking",
+        string="Level Blocks Booking",
+        groups="base.group_user",
     )
     travel_dispute = fields.Boolean(
         string="In Dispute",
         tracking=True,
+        groups="base.group_user",
         help="Shown in red on this customer's bookings.",
     )
     travel_merged_into_id = fields.Many2one(
@@ -230,15 +242,20 @@ class ResPartner(models.Model):
     travel_markup = fields.Float(
         string="Default Markup (%)",
         digits=(5, 2),
+        groups="base.group_user",
         help="Added to the base price of the departures this reseller sells.",
     )
     travel_all_offers = fields.Boolean(
         string="Benefit from All Offers",
+        groups="base.group_user",
         help="Every night, every active departure not yet finished is assigned to "
         "this reseller.",
     )
     travel_offers_assigned_at = fields.Datetime(
-        string="All Offers Assigned On", readonly=True, copy=False
+        string="All Offers Assigned On",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
     )
     travel_assignment_ids = fields.One2many(
         "travel.departure.assignment", "partner_id", string="Assigned Departures"
@@ -542,7 +559,9 @@ class ResPartner(models.Model):
                     anonymized[0].display_name,
                 )
             )
-        return super().create(vals_list)
+        partners = super().create(vals_list)
+        partners._travel_check_created()
+        return partners
 
     def _travel_check_merged_into(self, vals_list):
         """The customer merge alone sets "Merged into": what follows it (the
@@ -558,26 +577,7 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         self._travel_check_merged_into([vals])
-        if (
-            "customer_type_id" in vals
-            and not self.env.su
-            and not self.env.user.has_group("travel_customer.group_travel_user")
-            and any(
-                vals["customer_type_id"]
-                not in (
-                    p.customer_type_id.id,
-                    p.commercial_partner_id.customer_type_id.id,
-                )
-                for p in self
-            )
-        ):
-            # contacts and addresses take their customer's type: that is no change
-            raise AccessError(
-                _(
-                    "Only members of the group Travel customers / User can change "
-                    "a customer's type."
-                )
-            )
+        self._travel_check_protected_values(vals)
         if vals.get("travel_all_offers"):
             # a new beneficiary gets every current departure the next night
             vals["travel_offers_assigned_at"] = False
@@ -608,7 +608,10 @@ class ResPartner(models.Model):
                         fields=", ".join(changed),
                     )
                 )
-        return super().write(vals)
+        before = self._travel_protected_snapshot(vals)
+        result = super().write(vals)
+        self._travel_check_moved(before)
+        return result
 
     def unlink(self):
         # Odoo's merge deletes the duplicates: the customer merge keeps them,
@@ -655,6 +658,146 @@ class ResPartner(models.Model):
                     self.browse(row[0]).display_name,
                 )
             )
+
+    # ------------------------------------------------------------ SETTINGS
+    # The customer type and the reseller markup are commercial fields that only
+    # some groups set. Every path is checked: values written or created (the
+    # context's default_* included), a contact attached to or detached from a
+    # company, an import. Contacts and addresses take their customer's values:
+    # that is no change.
+    @api.model
+    def _travel_protected_fields(self):
+        """``{field: (group, default)}`` of the settings only ``group`` sets."""
+        return {
+            "customer_type_id": (
+                USER_GROUP,
+                self.env["travel.customer.type"].sudo()._get_default().id,
+            ),
+            "travel_markup": (MANAGER_GROUP, 0.0),
+        }
+
+    @api.model
+    def _travel_protected_denied(self):
+        """The protected fields the current user may not set."""
+        if self.env.su:
+            return {}
+        return {
+            fname: spec
+            for fname, spec in self._travel_protected_fields().items()
+            if not self.env.user.has_group(spec[0])
+        }
+
+    def _travel_protected_value(self, fname):
+        value = self.sudo()[fname]
+        if isinstance(value, models.BaseModel):
+            return value.id
+        if isinstance(value, float):
+            return round(value, 2)
+        return value
+
+    def _travel_protected_error(self, fname):
+        if fname == "travel_markup":
+            return AccessError(
+                _("Only a Travel customers manager can set a reseller's markup.")
+            )
+        return AccessError(
+            _(
+                "Only members of the group Travel customers / User can change "
+                "a customer's type."
+            )
+        )
+
+    def _travel_check_protected_values(self, vals):
+        """Refuse a protected value written by a user who may not set it."""
+        for fname in self._travel_protected_denied():
+            if fname not in vals:
+                continue
+            value = vals[fname]
+            if isinstance(value, float | int) and fname == "travel_markup":
+                value = round(value, 2)
+            for partner in self:
+                allowed = (
+                    partner._travel_protected_value(fname),
+                    partner.sudo().commercial_partner_id._travel_protected_value(fname),
+                )
+                if value not in allowed:
+                    raise self._travel_protected_error(fname)
+
+    def _travel_check_created(self):
+        """A new customer of a user who may not set a protected field holds its
+        default; a new contact or address holds its customer's value."""
+        denied = self._travel_protected_denied()
+        for partner in self.sudo():
+            commercial = partner.commercial_partner_id
+            for fname, (_group, default) in denied.items():
+                value = partner._travel_protected_value(fname)
+                if value == default or (
+                    commercial != partner
+                    and value == commercial._travel_protected_value(fname)
+                ):
+                    continue
+                raise self._travel_protected_error(fname)
+
+    def _travel_protected_snapshot(self, vals):
+        """Before a contact changes company: whether each partner is its own
+        customer, and its protected values."""
+        if not {"parent_id", "is_company"} & set(vals):
+            return None
+        denied = self._travel_protected_denied()
+        if not denied:
+            return None
+        return {
+            partner.id: (
+                partner.commercial_partner_id == partner,
+                {fname: partner._travel_protected_value(fname) for fname in denied},
+            )
+            for partner in self.sudo()
+        }
+
+    def _travel_check_moved(self, before):
+        """After a contact changed company: a customer's own setting is never
+        replaced by its new company's, and a contact that becomes a customer
+        of its own (detached, or made a company) starts with the defaults,
+        not with its former company's settings."""
+        if not before:
+            return
+        denied = self._travel_protected_denied()
+        for partner in self.sudo():
+            was_customer, values = before[partner.id]
+            is_customer = partner.commercial_partner_id == partner
+            reset = {}
+            for fname, (_group, default) in denied.items():
+                value = partner._travel_protected_value(fname)
+                if was_customer and values[fname] not in (default, value):
+                    raise self._travel_protected_error(fname)
+                if is_customer and not was_customer and value != default:
+                    reset[fname] = default
+            if reset:
+                partner.write(reset)
+
+    @api.constrains("customer_type_id")
+    def _check_customer_type_set(self):
+        if any(not partner.customer_type_id for partner in self.sudo()):
+            raise ValidationError(
+                _(
+                    "Every customer has a type: choose one (new customers get "
+                    "the default type)."
+                )
+            )
+
+    @api.constrains("travel_markup")
+    def _check_travel_markup(self):
+        for partner in self.sudo():
+            if not MARKUP_MIN < partner.travel_markup <= MARKUP_MAX:
+                raise ValidationError(
+                    _(
+                        "The markup of %(reseller)s must be above %(min)s %% (a "
+                        "price is never zero or negative) and at most %(max)s %%.",
+                        reseller=partner.display_name,
+                        min=int(MARKUP_MIN),
+                        max=int(MARKUP_MAX),
+                    )
+                )
 
     def init(self):
         """Create the functions and indexes of the multi-word search."""
@@ -818,6 +961,7 @@ class ResPartner(models.Model):
     def action_travel_new_booking(self):
         """Open a new quotation for this customer; a guardian's lists the
         participants it guards."""
+        self.env["sale.order"].check_access("create")
         self.ensure_one()
         context = {"default_partner_id": self.id}
         if self.travel_guarded_participant_ids:
@@ -829,6 +973,7 @@ class ResPartner(models.Model):
         )
 
     def _travel_action_orders(self, states, name):
+        self.env["sale.order"].check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "sale.act_res_partner_2_sale_order"
@@ -846,6 +991,10 @@ class ResPartner(models.Model):
 
     def action_travel_assign_departures(self):
         """The assignment screen: every departure, assigned or not."""
+        if not self.env.user.has_group(USER_GROUP):
+            raise AccessError(
+                _("Only Travel customers users may assign departures to resellers.")
+            )
         self.ensure_one()
         return self.env["travel.departure.offer"]._reseller_action(self)
 
@@ -1120,6 +1269,7 @@ class ResPartner(models.Model):
 
     def action_travel_link_customer(self):
         """Link a customer to this one, with a supervised discount."""
+        self.env["travel.customer.link"].check_access("create")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "travel_customer.travel_link_discount_action"

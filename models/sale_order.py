@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date, format_datetime
 
 from .travel_profile_field import PROFILE_KEYS
@@ -110,21 +110,39 @@ class SaleOrder(models.Model):
     travel_level_id = fields.Many2one(
         related="partner_id.commercial_partner_id.travel_level_id",
         string="Customer Level",
+        groups="base.group_user",
     )
     travel_level_blocks_booking = fields.Boolean(
         related="partner_id.commercial_partner_id.travel_level_blocks_booking",
         string="Customer Level Blocks Booking",
+        groups="base.group_user",
     )
     travel_partner_dispute = fields.Boolean(
         related="partner_id.commercial_partner_id.travel_dispute",
         string="Customer in Dispute",
+        groups="base.group_user",
+    )
+    # what the booking lists colour (a field of every user: the lists are
+    # readable by portal users too); dispute for the staff, else never
+    travel_dispute_highlight = fields.Boolean(
+        compute="_compute_travel_dispute_highlight", string="Highlight Dispute"
     )
     travel_partner_note = fields.Html(
         related="partner_id.commercial_partner_id.comment",
         string="Customer Notes",
+        groups="base.group_user",
     )
 
     # ------------------------------------------------------------ COMPUTE
+    @api.depends("partner_id")
+    @api.depends_context("uid")
+    def _compute_travel_dispute_highlight(self):
+        staff = self.env.user._is_internal()
+        for order in self:
+            order.travel_dispute_highlight = (
+                staff and order.sudo().partner_id.commercial_partner_id.travel_dispute
+            )
+
     @api.depends("partner_id")
     def _compute_travel_contact_person_id(self):
         """The customer's contact person, else the customer itself."""
@@ -235,6 +253,7 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------ ACTION
     def action_travel_edit_customer(self):
         """Open the customer, to change its type or level from the booking."""
+        self.check_access("read")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -269,6 +288,7 @@ class SaleOrder(models.Model):
         return error
 
     def action_confirm(self):
+        self.check_access("write")
         self._travel_check_capacity()
         for order in self:
             self.env["travel.profile.field"]._for_company(
@@ -378,6 +398,7 @@ class SaleOrder(models.Model):
 
     def action_travel_open(self):
         """Open the booking itself (from the customer's booking lists)."""
+        self.check_access("read")
         self.ensure_one()
         return self._get_records_action(context={})
 
@@ -465,6 +486,7 @@ class SaleOrder(models.Model):
     def action_travel_checkin(self):
         """Check the guests in: the fields the law of the company's country
         asks for must be there, for the customer and each participant."""
+        self.check_access("write")
         for order in self:
             if order.state != "sale":
                 raise UserError(
@@ -477,6 +499,12 @@ class SaleOrder(models.Model):
         return True
 
     def action_travel_registration_card(self):
+        """The check-in card (personal data of every guest): staff only."""
+        if not self.env.user.has_group("sales_team.group_sale_salesman"):
+            raise AccessError(
+                _("Only salespeople may print the registration card of a booking.")
+            )
+        self.check_access("read")
         return self.env.ref(
             "travel_customer.action_report_registration_card"
         ).report_action(self)

@@ -123,6 +123,7 @@ class TravelCustomerType(models.Model):
 
     # ------------------------------------------------------------ ACTION
     def action_view_partners(self):
+        self.env["res.partner"].check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "contacts.action_contacts"

@@ -25,7 +25,10 @@ class TravelDeparture(models.Model):
     date_end = fields.Date(string="End", required=True, index=True)
     capacity = fields.Integer(default=20, help="Seats on sale for this departure.")
     price = fields.Monetary(
-        string="Base Price", currency_field="currency_id", help="Price per seat."
+        string="Base Price",
+        currency_field="currency_id",
+        groups="base.group_user",
+        help="Price per seat.",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     company_id = fields.Many2one(

@@ -3,8 +3,10 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL, sql
+
+from .res_partner import MANAGER_GROUP, MARKUP_MAX, MARKUP_MIN
 
 ASSIGNMENT_BATCH_PARAM = "travel_customer.assignment_batch_size"
 ASSIGNMENT_BATCH = 100
@@ -57,12 +59,17 @@ class TravelDepartureAssignment(models.Model):
     date_start = fields.Date(related="departure_id.date_start")
     date_end = fields.Date(related="departure_id.date_end")
     seats_left = fields.Integer(related="departure_id.seats_left")
-    price = fields.Monetary(related="departure_id.price", string="Base Price")
-    currency_id = fields.Many2one(related="departure_id.currency_id")
-    markup_override = fields.Boolean(
-        string="Own Markup", help="Use this markup rather than the reseller's."
+    price = fields.Monetary(
+        related="departure_id.price", string="Base Price", groups="base.group_user"
     )
-    markup = fields.Float(string="Markup (%)", digits=(5, 2))
+    currency_id = fields.Many2one(related="departure_id.currency_id")
+    # set by a Travel customers manager only (_check_markup_rights)
+    markup_override = fields.Boolean(
+        string="Own Markup",
+        groups="base.group_user",
+        help="Use this markup rather than the reseller's.",
+    )
+    markup = fields.Float(string="Markup (%)", digits=(5, 2), groups="base.group_user")
     reseller_price = fields.Monetary(
         compute="_compute_reseller_price",
         store=True,
@@ -101,6 +108,46 @@ class TravelDepartureAssignment(models.Model):
             [tuple(names)],
         )
         return result
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        assignments = super().create(vals_list)
+        # on the records: the context's default_* values count too
+        assignments.filtered(
+            lambda a: a.markup_override or a.markup
+        )._check_markup_rights()
+        return assignments
+
+    def write(self, vals):
+        if "markup" in vals or "markup_override" in vals:
+            changed = self.filtered(
+                lambda a: ("markup" in vals and round(a.markup - vals["markup"], 2))
+                or (
+                    "markup_override" in vals
+                    and a.markup_override != bool(vals["markup_override"])
+                )
+            )
+            changed._check_markup_rights()
+        return super().write(vals)
+
+    def _check_markup_rights(self):
+        if self and not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                _("Only a Travel customers manager can set a reseller's markup.")
+            )
+
+    @api.constrains("markup")
+    def _check_markup(self):
+        for assignment in self:
+            if not MARKUP_MIN < assignment.markup <= MARKUP_MAX:
+                raise ValidationError(
+                    _(
+                        "A markup must be above %(min)s %% (a price is never zero "
+                        "or negative) and at most %(max)s %%.",
+                        min=int(MARKUP_MIN),
+                        max=int(MARKUP_MAX),
+                    )
+                )
 
     @api.constrains("partner_id", "departure_id")
     def _check_references(self):

@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, email_normalize
 
 # an offer's id packs its reseller and its departure: reseller * 10^7 + departure
@@ -53,13 +53,20 @@ class TravelDepartureOffer(models.Model):
     date_start = fields.Date(string="Start", readonly=True)
     date_end = fields.Date(string="End", readonly=True)
     seats_left = fields.Integer(readonly=True)
-    price = fields.Monetary(string="Base Price", readonly=True)
+    # staff-only: a reseller sees its own price, never the base price or markup
+    price = fields.Monetary(
+        string="Base Price", readonly=True, groups="base.group_user"
+    )
     currency_id = fields.Many2one("res.currency", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     assignment_id = fields.Many2one("travel.departure.assignment", readonly=True)
     assigned = fields.Boolean(readonly=True)
-    markup_override = fields.Boolean(string="Own Markup", readonly=True)
-    markup = fields.Float(string="Markup (%)", digits=(5, 2), readonly=True)
+    markup_override = fields.Boolean(
+        string="Own Markup", readonly=True, groups="base.group_user"
+    )
+    markup = fields.Float(
+        string="Markup (%)", digits=(5, 2), readonly=True, groups="base.group_user"
+    )
     reseller_price = fields.Monetary(readonly=True)
 
     @property
@@ -99,6 +106,13 @@ class TravelDepartureOffer(models.Model):
         if len(self.partner_id) > 1:
             raise UserError(_("Assign departures to one reseller at a time."))
 
+    def _check_assignment_rights(self):
+        """Resellers read their offers; only Travel users assign them."""
+        if not self.env.user.has_group("travel_customer.group_travel_user"):
+            raise AccessError(
+                _("Only Travel customers users may assign departures to resellers.")
+            )
+
     def _scope(self):
         """The selected offers, or every offer of the current search when the
         user asked for all of them."""
@@ -110,6 +124,7 @@ class TravelDepartureOffer(models.Model):
     def action_assign(self):
         """Assign the selected departures (all those listed with
         "Assign all departures") to the reseller."""
+        self._check_assignment_rights()
         offers = self._scope()
         offers._check_reseller()
         self.env["travel.departure.assignment"]._assign(
@@ -118,12 +133,17 @@ class TravelDepartureOffer(models.Model):
         return self._reload()
 
     def action_unassign(self):
+        self._check_assignment_rights()
         offers = self._scope()
         offers._check_reseller()
         offers.assignment_id.unlink()
         return self._reload()
 
     def action_set_markup(self):
+        if not self.env.user.has_group("travel_customer.group_travel_manager"):
+            raise AccessError(
+                _("Only a Travel customers manager can set a reseller's markup.")
+            )
         self._check_reseller()
         return {
             "type": "ir.actions.act_window",

@@ -3,7 +3,8 @@ import logging
 import threading
 import time
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -11,6 +12,7 @@ _logger = logging.getLogger(__name__)
 SCAN_THRESHOLD_PARAM = "travel_customer.scan_threshold"
 SCAN_THRESHOLD_DEFAULT = 60
 SCAN_BATCH = 50_000
+MANAGER_GROUP = "travel_customer.group_travel_manager"
 
 
 class TravelDuplicateGroup(models.Model):
@@ -53,6 +55,7 @@ class TravelDuplicateGroup(models.Model):
     # ------------------------------------------------------------ ACTION
     def action_open_merge(self):
         """Review the group in the merge dialog, the suggested master first."""
+        self.check_access("write")
         self.ensure_one()
         master = self.suggested_master_id or self.partner_ids[:1]
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -66,13 +69,21 @@ class TravelDuplicateGroup(models.Model):
 
     def action_not_duplicates(self):
         """Remember these customers are distinct; the scan skips them."""
+        self.check_access("write")
+        self.env["travel.duplicate.ignore"].check_access("create")
         for group in self:
             self.env["travel.duplicate.ignore"]._ignore(group.partner_ids)
         self.state = "ignored"
 
-    @api.model
     def action_scan(self):
-        self._scan()
+        """Scan now (a list header button: the selected groups, if any, do not
+        matter). Managers only: the scan replaces every open group and
+        commits between its batches."""
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                _("Only a Travel customers manager may scan the whole base.")
+            )
+        self.browse()._scan()
         return self.env["ir.actions.act_window"]._for_xml_id(
             "travel_customer.travel_duplicate_group_action"
         )

@@ -164,9 +164,11 @@ class TravelParticipant(models.Model):
 
     # ------------------------------------------------------------ ACTIONS
     def action_open_customer(self):
+        self.check_access("read")
         self.ensure_one()
         return self.partner_id._get_records_action(name=_("Customer"))
 
     def action_open_bookings(self):
+        self.env["sale.order"].check_access("read")
         self.ensure_one()
         return self.order_ids._get_records_action(name=_("Bookings"))

@@ -32,3 +32,4 @@ from . import test_assignment_sessions
 from . import test_security
 from . import test_security_portal
 from . import test_security_merge
+from . import test_security_rules

@@ -85,7 +85,8 @@ class TestBooking(TravelCustomerCommon):
         list_arch = self.env["sale.order"].get_views([(False, "list")])["views"][
             "list"
         ]["arch"]
-        self.assertIn('decoration-danger="travel_partner_dispute"', list_arch)
+        self.assertIn('decoration-danger="travel_dispute_highlight"', list_arch)
+        self.assertTrue(order.with_user(self.salesman).travel_dispute_highlight)
         form_arch = self.env["sale.order"].get_views([(False, "form")])["views"][
             "form"
         ]["arch"]

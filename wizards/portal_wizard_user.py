@@ -9,6 +9,7 @@ class PortalWizardUser(models.TransientModel):
     _inherit = "portal.wizard.user"
 
     def action_grant_access(self):
+        self.check_access("write")
         self.ensure_one()
         self.partner_id._travel_check_guardian_portal()
         return super().action_grant_access()

@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from ..models.res_partner import MANAGER_GROUP, MARKUP_MIN
 
 
 class TravelDepartureMarkup(models.TransientModel):
@@ -38,9 +40,15 @@ class TravelDepartureMarkup(models.TransientModel):
 
     def action_apply(self):
         self.ensure_one()
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                _("Only a Travel customers manager can set a reseller's markup.")
+            )
+        self.departure_ids.check_access("read")
+        self.partner_id.check_access("read")
         if not self.departure_ids:
             raise UserError(_("Select the departures whose markup changes."))
-        if not self.reseller_default and self.markup <= -100:
+        if not self.reseller_default and self.markup <= MARKUP_MIN:
             raise UserError(
                 _("A markup of -100% or less would make the price zero or negative.")
             )

@@ -1,8 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import clean_context
 
 from ..models.travel_customer_link import MANAGER_GROUP
+
+USER_GROUP = "travel_customer.group_travel_user"
 
 
 class TravelLinkDiscount(models.TransientModel):
@@ -34,8 +37,22 @@ class TravelLinkDiscount(models.TransientModel):
             "name": _("Set Discount"),
         }
 
+    def _check_rights(self):
+        """The caller may create or change this link itself; only the
+        discount and its approval are then written as superuser."""
+        if not self.env.user.has_group(USER_GROUP):
+            raise AccessError(
+                _("Only Travel customers users may link customers and set discounts.")
+            )
+        if self.link_id:
+            self.link_id.check_access("write")
+        else:
+            self.env["travel.customer.link"].check_access("create")
+            (self.partner_id | self.linked_partner_id).check_access("read")
+
     def action_apply(self):
         self.ensure_one()
+        self._check_rights()
         if not 0 <= self.discount <= 100:
             raise UserError(_("A discount is between 0 and 100 %."))
         link = self.link_id
@@ -56,18 +73,22 @@ class TravelLinkDiscount(models.TransientModel):
             how = _(
                 "approved with the supervision code entered by %s", self.env.user.name
             )
-        Link = self.env["travel.customer.link"].with_context(
-            travel_supervisor_approved=True
-        )
         if not link:
-            link = Link.create(
-                {
-                    "partner_id": self.partner_id.id,
-                    "linked_partner_id": self.linked_partner_id.id,
-                }
+            # as the user, who may link customers; the discount comes below
+            # without the dialog's default_* values (its discount above all)
+            link = (
+                self.env["travel.customer.link"]
+                .with_env(self.env(context=clean_context(self.env.context)))
+                .create(
+                    {
+                        "partner_id": self.partner_id.id,
+                        "linked_partner_id": self.linked_partner_id.id,
+                    }
+                )
             )
         before = link.discount
-        link.with_context(travel_supervisor_approved=True).write(
+        # approved just above, by the manager or the supervision code
+        link.sudo().write(
             {
                 "discount": self.discount,
                 "approved_by_id": self.env.user.id,
