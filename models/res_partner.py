@@ -173,6 +173,13 @@ MANAGER_GROUP = "travel_customer.group_travel_manager"
 # A reseller's price is base price x (1 + markup / 100): never zero or below.
 MARKUP_MIN = -100.0
 MARKUP_MAX = 1000.0
+# Set by the addon's own code (with sudo) only: the nightly assignment, referrals
+SYSTEM_FIELDS = (
+    "travel_offers_assigned_at",
+    "travel_referral_code",
+    "travel_referred_by_id",
+    "travel_referral_rewarded",
+)
 
 
 class ResPartner(models.Model):
@@ -550,6 +557,7 @@ class ResPartner(models.Model):
             [vals["parent_id"] for vals in vals_list if vals.get("parent_id")]
         )
         self._travel_check_merged_into(vals_list)
+        self._travel_check_staff_values(vals_list, create=True)
         anonymized = parents.filtered("travel_anonymized")
         if anonymized:
             raise UserError(
@@ -565,8 +573,11 @@ class ResPartner(models.Model):
 
     def _travel_check_merged_into(self, vals_list):
         """The customer merge alone sets "Merged into": what follows it (the
-        master's export, anonymization...) is the result of a merge."""
-        if not self.env.su and any("travel_merged_into_id" in v for v in vals_list):
+        master's export, anonymization...) is the result of a merge. The
+        other system fields are set by the addon's own code only."""
+        if self.env.su:
+            return
+        if any("travel_merged_into_id" in v for v in vals_list):
             raise AccessError(
                 _(
                     "The Merged into field cannot be changed by hand: customers "
@@ -574,9 +585,75 @@ class ResPartner(models.Model):
                     "merge (Merge Log)."
                 )
             )
+        for fname in SYSTEM_FIELDS:
+            if any(fname in vals for vals in vals_list):
+                raise AccessError(
+                    _(
+                        "%s is set by the application itself: it cannot be "
+                        "changed by hand.",
+                        self._fields[fname].get_description(self.env)["string"],
+                    )
+                )
+
+    @api.model
+    def _travel_staff_fields(self):
+        """The addon's customer fields that only Travel customers users set
+        (identity, level, dispute, consents, guardianship...): every stored
+        ``travel_*`` field but the system ones and those with rules of their
+        own (type, markup); one2many lines are guarded by their own model."""
+        special = set(SYSTEM_FIELDS) | set(self._travel_protected_fields())
+        special |= {"travel_merged_into_id", "travel_anonymized"}
+        return [
+            fname
+            for fname, field in self._fields.items()
+            if fname.startswith("travel_")
+            and (field.store or field.inverse)
+            and field.type != "one2many"
+            and fname not in special
+        ]
+
+    def _travel_check_staff_values(self, vals_list, create=False):
+        """Refuse a user outside the Travel customers groups a value of a
+        staff field that changes something: a new customer's value that is
+        not the default, a customer's value other than its own or (for the
+        fields a company shares with its contacts) its company's."""
+        if self.env.su or self.env.user.has_group(USER_GROUP):
+            return
+        staff = set(self._travel_staff_fields())
+        shared = set(self._commercial_fields())
+        for vals in vals_list:
+            for fname in staff & set(vals):
+                field = self._fields[fname]
+                if create:
+                    default = self.default_get([fname]).get(fname, False)
+                    records, allowed = self.browse(), [default]
+                else:
+                    records, allowed = self.sudo(), []
+                changed = False
+                for partner in records or [self.browse()]:
+                    new = field.convert_to_cache(vals[fname], partner)
+                    values = [*allowed]
+                    if partner:
+                        values.append(partner[fname])
+                        if fname in shared:
+                            values.append(partner.commercial_partner_id[fname])
+                    olds = [field.convert_to_cache(v, partner) for v in values]
+                    if isinstance(new, tuple):  # many2many: the same set
+                        new, olds = set(new), [set(o) for o in olds]
+                    if new not in olds and (new or not create):
+                        changed = True
+                if changed:
+                    raise AccessError(
+                        _(
+                            "Only members of the group Travel customers / User can "
+                            "change %s.",
+                            field.get_description(self.env)["string"],
+                        )
+                    )
 
     def write(self, vals):
         self._travel_check_merged_into([vals])
+        self._travel_check_staff_values([vals])
         self._travel_check_protected_values(vals)
         if vals.get("travel_all_offers"):
             # a new beneficiary gets every current departure the next night

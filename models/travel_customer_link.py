@@ -57,16 +57,41 @@ class TravelCustomerLink(models.Model):
     def create(self, vals_list):
         links = super().create(vals_list)
         # checked on the records: the context's default_* values count too
-        if any(
-            link.discount or link.approved_by_id or link.approved_on for link in links
+        if not self.env.su and any(
+            link.approved_by_id or link.approved_on for link in links
         ):
-            links._check_supervised()
+            raise self._approval_error()
+        discounted = links.filtered("discount")
+        if discounted:
+            discounted._check_supervised()
+            discounted._record_approval()
         return links
 
     def write(self, vals):
-        if {"discount", "approved_by_id", "approved_on"} & set(vals):
+        if not self.env.su and {"approved_by_id", "approved_on"} & set(vals):
+            raise self._approval_error()
+        if "discount" in vals:
             self._check_supervised()
-        return super().write(vals)
+        result = super().write(vals)
+        if "discount" in vals:
+            self._record_approval()
+        return result
+
+    def _approval_error(self):
+        return AccessError(
+            _(
+                "Who approved a discount, and when, is recorded by the "
+                "application: it cannot be entered by hand."
+            )
+        )
+
+    def _record_approval(self):
+        """A manager's own discount is approved by that manager (the Set
+        discount wizard records the approval itself, as superuser)."""
+        if not self.env.su:
+            self.sudo().write(
+                {"approved_by_id": self.env.uid, "approved_on": fields.Datetime.now()}
+            )
 
     def _check_supervised(self):
         """Discounts are written by a manager; the Set discount wizard writes

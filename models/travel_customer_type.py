@@ -101,11 +101,14 @@ class TravelCustomerType(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if any(vals.get("is_default") for vals in vals_list):
+            # the flag is dropped in SQL: the caller's rights are checked first
+            self.check_access("create")
             self._unset_default()
         return super().create(vals_list)
 
     def write(self, vals):
         if vals.get("is_default"):
+            self.check_access("write")
             (self._get_default() - self)._unset_default()
         return super().write(vals)
 

@@ -111,6 +111,13 @@ class TravelDepartureAssignment(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su and any("reseller_price" in vals for vals in vals_list):
+            raise AccessError(
+                _(
+                    "The reseller price is computed from the departure's price "
+                    "and the markup: change the markup instead."
+                )
+            )
         assignments = super().create(vals_list)
         # on the records: the context's default_* values count too
         assignments.filtered(
@@ -119,6 +126,13 @@ class TravelDepartureAssignment(models.Model):
         return assignments
 
     def write(self, vals):
+        if "reseller_price" in vals and not self.env.su:
+            raise AccessError(
+                _(
+                    "The reseller price is computed from the departure's price "
+                    "and the markup: change the markup instead."
+                )
+            )
         if "markup" in vals or "markup_override" in vals:
             changed = self.filtered(
                 lambda a: ("markup" in vals and round(a.markup - vals["markup"], 2))

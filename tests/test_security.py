@@ -130,6 +130,8 @@ CRUD_METHODS = {
 FIELD_WRITERS = {
     "res.partner": {
         "*": TRAVEL_USERS,
+        # Odoo's internal notes, hidden from portal users by the addon
+        "comment": TRAVEL_USERS | {CONTACTS},
         "travel_markup": MANAGERS,
         "travel_merged_into_id": NOBODY,
         "travel_anonymized": NOBODY,
