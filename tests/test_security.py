@@ -454,7 +454,7 @@ class TestSecurityMatrix(SecurityRolesMixin, HttpCase):
                 return (
                     env[model]
                     .with_user(user)
-                    .with_context(self._attack_context(self.customer))
+                    .with_context(**self._attack_context(self.customer))
                     .create(wizards_[model]())
                 )
         except UserError:
@@ -525,8 +525,7 @@ class TestSecurityMatrix(SecurityRolesMixin, HttpCase):
                 }
                 raise _Rollback
         except _Rollback:
-            pass
-        self.env.invalidate_all()
+            self.env.invalidate_all()  # what the rolled back call left in cache
         return result["error"], result["written"]
 
     def test_public_methods_refuse_other_roles(self):
@@ -575,7 +574,9 @@ class TestSecurityMatrix(SecurityRolesMixin, HttpCase):
             return "2001-02-03 04:05:06"
         if field.type == "selection":
             values = [
-                v for v, _label in field._description_selection(self.env) if v != current
+                v
+                for v, _label in field._description_selection(self.env)
+                if v != current
             ]
             return values[0] if values else False
         if field.type == "binary":
@@ -623,17 +624,18 @@ class TestSecurityMatrix(SecurityRolesMixin, HttpCase):
                 try:
                     with self.env.cr.savepoint():
                         partner = Partner.with_context(
-                            self._attack_context(self.customer)
+                            **self._attack_context(self.customer)
                         ).create({"name": "Sec created", fname: value})
-                        kept = partner.sudo()._fields[fname].convert_to_write(
-                            partner.sudo()[fname], partner
+                        kept = (
+                            partner.sudo()
+                            ._fields[fname]
+                            .convert_to_write(partner.sudo()[fname], partner)
                         )
                         if kept == value and kept:
                             failures.append(f"{role} created a customer with {fname}")
                         raise _Rollback
                 except (_Rollback, UserError):
-                    pass
-                self.env.invalidate_all()
+                    self.env.invalidate_all()
         self.assertFalse(failures, "\n".join(failures))
 
 
