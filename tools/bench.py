@@ -82,7 +82,7 @@ def odoo_install(db, modules, *extra):
 
 
 def clone(source, target):
-    dev.psql(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+    dev.drop_database(target)
     dev.psql(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
 
 
@@ -298,7 +298,7 @@ def stock_database(db, size):
                 return stock
         except Exception:  # noqa: BLE001 - an unfinished run: build it again
             pass
-        dev.psql(f'DROP DATABASE "{stock}" WITH (FORCE)')
+        dev.drop_database(stock)
     say(f"Building {stock}: stock Odoo and {size:,} customers with bookings")
     odoo_install(stock, STOCK_MODULES)
     with odoo_env(stock) as env:
@@ -817,7 +817,7 @@ def main():
     install_bench(big, big_stock)
     search_bench(big_stock, big, f"{args.install_size:,} partners")
     for name in (big, big_stock):
-        dev.psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        dev.drop_database(name)
 
 
 if __name__ == "__main__":

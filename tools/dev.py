@@ -212,6 +212,20 @@ def database_exists(db):
     return bool(psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'"))
 
 
+def drop_database(db):
+    """Drop ``db`` if it exists, ending its sessions. A role that is not a
+    superuser may not end an autovacuum worker: wait for it to finish."""
+    import psycopg2  # an Odoo dependency
+
+    for _attempt in range(120):
+        try:
+            psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+            return
+        except (psycopg2.errors.InsufficientPrivilege, psycopg2.errors.ObjectInUse):
+            time.sleep(1)
+    sys.exit(f"[{ADDON}] could not drop the database {db}: it stays in use")
+
+
 # Odoo's own command beside this Python when it has one: a multi-worker server
 # starts its websocket worker again from argv[0], which `python -m odoo` is not
 _SCRIPT = Path(sys.executable).with_name("odoo")
@@ -307,8 +321,7 @@ def cmd_run(args):
 
 def cmd_test(args):
     ensure_chromium()
-    if database_exists(args.db):
-        psql(f'DROP DATABASE "{args.db}" WITH (FORCE)')
+    drop_database(args.db)
     install(args.db, "--log-level=warn")
     env = dict(
         os.environ,

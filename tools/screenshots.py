@@ -446,7 +446,7 @@ def main():
         )
     else:
         if dev.database_exists(args.db):
-            dev.psql(f'DROP DATABASE "{args.db}" WITH (FORCE)')
+            dev.drop_database(args.db)
         dev.install(args.db, "--log-level=warn")
     with dev.serve(args.db) as base:
         browser = Browser()
