@@ -481,4 +481,4 @@ class TravelCustomerPrivacyExport(models.AbstractModel):
             "Markup": Markup,
         }
         html = self.env["ir.qweb"]._render("travel_customer.personal_data_html", values)
-        return "<!DOCTYPE html>\n" + html
+        return "<!DOCTYPE html>\n" + str(html)
