@@ -34,7 +34,9 @@ def _letter_classes():
         for form in (char, char.lower(), char.upper()):
             if len(form) == 1:
                 variants[base.lower()].add(form)
-    return {base: "[" + "".join(sorted(chars)) + "]" for base, chars in variants.items()}
+    return {
+        base: "[" + "".join(sorted(chars)) + "]" for base, chars in variants.items()
+    }
 
 
 LETTERS = _letter_classes()

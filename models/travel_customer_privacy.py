@@ -418,7 +418,8 @@ class TravelCustomerPrivacy(models.AbstractModel):
             ),
             (
                 "emails",
-                "SELECT partner_id, login FROM res_users WHERE partner_id = ANY(%(ids)s)",
+                "SELECT partner_id, login FROM res_users "
+                "WHERE partner_id = ANY(%(ids)s)",
             ),
             (
                 "numbers",
@@ -510,9 +511,14 @@ class TravelCustomerPrivacy(models.AbstractModel):
         user_ids = [row[0] for row in users]
         if "totp_secret" in self.env["res.users"]._fields:
             cr.execute(
-                SQL("UPDATE res_users SET totp_secret = NULL WHERE id = ANY(%s)", user_ids)
+                SQL(
+                    "UPDATE res_users SET totp_secret = NULL WHERE id = ANY(%s)",
+                    user_ids,
+                )
             )
-        cr.execute(SQL("DELETE FROM res_users_apikeys WHERE user_id = ANY(%s)", user_ids))
+        cr.execute(
+            SQL("DELETE FROM res_users_apikeys WHERE user_id = ANY(%s)", user_ids)
+        )
         # the devices they logged in from (IP addresses, cities)
         cr.execute(SQL("DELETE FROM res_device_log WHERE user_id = ANY(%s)", user_ids))
         # session tokens are cached: their open sessions end now
@@ -609,7 +615,8 @@ class TravelCustomerPrivacy(models.AbstractModel):
                 "SELECT m.id, r.res_partner_id FROM mail_mail m "
                 "JOIN mail_message msg ON msg.id = m.mail_message_id "
                 "JOIN mail_message_res_partner_rel r ON r.mail_message_id = msg.id "
-                "WHERE r.res_partner_id = ANY(%s) AND m.state IN ('outgoing', 'exception')",
+                "WHERE r.res_partner_id = ANY(%s) "
+                "AND m.state IN ('outgoing', 'exception')",
                 erasure.ids,
             )
         )
@@ -619,13 +626,16 @@ class TravelCustomerPrivacy(models.AbstractModel):
             SQL(
                 "DELETE FROM mail_mail m WHERE m.id = ANY(%s) "
                 "AND m.state IN ('outgoing', 'exception') AND NOT EXISTS ("
-                "SELECT 1 FROM mail_mail_res_partner_rel r WHERE r.mail_mail_id = m.id) "
+                "SELECT 1 FROM mail_mail_res_partner_rel r "
+                "WHERE r.mail_mail_id = m.id) "
                 "RETURNING m.id",
                 [row[0] for row in rows],
             )
         )
         deleted = {row[0] for row in deleted}
-        erasure.count("mail", [pid for mail_id, pid in dict(rows).items() if mail_id in deleted])
+        erasure.count(
+            "mail", [pid for mail_id, pid in dict(rows).items() if mail_id in deleted]
+        )
 
     @api.model
     def _anonymize_step_consents(self, erasure):
@@ -684,7 +694,13 @@ class TravelCustomerPrivacy(models.AbstractModel):
         [field]}``. Its name reads there as "Anonymized customer N", its
         e-mails, phones and numbers as a mask."""
         return {
-            "mail.message": ["body", "subject", "record_name", "email_from", "reply_to"],
+            "mail.message": [
+                "body",
+                "subject",
+                "record_name",
+                "email_from",
+                "reply_to",
+            ],
             "mail.mail": ["body_html", "email_to", "email_cc"],
             "mail.tracking.value": [
                 "old_value_char",
@@ -713,7 +729,8 @@ class TravelCustomerPrivacy(models.AbstractModel):
         roots = list(erasure.identities)
         for start in range(0, len(roots), MENTION_CHUNK):
             identities = [
-                erasure.identities[root] for root in roots[start : start + MENTION_CHUNK]
+                erasure.identities[root]
+                for root in roots[start : start + MENTION_CHUNK]
             ]
             pattern = "|".join(filter(None, (i.pattern() for i in identities)))
             if not pattern:

@@ -472,10 +472,13 @@ class TravelCustomerPrivacyExport(models.AbstractModel):
             "partner": partner,
             "data": data,
             "profile": rows(partner, fnames),
-            "identity": rows(partner, [f for f in IDENTITY_FIELDS if f in Partner._fields]),
-            "addresses": [rows(child, fnames) for child in partner.browse(
-                [a["id"] for a in data["addresses"]]
-            )],
+            "identity": rows(
+                partner, [f for f in IDENTITY_FIELDS if f in Partner._fields]
+            ),
+            "addresses": [
+                rows(child, fnames)
+                for child in partner.browse([a["id"] for a in data["addresses"]])
+            ],
             "with_health": with_health,
             # message bodies: sanitized HTML, as Odoo stored them
             "Markup": Markup,

@@ -92,7 +92,8 @@ class ErasureCommon(PrivacyCommon):
             cr.execute(
                 SQL(
                     "SELECT t.term FROM unnest(%s::text[]) AS t(term) WHERE EXISTS ("
-                    "SELECT 1 FROM %s WHERE strpos(lower(%s::text), lower(t.term)) > 0)",
+                    "SELECT 1 FROM %s "
+                    "WHERE strpos(lower(%s::text), lower(t.term)) > 0)",
                     list(terms),
                     SQL.identifier(table),
                     SQL.identifier(column),
@@ -246,9 +247,7 @@ class TestErasure(ErasureCommon):
         self.assertFalse(tracked.exists())
         # other records keep their meaning
         label = f"Anonymized customer {self.customer.id}"
-        self.assertEqual(
-            planted["booking"].order_line.name, f"Double room for {label}"
-        )
+        self.assertEqual(planted["booking"].order_line.name, f"Double room for {label}")
         note = self.other.message_ids.filtered(
             lambda m: m.author_id == self.colleague.partner_id
         )
@@ -412,7 +411,8 @@ class TestSharedCustomer(ErasureCommon):
         recent_elsewhere = self._fake_customer()
         self._booking(recent_elsewhere, long_ago)
         self._booking(
-            recent_elsewhere, self.today - timedelta(days=30),
+            recent_elsewhere,
+            self.today - timedelta(days=30),
             company_id=self.other_company.id,
         )
         self.booking_b.write(
@@ -454,7 +454,7 @@ class TestExportContent(ErasureCommon):
         booking.action_confirm()
         invoice = booking._create_invoices()
         invoice.action_post()
-        document = env["travel.customer.document"].create(
+        env["travel.customer.document"].create(
             {
                 "partner_id": customer.id,
                 "type_id": env.ref("travel_customer.document_type_passport").id,
@@ -499,9 +499,7 @@ class TestExportContent(ErasureCommon):
         self.assertEqual(data["wallet"]["balance"], 40.0)
         self.assertEqual(data["wallet"]["history"][0]["description"], "Welcome gift")
         self.assertEqual(data["memberships"][0]["year"], 2030)
-        self.assertIn(
-            "Your booking is confirmed", json.dumps(data["messages"])
-        )
+        self.assertIn("Your booking is confirmed", json.dumps(data["messages"]))
         self.assertEqual(data["participants"][0]["first_name"], "Aoife")
         # the page a person reads: the same data, no technical fields
         for text in (
