@@ -52,6 +52,8 @@
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/privacy_log_views.xml",
+        "views/privacy_export_templates.xml",
+        "views/travel_anonymize_request_views.xml",
         "views/impersonate_log_views.xml",
         "views/loyalty_history_views.xml",
         "views/portal_templates.xml",

@@ -3,7 +3,9 @@ from . import travel_customer_type
 from . import travel_customer_level
 from . import travel_sales_channel
 from . import travel_customer_privacy
+from . import travel_customer_privacy_export
 from . import privacy_log
+from . import travel_anonymize_request
 from . import travel_search_limit
 from . import res_partner
 from . import product_template

@@ -34,6 +34,13 @@ class PrivacyLog(models.Model):
         help="The customer, anonymized when the operation is an anonymization.",
     )
 
+    travel_lookup_hits = fields.Text(
+        string="Still Found by the Privacy Lookup",
+        readonly=True,
+        help="After an anonymization, what Odoo's privacy lookup still finds "
+        "for the old name and e-mail (a homonym, or data of another addon).",
+    )
+
     def _travel_check_written_by_code(self):
         if not self.env.su:
             raise AccessError(

@@ -1010,19 +1010,11 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------ ACTION
     def action_travel_anonymize(self):
-        """Erase the customer's personal data for good (GDPR)."""
+        """Erase the customer's personal data for good (GDPR); a customer
+        other companies also sold to waits for their officers' approval."""
         Privacy = self.env["travel.customer.privacy"]
-        Privacy._check_anonymize(self)
-        Privacy._anonymize(self)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": _("The customer has been anonymized."),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        logs, requests = Privacy._anonymize_on_request(self)
+        return Privacy._anonymize_notification(logs, requests)
 
     def action_travel_export_personal_data(self):
         """Download what we hold on the customer (JSON and documents, zipped),

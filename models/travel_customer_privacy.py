@@ -1,9 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import io
 import json
 import logging
 import re
-import zipfile
 from collections import Counter
 from datetime import timedelta
 
@@ -12,6 +10,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+
+from .privacy_identity import Identity
 
 _logger = logging.getLogger(__name__)
 
@@ -54,6 +54,27 @@ PERSONAL_MANY2ONE = (
     "travel_id_type_id",
     "travel_id_country_id",
 )
+# The steps of an anonymization, in order (see ``_anonymize_steps``).
+ANONYMIZE_STEPS = (
+    "_anonymize_step_identity",
+    "_anonymize_step_profile",
+    "_anonymize_step_bank_accounts",
+    "_anonymize_step_users",
+    "_anonymize_step_attachments",
+    "_anonymize_step_documents",
+    "_anonymize_step_participants",
+    "_anonymize_step_chatter",
+    "_anonymize_step_mails",
+    "_anonymize_step_consents",
+    "_anonymize_step_orders",
+    "_anonymize_step_mentions",
+    "_anonymize_step_order_texts",
+    "_anonymize_step_merge_logs",
+    "_anonymize_step_duplicates",
+    "_anonymize_step_recompute",
+)
+# customers whose mentions are looked for in one pass over each table
+MENTION_CHUNK = 50
 # A customer and everything that is its: contacts, addresses, and the
 # duplicates merged into it and kept for an undo.
 FAMILY_QUERY = """
@@ -72,6 +93,31 @@ WITH RECURSIVE family(root, id) AS (
     ) AS p
 )
 """
+
+
+class Erasure:
+    """One anonymization run, handed from step to step: the customers, their
+    families, what names them, and what each step did (for the log)."""
+
+    def __init__(self, partners, operation, label, notes=None):
+        self.partners = partners
+        self.operation = operation
+        self.label = label
+        self.notes = list(notes or [])
+        self.root_of = {}
+        self.ids = []
+        self.originals = {}
+        self.texts = []
+        self.order_ids = []
+        self.move_ids = []
+        self.counts = {root: Counter() for root in partners.ids}
+        self.identities = {root: Identity(f"{label} {root}") for root in partners.ids}
+        self.lookup = {}
+
+    def count(self, kind, partner_ids):
+        """One more ``kind`` for the customer of each of ``partner_ids``."""
+        for pid in partner_ids:
+            self.counts[self.root_of[pid]][kind] += 1
 
 
 class TravelCustomerPrivacy(models.AbstractModel):
@@ -99,57 +145,43 @@ class TravelCustomerPrivacy(models.AbstractModel):
         return today - timedelta(weeks=self._anonymize_weeks())
 
     @api.model
-    def _blocking_booking_condition(self, company_id, limit_date):
-        """SQL: the booking ``o`` (channel ``ch``) forbids anonymizing."""
+    def _blocking_booking_condition(self, limit_date):
+        """SQL: the booking ``o`` (channel ``ch``) forbids anonymizing, by the
+        rules of its own company."""
         return SQL(
-            "o.state = 'sale' AND (o.company_id != %s "
-            "OR coalesce(o.travel_date_end, o.travel_date_start, "
+            "o.state = 'sale' AND (coalesce(o.travel_date_end, o.travel_date_start, "
             "o.date_order::date) > %s OR coalesce(ch.external, false))",
-            company_id,
             limit_date,
         )
 
     @api.model
     def _blockers(self, partners):
-        """Why each of ``partners`` cannot be anonymized now.
+        """Why each of ``partners`` cannot be anonymized now, whoever asks:
+        each booking is checked by its own company's rules (a customer
+        shared by two companies is not blocked by either).
 
         :return: ``{partner_id: [reason, ...]}``, empty lists when allowed.
         """
         reasons = {partner.id: [] for partner in partners}
         if not partners:
             return reasons
-        cr = self.env.cr
-        company = self.env.company
         weeks = self._anonymize_weeks()
         limit_date = self._anonymize_limit_date()
         self.env.flush_all()
-        cr.execute(
+        rows = self._fetch(
             SQL(
                 FAMILY_QUERY + "SELECT DISTINCT f.root, o.id, o.name, "
-                "o.company_id != %s, c.name, "
                 "coalesce(o.travel_date_end, o.travel_date_start, o.date_order::date), "
                 "CASE WHEN ch.external THEN ch.id END "
                 "FROM family f JOIN sale_order o ON o.partner_id = f.id "
-                "JOIN res_company c ON c.id = o.company_id "
                 "LEFT JOIN travel_sales_channel ch ON ch.id = o.travel_channel_id "
                 "WHERE %s ORDER BY f.root, o.id",
                 partners.ids,
-                company.id,
-                self._blocking_booking_condition(company.id, limit_date),
+                self._blocking_booking_condition(limit_date),
             )
         )
-        rows = cr.fetchall()
         Channel = self.env["travel.sales.channel"].sudo()
-        for root, _id, booking, other_company, seller, end, channel_id in rows:
-            if other_company:
-                reasons[root].append(
-                    _(
-                        "Booking %(booking)s was sold by %(company)s, not by your "
-                        "current company: only its point of sale may anonymize.",
-                        booking=booking,
-                        company=seller,
-                    )
-                )
+        for root, _id, booking, end, channel_id in rows:
             if end > limit_date:
                 reasons[root].append(
                     _(
@@ -170,6 +202,14 @@ class TravelCustomerPrivacy(models.AbstractModel):
                         channel=Channel.browse(channel_id).name,
                     )
                 )
+        self._blockers_of_partners(partners, reasons)
+        return reasons
+
+    @api.model
+    def _blockers_of_partners(self, partners, reasons):
+        """Customers that are not ours to erase: anonymized already, a
+        company of the database, the contact of an employee."""
+        cr = self.env.cr
         company_partners = (
             self.env["res.company"].sudo().with_context(active_test=False).search([])
         ).partner_id
@@ -225,6 +265,91 @@ class TravelCustomerPrivacy(models.AbstractModel):
         if messages:
             raise UserError("\n\n".join(messages))
 
+    @api.model
+    def _booking_companies(self, partners):
+        """``{partner id: res.company}``: the companies whose confirmed
+        bookings or posted invoices the customer (or its family) has."""
+        Company = self.env["res.company"].sudo()
+        companies = {partner.id: Company for partner in partners}
+        self.env.flush_all()
+        rows = self._fetch(
+            SQL(
+                FAMILY_QUERY + "SELECT f.root, o.company_id FROM family f "
+                "JOIN sale_order o ON o.partner_id = f.id WHERE o.state = 'sale' "
+                "UNION SELECT f.root, m.company_id FROM family f "
+                "JOIN account_move m ON m.partner_id = f.id WHERE m.state = 'posted' "
+                "AND m.move_type IN ('out_invoice', 'out_refund')",
+                partners.ids,
+            )
+        )
+        for root, company_id in rows:
+            companies[root] |= Company.browse(company_id)
+        return companies
+
+    @api.model
+    def _anonymize_on_request(self, partners):
+        """A privacy officer's request: refused with every reason when a rule
+        does not hold; carried out when the officer's allowed companies
+        cover every company the customer booked with; otherwise recorded,
+        for the other companies' privacy officers to approve.
+
+        :return: ``(privacy logs, anonymization requests)``
+        """
+        self._check_anonymize(partners)
+        allowed = self.env.user.company_ids
+        companies = self._booking_companies(partners)
+        direct = partners.filtered(lambda p: companies[p.id] <= allowed)
+        logs = self.env["privacy.log"]
+        if direct:
+            logs = self._anonymize(direct)
+        Request = self.env["travel.anonymize.request"]
+        requests = Request.browse()
+        for partner in partners - direct:
+            requests |= Request._travel_request(partner, companies[partner.id])
+        return logs, requests
+
+    @api.model
+    def _anonymize_notification(self, logs, requests):
+        """What the officer is told: done, waiting for whom, and what Odoo's
+        privacy lookup still finds."""
+        lines, kind = [], "success"
+        for request in requests.sudo():
+            if request.state == "done":
+                logs |= request._travel_log()
+                continue
+            kind = "warning"
+            lines.append(
+                _(
+                    "%(customer)s also booked with %(companies)s: the anonymization "
+                    "waits for the approval of their privacy officers.",
+                    customer=request.partner_id.display_name,
+                    companies=", ".join(request._pending_companies().mapped("name")),
+                )
+            )
+        if logs:
+            lines.insert(0, _("The customer has been anonymized."))
+        for log in logs.sudo().filtered("travel_lookup_hits"):
+            kind = "warning"
+            lines.append(
+                _(
+                    "Odoo's privacy lookup still finds the old name or e-mail of "
+                    "%(customer)s (a homonym, or data this anonymization does not "
+                    "cover): %(hits)s. See the privacy log.",
+                    customer=log.travel_partner_id.display_name,
+                    hits=log.travel_lookup_hits.replace("\n", ", "),
+                )
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": kind,
+                "sticky": kind == "warning",
+                "message": "\n".join(lines),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
     # ------------------------------------------------------------ ANONYMIZE
     @api.model
     def _personal_columns(self):
@@ -243,143 +368,280 @@ class TravelCustomerPrivacy(models.AbstractModel):
         ] + [name for name in PERSONAL_MANY2ONE if name in Partner._fields]
 
     @api.model
-    def _anonymize(self, partners, operation="anonymize"):
-        """Anonymize ``partners`` (already checked), irreversibly.
+    def _anonymize_steps(self):
+        """The steps of an anonymization, in order: names of methods taking
+        the :class:`Erasure`. Another addon erases its own data by adding
+        its step, e.g. before the mentions (which look for the gathered
+        identity in free text)::
 
+            steps = super()._anonymize_steps()
+            steps.insert(steps.index("_anonymize_step_mentions"), "_my_step")
+        """
+        return list(ANONYMIZE_STEPS)
+
+    @api.model
+    def _anonymize(self, partners, operation="anonymize", notes=None):
+        """Anonymize ``partners`` (already checked), irreversibly: run the
+        steps, then Odoo's privacy lookup for their old name and e-mail.
+
+        :param notes: lines for the privacy log (who requested, approved).
         :return: the ``privacy.log`` records, one per customer.
         """
-        env = self.env(su=True)
-        cr = env.cr
+        privacy = self.sudo()
+        env = privacy.env
         env.flush_all()
-        partners = partners.with_env(env).with_context(active_test=False)
-        originals = {p.id: (p.name or "", p.email or "") for p in partners}
+        erasure = Erasure(
+            partners.with_env(env).with_context(active_test=False),
+            operation,
+            _("Anonymized customer"),
+            notes,
+        )
+        for step in privacy._anonymize_steps():
+            getattr(privacy, step)(erasure)
+        privacy._anonymize_lookup(erasure)
+        return privacy._log(erasure)
+
+    @api.model
+    def _identity_sources(self):
+        """Where a customer's identity is read before it goes: ``(kind,
+        query)``, the query returning ``(customer or contact id, value)``
+        for ``%(ids)s``; kind is names, emails, phones or numbers."""
+        return [
+            ("names", "SELECT id, name FROM res_partner WHERE id = ANY(%(ids)s)"),
+            ("emails", "SELECT id, email FROM res_partner WHERE id = ANY(%(ids)s)"),
+            ("phones", "SELECT id, phone FROM res_partner WHERE id = ANY(%(ids)s)"),
+            ("phones", "SELECT id, mobile FROM res_partner WHERE id = ANY(%(ids)s)"),
+            ("numbers", "SELECT id, vat FROM res_partner WHERE id = ANY(%(ids)s)"),
+            (
+                "numbers",
+                "SELECT id, travel_id_number FROM res_partner WHERE id = ANY(%(ids)s)",
+            ),
+            (
+                "emails",
+                "SELECT partner_id, login FROM res_users "
+                "WHERE partner_id = ANY(%(ids)s)",
+            ),
+            (
+                "numbers",
+                "SELECT partner_id, acc_number FROM res_partner_bank "
+                "WHERE partner_id = ANY(%(ids)s)",
+            ),
+            (
+                "numbers",
+                "SELECT partner_id, number FROM travel_customer_document "
+                "WHERE partner_id = ANY(%(ids)s)",
+            ),
+            (
+                "names",
+                "SELECT partner_id, concat_ws(' ', first_name, last_name) "
+                "FROM travel_participant WHERE partner_id = ANY(%(ids)s)",
+            ),
+            (
+                "numbers",
+                "SELECT partner_id, id_number FROM travel_participant "
+                "WHERE partner_id = ANY(%(ids)s)",
+            ),
+        ]
+
+    # ------------------------------------------------------------ STEPS
+    @api.model
+    def _anonymize_step_identity(self, erasure):
+        """The customers' families, locked, and what names them."""
+        cr = self.env.cr
+        partners = erasure.partners
         cr.execute(SQL(FAMILY_QUERY + "SELECT root, id FROM family", partners.ids))
-        root_of = {pid: root for root, pid in cr.fetchall()}
-        ids = list(root_of)
+        erasure.root_of = {pid: root for root, pid in cr.fetchall()}
+        erasure.ids = ids = list(erasure.root_of)
         # not while another user merges or anonymizes the same customers
-        env["res.partner"].browse(ids)._travel_lock()
-        counts = {root: Counter() for root in partners.ids}
+        self.env["res.partner"].browse(ids)._travel_lock()
+        erasure.originals = {p.id: (p.name or "", p.email or "") for p in partners}
+        for kind, query in self._identity_sources():
+            for partner_id, value in self._fetch(SQL(query, ids=ids)):
+                if value:
+                    identity = erasure.identities[erasure.root_of[partner_id]]
+                    identity.add(**{kind: [value]})
+        for identity in erasure.identities.values():
+            erasure.texts += [*identity.names, *identity.emails]
 
-        def count(kind, partner_ids):
-            for pid in partner_ids:
-                counts[root_of[pid]][kind] += 1
-
-        cr.execute(SQL("SELECT name, email FROM res_partner WHERE id = ANY(%s)", ids))
-        texts = [text for row in cr.fetchall() for text in row if text]
-        label = _("Anonymized customer")
-        # the customers, contacts, addresses and merged duplicates
+    @api.model
+    def _anonymize_step_profile(self, erasure):
+        """The customers, contacts, addresses and merged duplicates."""
         columns = self._personal_columns()
-        cr.execute(
+        rows = self._fetch(
             SQL(
                 "UPDATE res_partner SET name = %s || ' ' || id, %s, "
                 "travel_anonymized = TRUE WHERE id = ANY(%s) RETURNING id",
-                label,
+                erasure.label,
                 SQL(", ").join(
                     SQL("%s = NULL", SQL.identifier(column)) for column in columns
                 ),
-                ids,
+                erasure.ids,
             )
         )
-        count("partner", [row[0] for row in cr.fetchall()])
-        cr.execute(
+        erasure.count("partner", [row[0] for row in rows])
+
+    @api.model
+    def _anonymize_step_bank_accounts(self, erasure):
+        rows = self._fetch(
             SQL(
                 "UPDATE res_partner_bank SET acc_number = 'ANONYMIZED-' || id, "
                 "sanitized_acc_number = 'ANONYMIZED' || id, acc_holder_name = NULL "
                 "WHERE partner_id = ANY(%s) RETURNING partner_id",
-                ids,
+                erasure.ids,
             )
         )
-        count("bank", [row[0] for row in cr.fetchall()])
-        # their portal accounts (internal users block the anonymization)
-        cr.execute(
+        erasure.count("bank", [row[0] for row in rows])
+
+    @api.model
+    def _anonymize_step_users(self, erasure):
+        """Their portal accounts (internal users block the anonymization):
+        archived, without login, password, keys, devices."""
+        cr = self.env.cr
+        users = self._fetch(
             SQL(
                 "UPDATE res_users SET login = 'anonymized-' || id, password = NULL, "
                 "signature = NULL, active = FALSE WHERE partner_id = ANY(%s) "
                 "AND share RETURNING id, partner_id",
-                ids,
+                erasure.ids,
             )
         )
-        users = cr.fetchall()
-        count("user", [row[1] for row in users])
-        if users:
-            user_ids = [row[0] for row in users]
-            if "totp_secret" in env["res.users"]._fields:
-                cr.execute(
-                    SQL(
-                        "UPDATE res_users SET totp_secret = NULL WHERE id = ANY(%s)",
-                        user_ids,
-                    )
+        erasure.count("user", [row[1] for row in users])
+        if not users:
+            return
+        user_ids = [row[0] for row in users]
+        if "totp_secret" in self.env["res.users"]._fields:
+            cr.execute(
+                SQL(
+                    "UPDATE res_users SET totp_secret = NULL WHERE id = ANY(%s)",
+                    user_ids,
                 )
-            cr.execute(
-                SQL("DELETE FROM res_users_apikeys WHERE user_id = ANY(%s)", user_ids)
             )
-            # the devices they logged in from (IP addresses, cities)
-            cr.execute(
-                SQL("DELETE FROM res_device_log WHERE user_id = ANY(%s)", user_ids)
-            )
-            # session tokens are cached: their open sessions end now
-            env.registry.clear_cache()
-        # documents and attachments (images included), signatures of bookings
         cr.execute(
+            SQL("DELETE FROM res_users_apikeys WHERE user_id = ANY(%s)", user_ids)
+        )
+        # the devices they logged in from (IP addresses, cities)
+        cr.execute(SQL("DELETE FROM res_device_log WHERE user_id = ANY(%s)", user_ids))
+        # session tokens are cached: their open sessions end now
+        self.env.registry.clear_cache()
+
+    @api.model
+    def _anonymize_step_attachments(self, erasure):
+        """Their files (photos, ID copies, exports...) and the signatures of
+        their bookings."""
+        attachments = self._fetch(
             SQL(
                 "SELECT id, res_id, res_model FROM ir_attachment "
                 "WHERE (res_model = 'res.partner' AND res_id = ANY(%(ids)s)) "
                 "OR (res_model = 'sale.order' AND res_field = 'signature' "
                 "AND res_id IN (SELECT id FROM sale_order "
                 "WHERE partner_id = ANY(%(ids)s)))",
-                ids=ids,
+                ids=erasure.ids,
             )
         )
-        attachments = cr.fetchall()
-        count("attachment", [row[1] for row in attachments if row[2] == "res.partner"])
-        env["ir.attachment"].browse([row[0] for row in attachments]).unlink()
-        # its chatter: messages emptied, tracked values emptied
-        count(
-            "message", [row[1] for row in self._anonymize_chatter("res.partner", ids)]
+        erasure.count(
+            "attachment", [row[1] for row in attachments if row[2] == "res.partner"]
         )
-        # the participants it booked for: names, birth date, address, health
-        cr.execute(
-            SQL(
-                "SELECT first_name, last_name FROM travel_participant "
-                "WHERE partner_id = ANY(%s)",
-                ids,
-            )
+        self.env["ir.attachment"].browse([row[0] for row in attachments]).unlink()
+
+    @api.model
+    def _anonymize_step_documents(self, erasure):
+        """Their identity documents go whole: number, scan, notes, chatter
+        and the tracked changes of their number."""
+        documents = (
+            self.env["travel.customer.document"]
+            .with_context(active_test=False, bin_size=True)
+            .search([("partner_id", "in", erasure.ids)])
         )
-        texts += [text for row in cr.fetchall() for text in row if text]
-        participant_label = _("Anonymized participant")
-        cr.execute(
+        erasure.count("document", [document.partner_id.id for document in documents])
+        # mail.thread takes their messages (and tracked values), activities
+        # and attachments with them
+        documents.unlink()
+
+    @api.model
+    def _anonymize_step_participants(self, erasure):
+        """The participants it booked for: names, birth date, address, health."""
+        rows = self._fetch(
             SQL(
                 "UPDATE travel_participant SET first_name = %(label)s, "
                 "last_name = id::text, name = %(label)s || ' ' || id, %(columns)s "
                 "WHERE partner_id = ANY(%(ids)s) RETURNING id, partner_id",
-                label=participant_label,
+                label=_("Anonymized participant"),
                 columns=SQL(", ").join(
                     SQL("%s = NULL", SQL.identifier(column))
                     for column in PARTICIPANT_PERSONAL_COLUMNS
                 ),
-                ids=ids,
+                ids=erasure.ids,
             )
         )
-        participants = cr.fetchall()
-        count("participant", [row[1] for row in participants])
-        self._anonymize_chatter("travel.participant", [row[0] for row in participants])
-        # what it wrote or received elsewhere keeps the (anonymized) author
-        cr.execute(
+        erasure.count("participant", [row[1] for row in rows])
+        self._anonymize_chatter("travel.participant", [row[0] for row in rows])
+
+    @api.model
+    def _anonymize_step_chatter(self, erasure):
+        """Its chatter emptied; what it wrote elsewhere keeps its (anonymized)
+        author without its address."""
+        cr = self.env.cr
+        messages = self._anonymize_chatter("res.partner", erasure.ids)
+        erasure.count("message", [row[1] for row in messages])
+        rows = self._fetch(
             SQL(
                 "UPDATE mail_message SET email_from = NULL, reply_to = NULL "
                 "WHERE author_id = ANY(%s) RETURNING author_id",
-                ids,
+                erasure.ids,
             )
         )
-        count("authored", [row[0] for row in cr.fetchall()])
+        erasure.count("authored", [row[0] for row in rows])
         cr.execute(
             SQL(
                 "UPDATE mail_notification SET failure_reason = NULL "
                 "WHERE res_partner_id = ANY(%s) AND failure_reason IS NOT NULL",
-                ids,
+                erasure.ids,
             )
         )
-        # consents: the answers stay (they were given), where from goes
+
+    @api.model
+    def _anonymize_step_mails(self, erasure):
+        """E-mails still queued for it are not sent: it leaves their
+        recipients, and those with no recipient left go."""
+        rows = self._fetch(
+            SQL(
+                "DELETE FROM mail_mail_res_partner_rel WHERE res_partner_id = ANY(%s) "
+                "RETURNING mail_mail_id, res_partner_id",
+                erasure.ids,
+            )
+        )
+        rows += self._fetch(
+            SQL(
+                "SELECT m.id, r.res_partner_id FROM mail_mail m "
+                "JOIN mail_message msg ON msg.id = m.mail_message_id "
+                "JOIN mail_message_res_partner_rel r ON r.mail_message_id = msg.id "
+                "WHERE r.res_partner_id = ANY(%s) "
+                "AND m.state IN ('outgoing', 'exception')",
+                erasure.ids,
+            )
+        )
+        if not rows:
+            return
+        deleted = self._fetch(
+            SQL(
+                "DELETE FROM mail_mail m WHERE m.id = ANY(%s) "
+                "AND m.state IN ('outgoing', 'exception') AND NOT EXISTS ("
+                "SELECT 1 FROM mail_mail_res_partner_rel r "
+                "WHERE r.mail_mail_id = m.id) "
+                "RETURNING m.id",
+                [row[0] for row in rows],
+            )
+        )
+        deleted = {row[0] for row in deleted}
+        erasure.count(
+            "mail", [pid for mail_id, pid in dict(rows).items() if mail_id in deleted]
+        )
+
+    @api.model
+    def _anonymize_step_consents(self, erasure):
+        """The answers stay (they were given), where from goes."""
+        cr = self.env.cr
+        ids = erasure.ids
         cr.execute(
             SQL(
                 "UPDATE travel_consent_record SET ip_address = NULL "
@@ -387,41 +649,235 @@ class TravelCustomerPrivacy(models.AbstractModel):
                 ids,
             )
         )
-        cr.execute(
+        consents = self._fetch(
             SQL(
                 "UPDATE privacy_consent SET last_metadata = NULL "
-                "WHERE partner_id = ANY(%s)",
+                "WHERE partner_id = ANY(%s) RETURNING id",
                 ids,
             )
         )
-        self._anonymize_chatter(
-            "privacy.consent",
-            [
-                row[0]
-                for row in self._fetch(
-                    SQL(
-                        "SELECT id FROM privacy_consent WHERE partner_id = ANY(%s)", ids
-                    )
-                )
-            ],
-        )
-        self._anonymize_documents(ids, texts)
-        count("merge", self._purge_merge_logs(ids, label))
+        self._anonymize_chatter("privacy.consent", [row[0] for row in consents])
+
+    @api.model
+    def _anonymize_step_orders(self, erasure):
+        """What its bookings and payments copied from it."""
+        cr = self.env.cr
         cr.execute(
+            SQL("SELECT id FROM sale_order WHERE partner_id = ANY(%s)", erasure.ids)
+        )
+        erasure.order_ids = [row[0] for row in cr.fetchall()]
+        cr.execute(
+            SQL("SELECT id FROM account_move WHERE partner_id = ANY(%s)", erasure.ids)
+        )
+        erasure.move_ids = [row[0] for row in cr.fetchall()]
+        cr.execute(
+            SQL(
+                "UPDATE sale_order SET signed_by = NULL "
+                "WHERE id = ANY(%s) AND signed_by IS NOT NULL",
+                erasure.order_ids,
+            )
+        )
+        if "payment.transaction" in self.env:
+            cr.execute(
+                SQL(
+                    "UPDATE payment_transaction SET partner_name = NULL, "
+                    "partner_email = NULL, partner_phone = NULL, "
+                    "partner_address = NULL, partner_zip = NULL, partner_city = NULL "
+                    "WHERE partner_id = ANY(%s)",
+                    erasure.ids,
+                )
+            )
+
+    @api.model
+    def _mention_fields(self):
+        """Free texts where anybody may have named a customer: ``{model:
+        [field]}``. Its name reads there as "Anonymized customer N", its
+        e-mails, phones and numbers as a mask."""
+        return {
+            "mail.message": [
+                "body",
+                "subject",
+                "record_name",
+                "email_from",
+                "reply_to",
+            ],
+            "mail.mail": ["body_html", "email_to", "email_cc"],
+            "mail.tracking.value": [
+                "old_value_char",
+                "new_value_char",
+                "old_value_text",
+                "new_value_text",
+            ],
+            "mail.activity": ["summary", "note"],
+            "sale.order": ["note", "client_order_ref"],
+            "sale.order.line": ["name"],
+            "account.move": ["ref", "narration", "payment_reference"],
+            "account.move.line": ["name"],
+            "loyalty.history": ["description"],
+            "res.partner": ["comment"],
+            "ir.attachment": ["name", "description", "index_content"],
+            "travel.customer.document": ["notes"],
+            "travel.customer.merge.log": ["merged_names"],
+        }
+
+    @api.model
+    def _anonymize_step_mentions(self, erasure):
+        """Its name, e-mails, phones, document numbers and IBAN wherever
+        they were written: a colleague's note on another customer, a booking
+        line, a queued e-mail, an activity (in any case, with or without
+        accents, HTML-escaped)."""
+        roots = list(erasure.identities)
+        for start in range(0, len(roots), MENTION_CHUNK):
+            identities = [
+                erasure.identities[root]
+                for root in roots[start : start + MENTION_CHUNK]
+            ]
+            pattern = "|".join(filter(None, (i.pattern() for i in identities)))
+            if not pattern:
+                continue
+            for model, fnames in self._mention_fields().items():
+                self._rewrite_mentions(erasure, model, fnames, identities, pattern)
+
+    @api.model
+    def _rewrite_mentions(self, erasure, model, fnames, identities, pattern):
+        if model not in self.env:
+            return
+        Model = self.env[model]
+        columns = [
+            fname
+            for fname in fnames
+            if fname in Model._fields
+            and Model._fields[fname].store
+            and Model._fields[fname].column_type
+            and Model._fields[fname].column_type[0] in ("varchar", "text")
+        ]
+        if not columns:
+            return
+        rows = self._fetch(
+            SQL(
+                "SELECT id, %s FROM %s WHERE %s",
+                SQL(", ").join(map(SQL.identifier, columns)),
+                SQL.identifier(Model._table),
+                SQL(" OR ").join(
+                    SQL("%s ~* %s", SQL.identifier(column), pattern)
+                    for column in columns
+                ),
+            )
+        )
+        root_of_label = {i.label: root for root, i in erasure.identities.items()}
+        for row_id, *values in rows:
+            new_values = list(values)
+            for identity in identities:
+                replaced = [identity.replace(value) for value in new_values]
+                if replaced != new_values:
+                    erasure.counts[root_of_label[identity.label]]["mention"] += 1
+                    new_values = replaced
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET %s WHERE id = %s",
+                    SQL.identifier(Model._table),
+                    SQL(", ").join(
+                        SQL("%s = %s", SQL.identifier(column), value)
+                        for column, value in zip(columns, new_values, strict=True)
+                    ),
+                    row_id,
+                )
+            )
+
+    @api.model
+    def _anonymize_step_order_texts(self, erasure):
+        """Each word of its names and e-mails in the messages, tracked values
+        and journal items of its own bookings and invoices, and in what it
+        wrote anywhere."""
+        pattern = self._identity_pattern(erasure.texts)
+        if not pattern:
+            return
+        cr = self.env.cr
+        values = {
+            "p": pattern,
+            "ids": erasure.ids,
+            "orders": erasure.order_ids,
+            "moves": erasure.move_ids,
+        }
+        cr.execute(
+            SQL(
+                "UPDATE mail_message SET body = regexp_replace(body, %(p)s, '***', "
+                "'gi'), subject = regexp_replace(subject, %(p)s, '***', 'gi') "
+                "WHERE (author_id = ANY(%(ids)s) "
+                "OR (model = 'sale.order' AND res_id = ANY(%(orders)s)) "
+                "OR (model = 'account.move' AND res_id = ANY(%(moves)s))) "
+                "AND (body ~* %(p)s OR subject ~* %(p)s)",
+                **values,
+            )
+        )
+        cr.execute(
+            SQL(
+                "UPDATE mail_tracking_value v "
+                "SET old_value_char = regexp_replace(old_value_char, %(p)s, '***', "
+                "'gi'), new_value_char = regexp_replace(new_value_char, %(p)s, "
+                "'***', 'gi') FROM mail_message m WHERE m.id = v.mail_message_id "
+                "AND ((m.model = 'sale.order' AND m.res_id = ANY(%(orders)s)) "
+                "OR (m.model = 'account.move' AND m.res_id = ANY(%(moves)s))) "
+                "AND (old_value_char ~* %(p)s OR new_value_char ~* %(p)s)",
+                **values,
+            )
+        )
+        # payments' journal items are labelled with the customer's name
+        cr.execute(
+            SQL(
+                "UPDATE account_move_line SET name = regexp_replace(name, %(p)s, "
+                "'***', 'gi') WHERE move_id = ANY(%(moves)s) AND name ~* %(p)s",
+                **values,
+            )
+        )
+
+    @api.model
+    def _anonymize_step_merge_logs(self, erasure):
+        erasure.count("merge", self._purge_merge_logs(erasure.ids, erasure.label))
+
+    @api.model
+    def _anonymize_step_duplicates(self, erasure):
+        """It is no longer anybody's duplicate."""
+        self.env.cr.execute(
             SQL(
                 "DELETE FROM travel_duplicate_group WHERE id IN ("
                 "SELECT group_id FROM travel_duplicate_group_partner_rel "
                 "WHERE partner_id = ANY(%s))",
-                ids,
+                erasure.ids,
             )
         )
+
+    @api.model
+    def _anonymize_step_recompute(self, erasure):
+        """What is computed from them: display names, normalized e-mail and
+        phone, the invoices' customer name..."""
+        env = self.env
         env.invalidate_all()
-        family = env["res.partner"].with_context(active_test=False).browse(ids)
-        # what is computed from them: display names, normalized e-mail and
-        # phone, the invoices' customer name...
-        family.modified(["name", *columns])
+        family = env["res.partner"].with_context(active_test=False).browse(erasure.ids)
+        family.modified(["name", *self._personal_columns()])
         env.flush_all()
-        return self._log(partners, operation, originals, counts)
+
+    @api.model
+    def _anonymize_lookup(self, erasure):
+        """Odoo's privacy lookup, for each customer's old name and e-mail:
+        what it still finds (a homonym, another addon's data...) goes in the
+        privacy log and is shown to the officer."""
+        Lookup = self.env["privacy.lookup.wizard"]
+        models_by_id = {}
+        for root, (name, email) in erasure.originals.items():
+            if not name.strip():
+                continue
+            wizard = Lookup.new(
+                {"name": name, "email": email.strip() or f"anonymized-{root}@invalid"}
+            )
+            hits = Counter()
+            for model_id, _res_id, _active in self._fetch(wizard._get_query()):
+                if model_id not in models_by_id:
+                    models_by_id[model_id] = self.env["ir.model"].browse(model_id).name
+                hits[models_by_id[model_id]] += 1
+            erasure.lookup[root] = [
+                f"{model}: {count}" for model, count in sorted(hits.items())
+            ]
 
     @api.model
     def _purge_merge_logs(self, ids, label):
@@ -521,74 +977,6 @@ class TravelCustomerPrivacy(models.AbstractModel):
         return messages
 
     @api.model
-    def _anonymize_documents(self, ids, texts):
-        """Personal data other documents copied from the customers."""
-        cr = self.env.cr
-        cr.execute(SQL("SELECT id FROM sale_order WHERE partner_id = ANY(%s)", ids))
-        order_ids = [row[0] for row in cr.fetchall()]
-        cr.execute(
-            SQL(
-                "UPDATE sale_order SET signed_by = NULL "
-                "WHERE id = ANY(%s) AND signed_by IS NOT NULL",
-                order_ids,
-            )
-        )
-        if "payment.transaction" in self.env:
-            cr.execute(
-                SQL(
-                    "UPDATE payment_transaction SET partner_name = NULL, "
-                    "partner_email = NULL, partner_phone = NULL, "
-                    "partner_address = NULL, partner_zip = NULL, partner_city = NULL "
-                    "WHERE partner_id = ANY(%s)",
-                    ids,
-                )
-            )
-        pattern = self._identity_pattern(texts)
-        if not pattern:
-            return
-        # names and e-mails written in the messages and journal items of its
-        # bookings and invoices, and in what it wrote anywhere
-        cr.execute(SQL("SELECT id FROM account_move WHERE partner_id = ANY(%s)", ids))
-        move_ids = [row[0] for row in cr.fetchall()]
-        cr.execute(
-            SQL(
-                "UPDATE mail_message SET body = regexp_replace(body, %(p)s, '***', "
-                "'gi'), subject = regexp_replace(subject, %(p)s, '***', 'gi') "
-                "WHERE (author_id = ANY(%(ids)s) "
-                "OR (model = 'sale.order' AND res_id = ANY(%(orders)s)) "
-                "OR (model = 'account.move' AND res_id = ANY(%(moves)s))) "
-                "AND (body ~* %(p)s OR subject ~* %(p)s)",
-                p=pattern,
-                ids=ids,
-                orders=order_ids,
-                moves=move_ids,
-            )
-        )
-        cr.execute(
-            SQL(
-                "UPDATE mail_tracking_value v "
-                "SET old_value_char = regexp_replace(old_value_char, %(p)s, '***', "
-                "'gi'), new_value_char = regexp_replace(new_value_char, %(p)s, "
-                "'***', 'gi') FROM mail_message m WHERE m.id = v.mail_message_id "
-                "AND ((m.model = 'sale.order' AND m.res_id = ANY(%(orders)s)) "
-                "OR (m.model = 'account.move' AND m.res_id = ANY(%(moves)s))) "
-                "AND (old_value_char ~* %(p)s OR new_value_char ~* %(p)s)",
-                p=pattern,
-                orders=order_ids,
-                moves=move_ids,
-            )
-        )
-        # payments' journal items are labelled with the customer's name
-        cr.execute(
-            SQL(
-                "UPDATE account_move_line SET name = regexp_replace(name, %(p)s, "
-                "'***', 'gi') WHERE move_id = ANY(%(moves)s) AND name ~* %(p)s",
-                p=pattern,
-                moves=move_ids,
-            )
-        )
-
-    @api.model
     def _identity_pattern(self, texts):
         """A regular expression matching the names and e-mails in ``texts``:
         whole values first, then each word of three letters or more."""
@@ -606,309 +994,46 @@ class TravelCustomerPrivacy(models.AbstractModel):
         return r"\m(" + "|".join(re.escape(part) for part in parts) + r")"
 
     @api.model
-    def _log(self, partners, operation, originals, counts):
+    def _log(self, erasure):
         kinds = {
             "partner": _("Customers, contacts and addresses"),
             "bank": _("Bank accounts"),
             "user": _("Portal users"),
             "attachment": _("Documents and attachments"),
+            "document": _("Identity documents"),
             "message": _("Messages emptied"),
             "participant": _("Participants"),
             "authored": _("Messages sent"),
+            "mail": _("Queued e-mails cancelled"),
+            "mention": _("Texts naming it rewritten"),
             "merge": _("Merges made final"),
         }
         details = (
             _("Anonymized by the retention policy.")
-            if operation == "retention"
+            if erasure.operation == "retention"
             else _("Anonymized on request.")
         )
-        return (
-            self.env["privacy.log"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "anonymized_name": originals[partner.id][0],
-                        "anonymized_email": originals[partner.id][1],
-                        "travel_operation": operation,
-                        "travel_partner_id": partner.id,
-                        "user_id": self.env.user.id,
-                        "execution_details": details,
-                        "records_description": "\n".join(
-                            f"{label}: {counts[partner.id][kind]}"
-                            for kind, label in kinds.items()
-                            if counts[partner.id][kind]
-                        ),
-                    }
-                    for partner in partners
-                ]
-            )
-        )
-
-    # ------------------------------------------------------------ EXPORT
-    @api.model
-    def _export(self, partner, by_customer=False):
-        """What we hold on ``partner``: ``(file name, ZIP bytes)``.
-
-        ``personal_data.json`` (profile, addresses, bookings, invoices,
-        participants, consents, documents, messages) and the documents
-        themselves. Every export is written in the privacy log, in the name
-        of the staff member when it views the portal as the customer.
-
-        Health data (allergies, treatments, medical notes) is left out, and
-        the file says so, unless the customer downloads its own or the user
-        behind the request is in the Health data group.
-        """
-        real_user = self.env["res.users"]._travel_real_user()
-        with_health = real_user.has_group(HEALTH_GROUP) or (
-            by_customer and real_user == self.env.user
-        )
-        self = self.sudo()  # noqa: PLW0642 - the officer or the customer itself
-        env = self.env
-        partner = partner.with_env(env).with_context(active_test=False)
-        cr = env.cr
-        env.flush_all()
-        cr.execute(SQL(FAMILY_QUERY + "SELECT id FROM family ORDER BY id", partner.ids))
-        family = partner.browse([row[0] for row in cr.fetchall()])
-        orders = env["sale.order"].search(
-            [("partner_id", "in", family.ids)], order="date_order, id"
-        )
-        invoices = env["account.move"].search(
-            [
-                ("partner_id", "in", family.ids),
-                ("move_type", "in", ("out_invoice", "out_refund")),
-                ("state", "=", "posted"),
-            ],
-            order="invoice_date, id",
-        )
-        attachments = env["ir.attachment"].search(
-            [
-                ("res_model", "=", "res.partner"),
-                ("res_id", "in", family.ids),
-                ("res_field", "=", False),
-            ]
-        )
-        messages = env["mail.message"].search(
-            [
-                "|",
-                "&",
-                ("model", "=", "res.partner"),
-                ("res_id", "in", family.ids),
-                ("author_id", "in", family.ids),
-                ("message_type", "!=", "user_notification"),
-                # on the portal, what the portal shows: no employees' notes
-                *(
-                    [("is_internal", "=", False), ("subtype_id.internal", "=", False)]
-                    if by_customer
-                    else []
-                ),
-            ],
-            order="date, id",
-        )
-        health_left_out = _(
-            "Left out: the participants' allergies, treatments and medical "
-            "notes are exported for the Health data group only."
-        )
-        documents = []
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for attachment in attachments:
-                path = f"documents/{attachment.id}-{attachment.name}"
-                archive.writestr(path, attachment.raw or b"")
-                documents.append(
-                    {
-                        "file": path,
-                        "name": attachment.name,
-                        "mimetype": attachment.mimetype,
-                        "date": attachment.create_date,
-                    }
-                )
-            data = {
-                "exported_at": fields.Datetime.now(),
-                "customer": self._export_profile(partner),
-                "addresses": [
-                    self._export_profile(child) for child in family - partner
-                ],
-                "bookings": [self._export_order(order) for order in orders],
-                "invoices": [self._export_invoice(move) for move in invoices],
-                "participants": [
-                    self._export_participant(participant, with_health)
-                    for participant in env["travel.participant"]
-                    .sudo()
-                    .with_context(active_test=False)
-                    .search([("partner_id", "in", family.ids)])
-                ],
-                "health_data": None if with_health else health_left_out,
-                "consents": self._export_consents(family),
-                "documents": documents,
-                "messages": [
-                    {
-                        "date": message.date,
-                        "document": message.record_name or message.model,
-                        "author": message.author_id.name or message.email_from,
-                        "subject": message.subject,
-                        "body": message.body and str(message.body),
-                    }
-                    for message in messages
-                ],
-            }
-            archive.writestr(
-                "personal_data.json",
-                json.dumps(data, indent=2, default=str, ensure_ascii=False),
-            )
-        env["privacy.log"].create(
-            {
-                "anonymized_name": partner.name or "",
-                "anonymized_email": partner.email or "",
-                "travel_operation": "export",
-                "travel_partner_id": partner.id,
-                "user_id": real_user.id,
-                "execution_details": "\n".join(
-                    filter(
-                        None,
-                        [
-                            self._export_by_whom(real_user, by_customer),
-                            not with_health and health_left_out,
-                        ],
-                    )
-                ),
-                "records_description": _(
-                    "Bookings: %(bookings)s, invoices: %(invoices)s, documents: "
-                    "%(documents)s, messages: %(messages)s",
-                    bookings=len(orders),
-                    invoices=len(invoices),
-                    documents=len(attachments),
-                    messages=len(messages),
-                ),
-            }
-        )
-        return f"personal_data_{partner.id}.zip", buffer.getvalue()
-
-    @api.model
-    def _export_by_whom(self, real_user, by_customer):
-        if not by_customer:
-            return _("Exported by a privacy officer.")
-        if real_user != self.env.user:
-            return _(
-                "Downloaded on the portal by %s, viewing the portal as the "
-                "customer.",
-                real_user.name,
-            )
-        return _("Downloaded by the customer on the portal.")
-
-    @api.model
-    def _export_profile_fields(self):
-        return [
-            *self._personal_columns(),
-            "country_id",
-            "lang",
-            "is_company",
-            "type",
-            "customer_type_id",
-            "travel_level_id",
-            "create_date",
-        ]
-
-    @api.model
-    def _export_profile(self, partner):
-        values = {"id": partner.id, "name": partner.name}
-        for fname in self._export_profile_fields():
-            field = partner._fields[fname]
-            value = partner[fname]
-            if field.type == "many2one":
-                value = value.display_name or None
-            elif field.type == "html":
-                value = value and str(value)
-            values[fname] = value if value is not False else None
-        return values
-
-    @api.model
-    def _export_order(self, order):
-        return {
-            "reference": order.name,
-            "status": dict(order._fields["state"]._description_selection(self.env))[
-                order.state
-            ],
-            "date": order.date_order,
-            "start": order.travel_date_start,
-            "end": order.travel_date_end,
-            "sales_channel": order.travel_channel_id.name,
-            "company": order.company_id.name,
-            "total": order.amount_total,
-            "currency": order.currency_id.name,
-            "lines": [
+        values = []
+        for partner in erasure.partners:
+            counts = erasure.counts[partner.id]
+            lines = [details, *erasure.notes]
+            values.append(
                 {
-                    "description": line.name,
-                    "quantity": line.product_uom_qty,
-                    "unit_price": line.price_unit,
-                    "total": line.price_total,
+                    "anonymized_name": erasure.originals[partner.id][0],
+                    "anonymized_email": erasure.originals[partner.id][1],
+                    "travel_operation": erasure.operation,
+                    "travel_partner_id": partner.id,
+                    "user_id": self.env.user.id,
+                    "execution_details": "\n".join(lines),
+                    "travel_lookup_hits": "\n".join(erasure.lookup.get(partner.id, [])),
+                    "records_description": "\n".join(
+                        f"{label}: {counts[kind]}"
+                        for kind, label in kinds.items()
+                        if counts[kind]
+                    ),
                 }
-                for line in order.order_line
-                if not line.display_type
-            ],
-        }
-
-    @api.model
-    def _export_participant(self, participant, with_health=True):
-        values = {
-            "first_name": participant.first_name,
-            "last_name": participant.last_name,
-            "birth_date": participant.birth_date,
-            "gender": participant.gender,
-            "address": ", ".join(
-                filter(
-                    None,
-                    [
-                        participant.street,
-                        participant.street2,
-                        participant.zip,
-                        participant.city,
-                        participant.country_id.name,
-                    ],
-                )
-            ),
-            "guardians": participant.guardian_ids.mapped("name"),
-            "bookings": participant.order_ids.mapped("name"),
-        }
-        if with_health:
-            values.update(
-                allergies=participant.allergies,
-                treatments=participant.treatments,
-                medical_notes=participant.medical_notes,
             )
-        return values
-
-    def _export_invoice(self, move):
-        return {
-            "number": move.name,
-            "date": move.invoice_date,
-            "total": move.amount_total,
-            "amount_due": move.amount_residual,
-            "currency": move.currency_id.name,
-            "origin": move.invoice_origin,
-        }
-
-    @api.model
-    def _export_consents(self, family):
-        """Its answers to each purpose, newest first, with where they were
-        given."""
-        records = (
-            self.env["travel.consent.record"]
-            .sudo()
-            .search([("partner_id", "in", family.ids)])
-        )
-        return [
-            {
-                "purpose": record.activity_id.name,
-                "accepted": record.accepted,
-                "date": record.date,
-                "channel": record.channel,
-                "ip_address": record.ip_address,
-                "order": record.order_id.name or None,
-                "text_shown": record.text_shown,
-            }
-            for record in records
-        ]
+        return self.env["privacy.log"].sudo().create(values)
 
     # ------------------------------------------------------------ RETENTION
     @api.model
@@ -961,9 +1086,9 @@ class TravelCustomerPrivacy(models.AbstractModel):
                              AND o.create_date >= %(since)s)))
             """,
             since=since,
-            blocking=self._blocking_booking_condition(
-                self.env.company.id, self._anonymize_limit_date()
-            ),
+            # each booking by its own company's rules, whatever the company
+            # of the scheduled action's user
+            blocking=self._blocking_booking_condition(self._anonymize_limit_date()),
         )
         self.env.flush_all()
         # compiling this query (JIT) costs more than running it

@@ -6,6 +6,7 @@ from . import test_security_search
 from . import test_merge
 from . import test_tour
 from . import test_privacy
+from . import test_privacy_erasure
 from . import test_privacy_http
 from . import test_departure
 from . import test_account

@@ -86,6 +86,7 @@ METHODS = {
     # Odoo lets whoever reads a document post on it: the addon only adds
     # the booking's contact person to the recipients
     ("sale.order", "message_post"): TRAVEL_USERS | {PORTAL},
+    ("travel.anonymize.request", "action_approve"): PRIVACY_OFFICERS,
     ("travel.customer.link", "action_set_discount"): OPEN,
     ("travel.customer.merge", "action_merge"): TRAVEL_USERS,
     ("travel.customer.merge.log", "action_undo"): TRAVEL_USERS,
@@ -152,6 +153,7 @@ FIELD_WRITERS = {
     "res.company": {"*": NOBODY},
     "privacy.log": {"*": NOBODY},
     "travel.consent.record": {"*": NOBODY},
+    "travel.anonymize.request": {"*": NOBODY},
     "travel.customer.document": {"*": TRAVEL_USERS},
     "travel.customer.document.type": {"*": MANAGERS},
     "travel.customer.level": {"*": MANAGERS},
@@ -309,6 +311,12 @@ class SecurityRolesMixin:
         cls.privacy_log = env["privacy.log"].create(
             {"anonymized_name": "S***", "anonymized_email": "s***@example.org"}
         )
+        cls.anonymize_request = env["travel.anonymize.request"].create(
+            {
+                "partner_id": cls.other.id,
+                "company_ids": [Command.set(env.company.ids)],
+            }
+        )
         cls.ignored = env["travel.duplicate.ignore"].create(
             {"partner_a_id": cls.other.id, "partner_b_id": cls.duplicate.id}
         )
@@ -440,6 +448,7 @@ class TestSecurityMatrix(SecurityRolesMixin, HttpCase):
             "travel.departure": self.departure,
             "travel.consent.record": self.consent,
             "privacy.log": self.privacy_log,
+            "travel.anonymize.request": self.anonymize_request,
             "res.users": env.ref("base.user_admin"),
         }
         if model in samples:
