@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 _logger = logging.getLogger(__name__)
 
@@ -110,8 +110,9 @@ class TravelCustomerPrivacy(models.AbstractModel):
         )
 
     @api.model
-    def _blockers(self, partners):
-        """Why each of ``partners`` cannot be anonymized now.
+    def _blockers(self, partners, limit_date=None):
+        """Why each of ``partners`` cannot be anonymized now (or, given
+        ``limit_date``, once the bookings ending by then are old enough).
 
         :return: ``{partner_id: [reason, ...]}``, empty lists when allowed.
         """
@@ -121,7 +122,7 @@ class TravelCustomerPrivacy(models.AbstractModel):
         cr = self.env.cr
         company = self.env.company
         weeks = self._anonymize_weeks()
-        limit_date = self._anonymize_limit_date()
+        limit_date = limit_date or self._anonymize_limit_date()
         self.env.flush_all()
         cr.execute(
             SQL(
@@ -156,8 +157,8 @@ class TravelCustomerPrivacy(models.AbstractModel):
                         "Booking %(booking)s ends on %(end)s: anonymization is "
                         "possible from %(date)s (%(weeks)s weeks after).",
                         booking=booking,
-                        end=end,
-                        date=end + timedelta(weeks=weeks),
+                        end=format_date(self.env, end),
+                        date=format_date(self.env, end + timedelta(weeks=weeks)),
                         weeks=weeks,
                     )
                 )
