@@ -127,6 +127,10 @@ class SaleOrder(models.Model):
     travel_dispute_highlight = fields.Boolean(
         compute="_compute_travel_dispute_highlight", string="Highlight Dispute"
     )
+    # what hides Confirm (the form's buttons are everyone's): staff only
+    travel_confirm_blocked = fields.Boolean(
+        compute="_compute_travel_confirm_blocked", string="Confirmation Blocked"
+    )
     travel_partner_note = fields.Html(
         related="partner_id.commercial_partner_id.comment",
         string="Customer Notes",
@@ -141,6 +145,16 @@ class SaleOrder(models.Model):
         for order in self:
             order.travel_dispute_highlight = (
                 staff and order.sudo().partner_id.commercial_partner_id.travel_dispute
+            )
+
+    @api.depends("partner_id")
+    @api.depends_context("uid")
+    def _compute_travel_confirm_blocked(self):
+        staff = self.env.user._is_internal()
+        for order in self:
+            order.travel_confirm_blocked = (
+                staff
+                and order.sudo().partner_id.commercial_partner_id.travel_level_blocks_booking
             )
 
     @api.depends("partner_id")

@@ -96,10 +96,10 @@ class TravelCustomerMergeLog(models.Model):
     merged_ids = fields.Char(string="Merged IDs", readonly=True)
     merged_names = fields.Text(string="Merged customers", readonly=True)
     counts = fields.Text(
-        string="Moved (data)", readonly=True, help="Records moved, per customer."
+        string="Moved", readonly=True, help="Records moved, per customer."
     )
     counts_summary = fields.Text(
-        string="Moved",
+        string="What Moved",
         compute="_compute_counts_summary",
         help="What moved from each merged customer to the master.",
     )
