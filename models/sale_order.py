@@ -152,9 +152,9 @@ class SaleOrder(models.Model):
     def _compute_travel_confirm_blocked(self):
         staff = self.env.user._is_internal()
         for order in self:
+            customer = order.sudo().partner_id.commercial_partner_id
             order.travel_confirm_blocked = (
-                staff
-                and order.sudo().partner_id.commercial_partner_id.travel_level_blocks_booking
+                staff and customer.travel_level_blocks_booking
             )
 
     @api.depends("partner_id")

@@ -75,11 +75,12 @@ class TravelCustomerType(models.Model):
     def init(self):
         """Types of earlier versions set to "none for group orders" (then a
         membership mode): individual mode with the group-order flag."""
-        super().init()
+        result = super().init()
         self.env.cr.execute(
             "UPDATE travel_customer_type SET membership_mode = 'individual', "
             "membership_group_exempt = TRUE WHERE membership_mode = 'none'"
         )
+        return result
 
     # ------------------------------------------------------------ COMPUTE
     def _compute_partner_count(self):

@@ -93,7 +93,10 @@ class TestResellerBooking(DepartureCommon):
         self.assertEqual(order.travel_date_start, self.july.date_start)
         # what the portal asks for the same departure
         offer = self.env["travel.departure.offer"].search(
-            [("partner_id", "=", self.town_hall.id), ("departure_id", "=", self.july.id)]
+            [
+                ("partner_id", "=", self.town_hall.id),
+                ("departure_id", "=", self.july.id),
+            ]
         )
         self.assertAlmostEqual(offer.reseller_price, order.order_line.price_unit)
 
