@@ -62,9 +62,10 @@
     "demo": [
         "demo/product_demo.xml",
         "demo/res_partner_demo.xml",
+        # departures first: a reseller's bookings are on its departures
+        "demo/travel_departure_demo.xml",
         "demo/sale_order_demo.xml",
         "demo/res_users_demo.xml",
-        "demo/travel_departure_demo.xml",
         "demo/travel_participant_demo.xml",
         "demo/travel_profile_demo.xml",
     ],

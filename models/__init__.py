@@ -25,6 +25,7 @@ from . import sale_order
 from . import sale_order_line
 from . import loyalty_card
 from . import account_move
+from . import membership_line
 from . import payment_transaction
 from . import travel_customer_merge_log
 from . import travel_duplicate_ignore

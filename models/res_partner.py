@@ -2,6 +2,7 @@
 import re
 import secrets
 from collections import Counter
+from datetime import date
 
 import psycopg2
 
@@ -246,6 +247,11 @@ class ResPartner(models.Model):
     travel_can_anonymize = fields.Boolean(
         string="Can Be Anonymized", compute="_compute_travel_anonymize_blockers"
     )
+    travel_anonymize_later = fields.Boolean(
+        string="Can Be Anonymized Later",
+        compute="_compute_travel_anonymize_blockers",
+        help="Only bookings too recent block the anonymization: time lifts it.",
+    )
     travel_markup = fields.Float(
         string="Default Markup (%)",
         digits=(5, 2),
@@ -449,10 +455,16 @@ class ResPartner(models.Model):
         Privacy = self.env["travel.customer.privacy"]
         officer = self.env.user.has_group(PRIVACY_GROUP)
         blockers = Privacy._blockers(self.filtered("id")) if officer else {}
+        blocked = self.browse([pid for pid, reasons in blockers.items() if reasons])
+        # what would still block once every booking is old enough
+        for_good = Privacy._blockers(blocked, limit_date=date.max) if blocked else {}
         for partner in self:
             reasons = blockers.get(partner.id, [])
             partner.travel_anonymize_blockers = "\n".join(reasons)
             partner.travel_can_anonymize = bool(officer and partner.id and not reasons)
+            partner.travel_anonymize_later = bool(
+                reasons and not for_good.get(partner.id)
+            )
 
     # ------------------------------------------------------------ SEARCH
     @api.model
@@ -1201,11 +1213,16 @@ class ResPartner(models.Model):
         user.impersonate_login()
         return {"type": "ir.actions.act_url", "url": "/my", "target": "self"}
 
-    def _travel_notify(self, message):
+    @api.model
+    def _travel_notify(self, message, reload=False):
+        """A notification of what was done (then the view reloaded)."""
+        params = {"message": message, "type": "success", "sticky": False}
+        if reload:
+            params["next"] = {"type": "ir.actions.client", "tag": "soft_reload"}
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {"message": message, "type": "success", "sticky": False},
+            "params": params,
         }
 
     # ------------------------------------------------------------ CONSENTS

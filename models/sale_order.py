@@ -127,6 +127,10 @@ class SaleOrder(models.Model):
     travel_dispute_highlight = fields.Boolean(
         compute="_compute_travel_dispute_highlight", string="Highlight Dispute"
     )
+    # what hides Confirm (the form's buttons are everyone's): staff only
+    travel_confirm_blocked = fields.Boolean(
+        compute="_compute_travel_confirm_blocked", string="Confirmation Blocked"
+    )
     travel_partner_note = fields.Html(
         related="partner_id.commercial_partner_id.comment",
         string="Customer Notes",
@@ -141,6 +145,16 @@ class SaleOrder(models.Model):
         for order in self:
             order.travel_dispute_highlight = (
                 staff and order.sudo().partner_id.commercial_partner_id.travel_dispute
+            )
+
+    @api.depends("partner_id")
+    @api.depends_context("uid")
+    def _compute_travel_confirm_blocked(self):
+        staff = self.env.user._is_internal()
+        for order in self:
+            customer = order.sudo().partner_id.commercial_partner_id
+            order.travel_confirm_blocked = (
+                staff and customer.travel_level_blocks_booking
             )
 
     @api.depends("partner_id")
@@ -159,26 +173,100 @@ class SaleOrder(models.Model):
             order.travel_date_start = order.travel_departure_id.date_start
             order.travel_date_end = order.travel_departure_id.date_end
 
+    # ------------------------------------------------------------ STAY LINE
+    def _travel_stay_price(self):
+        """The price per seat of the departure booked, in its company's
+        currency: a reseller pays the reseller price (the assignment's own
+        markup first, else the reseller's default markup), as on the portal;
+        others the departure's base price. None when the departure sets no
+        price (the pricelist's applies)."""
+        self.ensure_one()
+        departure = self.travel_departure_id.sudo()
+        if not departure:
+            return None
+        if self._travel_is_reseller_order():
+            assignment = self._travel_reseller_assignment()
+            if assignment:
+                return departure.price * (1 + assignment._effective_markup() / 100)
+            return None  # refused on save: no price of its own
+        return departure.price or None
+
+    def _travel_sync_stay_line(self):
+        """The departure's stay on a line of its own, one per seat, at the
+        departure's price: what choosing a departure adds to the order."""
+        for order in self:
+            departure = order.travel_departure_id
+            if not departure or order.state not in ("draft", "sent"):
+                continue
+            product = departure.product_id
+            stays = order.order_line.filtered(
+                lambda ln: not ln.display_type and ln.product_id.travel_is_stay
+            )
+            line = stays.filtered(lambda ln, p=product: ln.product_id == p)[:1]
+            line = line or stays[:1]
+            seats = max(order.travel_seats, 1)
+            if line:
+                line.update({"product_id": product.id, "product_uom_qty": seats})
+            else:
+                order.order_line = [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": seats,
+                            "sequence": 1,
+                        }
+                    )
+                ]
+                line = order.order_line.filtered(
+                    lambda ln, p=product: ln.product_id == p
+                )[:1]
+            line.with_context(force_price_recomputation=True)._compute_price_unit()
+
+    @api.onchange("travel_departure_id", "travel_seats")
+    def _onchange_travel_departure_stay_line(self):
+        self._travel_sync_stay_line()
+
     # ------------------------------------------------------------ CONSTRAINT
+    def _travel_is_reseller_order(self):
+        self.ensure_one()
+        customer = self.partner_id.commercial_partner_id.sudo()
+        return customer.customer_type_id.category == "professional"
+
+    def _travel_reseller_assignment(self):
+        """The assignment of this order's departure to its reseller, if any."""
+        self.ensure_one()
+        if not self.travel_departure_id:
+            return self.env["travel.departure.assignment"]
+        return (
+            self.env["travel.departure.assignment"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", self.partner_id.commercial_partner_id.id),
+                    ("departure_id", "=", self.travel_departure_id.id),
+                ],
+                limit=1,
+            )
+        )
+
     @api.constrains("travel_departure_id", "partner_id")
     def _check_travel_reseller_departure(self):
-        """A reseller is booked only on the departures assigned to it."""
-        for order in self.filtered("travel_departure_id"):
-            reseller = order.partner_id.commercial_partner_id
-            if reseller.customer_type_id.category != "professional":
+        """A reseller is booked only on the departures assigned to it: a
+        booking of a reseller without a departure would escape the rule."""
+        for order in self:
+            if order.state == "cancel" or not order._travel_is_reseller_order():
                 continue
-            assigned = (
-                self.env["travel.departure.assignment"]
-                .sudo()
-                .search_count(
-                    [
-                        ("partner_id", "=", reseller.id),
-                        ("departure_id", "=", order.travel_departure_id.id),
-                    ],
-                    limit=1,
+            reseller = order.partner_id.commercial_partner_id
+            if not order.travel_departure_id:
+                raise ValidationError(
+                    _(
+                        "%(reseller)s is a reseller: its bookings are on one of "
+                        "its assigned departures. Choose the departure of %(order)s.",
+                        reseller=reseller.display_name,
+                        order=order.name,
+                    )
                 )
-            )
-            if not assigned:
+            if not order._travel_reseller_assignment():
                 raise ValidationError(
                     _(
                         "%(reseller)s is a reseller: it can only be booked on its "
@@ -208,7 +296,7 @@ class SaleOrder(models.Model):
                             "%(name)s: %(age)s years old on %(date)s",
                             name=participant.name,
                             age=age,
-                            date=departure.date_start,
+                            date=format_date(self.env, departure.date_start),
                         )
                     )
             if refused:
@@ -244,8 +332,8 @@ class SaleOrder(models.Model):
                     _(
                         "The end date (%(end)s) of %(order)s is before its start "
                         "date (%(start)s).",
-                        end=order.travel_date_end,
-                        start=order.travel_date_start,
+                        end=format_date(self.env, order.travel_date_end),
+                        start=format_date(self.env, order.travel_date_start),
                         order=order.name,
                     )
                 )
@@ -289,6 +377,8 @@ class SaleOrder(models.Model):
 
     def action_confirm(self):
         self.check_access("write")
+        # the reseller's type or assignments may have changed since the quotation
+        self._check_travel_reseller_departure()
         self._travel_check_capacity()
         for order in self:
             self.env["travel.profile.field"]._for_company(
@@ -296,30 +386,12 @@ class SaleOrder(models.Model):
             )._check_order(order, "confirmation")
         return super().action_confirm()
 
-    def _travel_record_asked_consents(self):
-        """A back-office confirmation records that the consents were asked:
-        the customer's current answers, in the salesperson's name."""
-        for order in self.filtered(lambda o: not o.travel_consent_confirmed):
-            partner = order.partner_id
-            partner._travel_record_consents(
-                {
-                    "us": partner.travel_consent_us,
-                    "partners": partner.travel_consent_partners,
-                },
-                channel="order",
-                text=_(
-                    "Asked at the order by %s.",
-                    order.user_id.name or self.env.user.name,
-                ),
-                order=order,
-            )
-            order.travel_consent_confirmed = True
-
     def _action_confirm(self):
         result = super()._action_confirm()
+        # no consent is recorded here: a confirmation in the back office says
+        # nothing of what the customer answered ("not asked" stays neutral);
+        # staff record the customer's own answers on its Consents
         self._travel_schedule_prospect_activity()
-        if not self.env.su and not self.env.user.share:
-            self._travel_record_asked_consents()
         self.partner_id.commercial_partner_id._travel_reward_referral()
         self._travel_record_memberships()
         return result
@@ -496,7 +568,9 @@ class SaleOrder(models.Model):
                 order.company_id, "checkin"
             )._check_order(order, "checkin")
         self.travel_checkin_date = fields.Datetime.now()
-        return True
+        return self.env["res.partner"]._travel_notify(
+            _("Checked in: %s.", ", ".join(self.mapped("name"))), reload=True
+        )
 
     def action_travel_registration_card(self):
         """The check-in card (personal data of every guest): staff only."""
@@ -654,8 +728,9 @@ class SaleOrder(models.Model):
             [("participant_id", "in", participants.ids), ("year", "=", year)]
         ).participant_id
         newcomers = participants - members
-        if mode == "none" and len(participants) > 1:
-            return Participant, newcomers
+        if customer.customer_type_id.membership_group_exempt and len(participants) > 1:
+            # a group order makes no one a member: alone later, one pays
+            return Participant, Participant
         if mode != "collective":
             return newcomers, Participant
         family_max = (

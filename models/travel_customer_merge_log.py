@@ -98,9 +98,15 @@ class TravelCustomerMergeLog(models.Model):
     counts = fields.Text(
         string="Moved", readonly=True, help="Records moved, per customer."
     )
+    counts_summary = fields.Text(
+        string="What Moved",
+        compute="_compute_counts_summary",
+        help="What moved from each merged customer to the master.",
+    )
     journal = fields.Json(readonly=True, copy=False)
     state = fields.Selection(
         [("done", "Merged"), ("undone", "Undone"), ("final", "Final")],
+        string="Status",
         default="done",
         required=True,
         readonly=True,
@@ -108,6 +114,50 @@ class TravelCustomerMergeLog(models.Model):
     undo_deadline = fields.Datetime(
         compute="_compute_undo_deadline", string="Undo possible until"
     )
+
+    @api.depends("counts", "merged_ids", "merged_names")
+    @api.depends_context("lang")
+    def _compute_counts_summary(self):
+        """The counts in the reader's language: "Ann: 3 bookings, 1 invoice
+        moved", one line per merged customer."""
+        for log in self:
+            try:
+                counts = json.loads(log.counts or "{}")
+                ids = json.loads(log.merged_ids or "[]")
+            except ValueError:
+                counts, ids = {}, []
+            names = (log.merged_names or "").split("\n")
+            lines = []
+            for index, pid in enumerate(ids):
+                name = names[index] if index < len(names) else f"#{pid}"
+                lines.append(
+                    self.env._(
+                        "%(customer)s: %(moved)s",
+                        customer=name,
+                        moved=self._counts_in_words(counts.get(str(pid), {})),
+                    )
+                )
+            log.counts_summary = "\n".join(lines)
+
+    @api.model
+    def _counts_in_words(self, counts):
+        """``{"bookings": 3, "invoices": 1}`` as "3 bookings, 1 invoice moved"."""
+        _ = self.env._
+        words = {
+            "bookings": (_("%s booking"), _("%s bookings")),
+            "quotations": (_("%s quotation"), _("%s quotations")),
+            "invoices": (_("%s invoice"), _("%s invoices")),
+            "participants": (_("%s participant"), _("%s participants")),
+            "messages": (_("%s message"), _("%s messages")),
+        }
+        parts = [
+            (one if counts.get(key) == 1 else many) % counts[key]
+            for key, (one, many) in words.items()
+            if counts.get(key)
+        ]
+        if not parts:
+            return _("nothing to move")
+        return _("%s moved", ", ".join(parts))
 
     @api.depends("create_date")
     def _compute_undo_deadline(self):
@@ -541,7 +591,10 @@ class TravelCustomerMergeLog(models.Model):
             body=Markup("<p>%s</p>")
             % _("Merge undone: %s restored.", ", ".join(duplicates.mapped("name")))
         )
-        return True
+        return self.env["res.partner"]._travel_notify(
+            _("Merge undone: %s restored.", ", ".join(duplicates.mapped("name"))),
+            reload=True,
+        )
 
     def _duplicates(self):
         return (

@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from .privacy_identity import Identity
 
@@ -155,10 +155,11 @@ class TravelCustomerPrivacy(models.AbstractModel):
         )
 
     @api.model
-    def _blockers(self, partners):
-        """Why each of ``partners`` cannot be anonymized now, whoever asks:
-        each booking is checked by its own company's rules (a customer
-        shared by two companies is not blocked by either).
+    def _blockers(self, partners, limit_date=None):
+        """Why each of ``partners`` cannot be anonymized now (or, given
+        ``limit_date``, once the bookings ending by then are old enough),
+        whoever asks: each booking is checked by its own company's rules (a
+        customer shared by two companies is not blocked by either).
 
         :return: ``{partner_id: [reason, ...]}``, empty lists when allowed.
         """
@@ -166,7 +167,7 @@ class TravelCustomerPrivacy(models.AbstractModel):
         if not partners:
             return reasons
         weeks = self._anonymize_weeks()
-        limit_date = self._anonymize_limit_date()
+        limit_date = limit_date or self._anonymize_limit_date()
         self.env.flush_all()
         rows = self._fetch(
             SQL(
@@ -188,8 +189,8 @@ class TravelCustomerPrivacy(models.AbstractModel):
                         "Booking %(booking)s ends on %(end)s: anonymization is "
                         "possible from %(date)s (%(weeks)s weeks after).",
                         booking=booking,
-                        end=end,
-                        date=end + timedelta(weeks=weeks),
+                        end=format_date(self.env, end),
+                        date=format_date(self.env, end + timedelta(weeks=weeks)),
                         weeks=weeks,
                     )
                 )

@@ -54,11 +54,16 @@ class TravelCustomerType(models.Model):
         selection=[
             ("collective", "Collective"),
             ("individual", "Individual only"),
-            ("none", "None for group orders"),
         ],
         required=True,
         default="individual",
         help="How the annual association membership is billed on bookings.",
+    )
+    membership_group_exempt = fields.Boolean(
+        string="No Membership on Group Orders",
+        help="A booking of several participants charges no membership and makes "
+        "no one a member; a participant booked alone pays as the membership "
+        "mode says.",
     )
     guardian_portal_allowed = fields.Boolean(
         string="Guardian Portal Accounts",
@@ -66,6 +71,16 @@ class TravelCustomerType(models.Model):
         "account.",
     )
     partner_count = fields.Integer(string="Customers", compute="_compute_partner_count")
+
+    def init(self):
+        """Types of earlier versions set to "none for group orders" (then a
+        membership mode): individual mode with the group-order flag."""
+        result = super().init()
+        self.env.cr.execute(
+            "UPDATE travel_customer_type SET membership_mode = 'individual', "
+            "membership_group_exempt = TRUE WHERE membership_mode = 'none'"
+        )
+        return result
 
     # ------------------------------------------------------------ COMPUTE
     def _compute_partner_count(self):

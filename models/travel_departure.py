@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 
 class TravelDeparture(models.Model):
@@ -63,6 +64,23 @@ class TravelDeparture(models.Model):
                 f"{departure.date_start or ''} → {departure.date_end or ''}"
             )
 
+    @api.depends("product_id", "date_start", "date_end")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        """The stay's name and dates in the reader's language and date format
+        (``name`` keeps them for searching)."""
+        for departure in self:
+            departure.display_name = departure._label(
+                departure.product_id, departure.date_start, departure.date_end
+            )
+
+    @api.model
+    def _label(self, product, date_start, date_end):
+        return (
+            f"{product.sudo().name or ''} "
+            f"{format_date(self.env, date_start)} → {format_date(self.env, date_end)}"
+        ).strip()
+
     @api.depends("capacity", "order_ids.state", "order_ids.travel_seats")
     def _compute_seats(self):
         taken = dict(
@@ -93,8 +111,8 @@ class TravelDeparture(models.Model):
                         "The departure %(name)s ends (%(end)s) before it starts "
                         "(%(start)s).",
                         name=departure.display_name,
-                        end=departure.date_end,
-                        start=departure.date_start,
+                        end=format_date(self.env, departure.date_end),
+                        start=format_date(self.env, departure.date_start),
                     )
                 )
 

@@ -70,6 +70,13 @@ class TravelDepartureAssignment(models.Model):
         help="Use this markup rather than the reseller's.",
     )
     markup = fields.Float(string="Markup (%)", digits=(5, 2), groups="base.group_user")
+    markup_applied = fields.Float(
+        string="Markup Applied (%)",
+        digits=(5, 2),
+        compute="_compute_markup_applied",
+        groups="base.group_user",
+        help="The assignment's own markup when set, else the reseller's default.",
+    )
     reseller_price = fields.Monetary(
         compute="_compute_reseller_price",
         store=True,
@@ -202,6 +209,18 @@ class TravelDepartureAssignment(models.Model):
             assignment.reseller_price = assignment.departure_id.price * (
                 1 + assignment._effective_markup() / 100
             )
+
+    @api.depends("partner_id.travel_markup", "markup", "markup_override")
+    def _compute_markup_applied(self):
+        for assignment in self:
+            assignment.markup_applied = assignment._effective_markup()
+
+    @api.onchange("markup_override")
+    def _onchange_markup_override(self):
+        """An own markup starts from the one applied so far."""
+        for assignment in self:
+            if assignment.markup_override and not assignment.markup:
+                assignment.markup = assignment.partner_id.travel_markup
 
     def _effective_markup(self):
         self.ensure_one()

@@ -101,6 +101,15 @@ class TravelDepartureOffer(models.Model):
             price=assignment._reseller_price_sql(),
         )
 
+    @api.depends("product_id", "date_start", "date_end")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        Departure = self.env["travel.departure"]
+        for offer in self:
+            offer.display_name = Departure._label(
+                offer.product_id, offer.date_start, offer.date_end
+            )
+
     # ------------------------------------------------------------ ACTIONS
     def _check_reseller(self):
         if len(self.partner_id) > 1:
@@ -127,17 +136,35 @@ class TravelDepartureOffer(models.Model):
         self._check_assignment_rights()
         offers = self._scope()
         offers._check_reseller()
-        self.env["travel.departure.assignment"]._assign(
+        count = self.env["travel.departure.assignment"]._assign(
             offers.partner_id, offers.filtered(lambda o: not o.assigned).departure_id
         )
-        return self._reload()
+        self._reload()
+        return self.env["res.partner"]._travel_notify(
+            _(
+                "%(count)s departures assigned to %(reseller)s.",
+                count=count,
+                reseller=offers.partner_id.display_name,
+            ),
+            reload=True,
+        )
 
     def action_unassign(self):
         self._check_assignment_rights()
         offers = self._scope()
         offers._check_reseller()
-        offers.assignment_id.unlink()
-        return self._reload()
+        assignments = offers.assignment_id
+        count = len(assignments)
+        assignments.unlink()
+        self._reload()
+        return self.env["res.partner"]._travel_notify(
+            _(
+                "%(count)s departures no longer assigned to %(reseller)s.",
+                count=count,
+                reseller=offers.partner_id.display_name,
+            ),
+            reload=True,
+        )
 
     def action_set_markup(self):
         if not self.env.user.has_group("travel_customer.group_travel_manager"):

@@ -38,13 +38,24 @@ class TravelDuplicateGroup(models.Model):
         help="The customer with the most bookings, then the oldest.",
     )
     score = fields.Integer(help="The highest likeness (0-100) between two of them.")
-    reasons = fields.Char()
+    # the keys of _travel_similarity_reasons: shown in the reader's language
+    reason_codes = fields.Char(readonly=True)
+    reasons = fields.Char(compute="_compute_reasons")
     state = fields.Selection(
         [("open", "To review"), ("merged", "Merged"), ("ignored", "Not duplicates")],
+        string="Status",
         default="open",
         required=True,
         index=True,
     )
+
+    @api.depends("reason_codes")
+    @api.depends_context("lang")
+    def _compute_reasons(self):
+        labels = self.env["res.partner"]._travel_similarity_reasons()
+        for group in self:
+            codes = (group.reason_codes or "").split(",")
+            group.reasons = ", ".join(labels.get(c, c) for c in codes if c)
 
     @api.depends("partner_ids")
     def _compute_name(self):
@@ -271,7 +282,6 @@ class TravelDuplicateGroup(models.Model):
             )
         )
         bookings = {partner.id: count for partner, count in bookings.items()}
-        labels = self.env["res.partner"]._travel_similarity_reasons()
         # ids grow with time: the smallest id is the oldest customer
         return self.create(
             [
@@ -281,7 +291,7 @@ class TravelDuplicateGroup(models.Model):
                         ids, key=lambda pid: (bookings.get(pid, 0), -pid)
                     ),
                     "score": score,
-                    "reasons": ", ".join(labels[r] for r in reasons),
+                    "reason_codes": ",".join(reasons),
                 }
                 for ids, score, reasons in groups
             ]

@@ -59,8 +59,12 @@ class TestConsent(TravelCustomerCommon):
             self.customer, self.Partner.search([("travel_consent_us", "=", True)])
         )
 
-    def test_back_office_order_records_that_consent_was_asked(self):
+    def test_back_office_confirmation_records_no_answer_nobody_gave(self):
+        """Confirming in the back office is no answer of the customer: "not
+        asked" stays neutral, nothing is recorded, the e-mail is not
+        blacklisted; an answer the customer gave stays as it was."""
         self.customer.travel_consent_partners = True
+        before = self._history()
         salesman = new_test_user(
             self.env,
             login="consent_salesman",
@@ -68,14 +72,26 @@ class TestConsent(TravelCustomerCommon):
         )
         order = self._create_order(self.customer, user_id=salesman.id)
         order.with_user(salesman).action_confirm()
-        self.assertTrue(order.travel_consent_confirmed)
-        asked = order.travel_consent_record_ids
-        self.assertEqual(asked.mapped("channel"), ["order", "order"])
-        self.assertEqual(
-            {(r.activity_id, r.accepted) for r in asked},
-            {(self.us, False), (self.partners, True)},
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(order.travel_consent_confirmed)
+        self.assertFalse(order.travel_consent_record_ids)
+        self.assertEqual(self._history(), before)
+        consents = self.env["privacy.consent"].search(
+            [("partner_id", "=", self.customer.id)]
         )
-        self.assertIn("Asked at the order", asked[0].text_shown)
+        self.assertEqual(
+            {(c.activity_id, c.state, c.accepted) for c in consents},
+            {(self.partners, "answered", True)},
+            "the purpose never asked has no answer",
+        )
+        self.customer.invalidate_recordset(["is_blacklisted"])
+        self.assertFalse(self.customer.is_blacklisted)
+        self.assertFalse(
+            self.env["mail.blacklist"].search(
+                [("email", "=", "consent@customer.example")]
+            )
+        )
+        self.assertTrue(self.customer.travel_consent_partners)
 
     def test_anonymization_keeps_answers_without_ip(self):
         self.customer._travel_record_consents(

@@ -87,7 +87,8 @@ class TestCustomerType(TravelCustomerCommon):
                 "signup_selectable": True,
                 "portal_order_allowed": False,
                 "documents_despite_incomplete": True,
-                "membership_mode": "none",
+                "membership_mode": "collective",
+                "membership_group_exempt": True,
                 "guardian_portal_allowed": True,
             }
         )
@@ -100,7 +101,8 @@ class TestCustomerType(TravelCustomerCommon):
                     "signup_selectable": True,
                     "portal_order_allowed": False,
                     "documents_despite_incomplete": True,
-                    "membership_mode": "none",
+                    "membership_mode": "collective",
+                    "membership_group_exempt": True,
                     "guardian_portal_allowed": True,
                     "is_default": False,
                 }

@@ -25,12 +25,13 @@ class TestMembership(TravelCustomerCommon):
         )
 
     @classmethod
-    def _type(cls, mode, category):
+    def _type(cls, mode, category, group_exempt=False):
         return cls.Type.create(
             {
-                "name": f"Type {mode} {category}",
+                "name": f"Type {mode} {category} {group_exempt}",
                 "membership_mode": mode,
                 "category": category,
+                "membership_group_exempt": group_exempt,
             }
         )
 
@@ -74,9 +75,9 @@ class TestMembership(TravelCustomerCommon):
         order.travel_participant_ids = False
         self.assertEqual(self._fee_qty(order), 0)
 
-    def test_no_membership_on_collective_orders_of_a_professional(self):
+    def _school(self, mode):
         school = self._fake_customer(
-            is_company=True, customer_type_id=self._type("none", "professional").id
+            is_company=True, customer_type_id=self._type(mode, "individual", True).id
         )
         pupils = self.env["travel.participant"].create(
             [
@@ -84,16 +85,91 @@ class TestMembership(TravelCustomerCommon):
                 for name in ("Eva", "Fay", "Gus")
             ]
         )
+        return school, pupils
+
+    def test_no_membership_on_group_orders(self):
+        school, pupils = self._school("individual")
         order = self._order(school, pupils)
         self.assertEqual(self._fee_qty(order), 0)
         order.action_confirm()
-        self.assertAlmostEqual(
-            sum(
-                order.order_line.filtered(
-                    lambda ln: ln.product_id == self.membership
-                ).mapped("price_subtotal")
-            ),
-            0.0,
+        self.assertFalse(
+            order.order_line.filtered(lambda ln: ln.product_id == self.membership)
         )
-        single = self._order(school, pupils[:1], start=date(2028, 3, 1))
+        self.assertFalse(
+            self.env["travel.membership"].search([("partner_id", "=", school.id)]),
+            "a group order makes no one a member",
+        )
+
+    def test_pupil_alone_after_a_group_order_pays_as_the_mode_says(self):
+        """The same year, a pupil of a group order booked alone is no member
+        yet: individual mode, it pays its membership."""
+        school, pupils = self._school("individual")
+        self._order(school, pupils).action_confirm()
+        single = self._order(school, pupils[:1], start=date(2027, 9, 1))
         self.assertEqual(self._fee_qty(single), 1)
+        single.action_confirm()
+        (membership,) = self.env["travel.membership"].search(
+            [("partner_id", "=", school.id)]
+        )
+        self.assertEqual(
+            (membership.participant_id, membership.year, membership.paid),
+            (pupils[0], 2027, True),
+        )
+
+    def test_group_flag_combines_with_collective_mode(self):
+        family, kids = self._school("collective")
+        self._order(family, kids).action_confirm()
+        # alone: the collective rule, at most two paying members a year
+        for kid in kids:
+            order = self._order(family, kid, start=date(2027, 9, 1))
+            order.action_confirm()
+        memberships = self.env["travel.membership"].search(
+            [("partner_id", "=", family.id)]
+        )
+        self.assertEqual(sorted(memberships.mapped("paid")), [False, True, True])
+
+    def test_earlier_none_mode_becomes_the_group_flag(self):
+        """A type saved as "none for group orders" by an earlier version is
+        individual mode with the flag once the addon is updated."""
+        ctype = self._type("individual", "individual")
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE travel_customer_type SET membership_mode = 'none' WHERE id = %s",
+            [ctype.id],
+        )
+        self.Type.init()
+        ctype.invalidate_recordset()
+        self.assertEqual(
+            (ctype.membership_mode, ctype.membership_group_exempt),
+            ("individual", True),
+        )
+
+    def test_membership_valid_for_the_year_of_the_booking(self):
+        """Invoiced, the membership runs over the calendar year of the
+        booking, whatever dates the product was given at installation."""
+        self.membership.write(
+            {
+                "membership_date_from": date(2020, 1, 1),
+                "membership_date_to": date(2020, 12, 31),
+            }
+        )
+        self.family.customer_type_id = self._type("individual", "individual")
+        order = self._order(self.family, self.kids[:1], start=date(2027, 7, 1))
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.action_post()
+        line = self.env["membership.membership_line"].search(
+            [("partner", "=", self.family.id)]
+        )
+        self.assertEqual(
+            (line.date_from, line.date_to), (date(2027, 1, 1), date(2027, 12, 31))
+        )
+        next_year = self._order(self.family, self.kids[1:2], start=date(2028, 2, 1))
+        next_year.action_confirm()
+        next_year._create_invoices().action_post()
+        line = self.env["membership.membership_line"].search(
+            [("partner", "=", self.family.id), ("id", "!=", line.id)]
+        )
+        self.assertEqual(
+            (line.date_from, line.date_to), (date(2028, 1, 1), date(2028, 12, 31))
+        )

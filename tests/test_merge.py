@@ -167,6 +167,16 @@ class TestMergeCustomers(TravelCustomerCommon):
         self.assertEqual(len(log), 1)
         self.assertIn("Test, Testine", log.merged_names)
         self.assertIn("Customers merged into this one", self.master.message_ids[0].body)
+        # the log in words, in the reader's language: no JSON
+        self.assertIn("1 booking, 1 quotation, 1 invoice", log.counts_summary)
+        self.assertIn("moved", log.counts_summary)
+        self.assertNotIn("{", log.counts_summary)
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["travel_customer"], ["fr_FR"], overwrite=True
+        )
+        in_french = log.with_context(lang="fr_FR").counts_summary
+        self.assertIn("1 réservation", in_french)
 
     def test_pick_values_per_field(self):
         form = self._wizard(self.master, self.dup)
@@ -595,7 +605,10 @@ class TestUndoMerge(TravelCustomerCommon):
         """Both have the tag: the preview says so; undo gives it back."""
         self.master.category_id = self.tag
         wizard = self._merge_wizard(self.master, self.dup)
-        self.assertIn("res_partner_res_partner_category_rel", wizard.preview)
+        # in words: the field, never the table
+        self.assertIn("Tags", wizard.preview)
+        self.assertNotIn("res_partner_res_partner_category_rel", wizard.preview)
+        self.assertNotIn("<table", wizard.preview)
         wizard.with_user(self.travel_manager).action_merge()
         log = self.env["travel.customer.merge.log"].search(
             [("master_id", "=", self.master.id)], limit=1

@@ -246,7 +246,7 @@ class TestSecurityRules(DepartureCommon):
                 me.search_read([("id", "=", self.agency.id)], [fname])
             with self.assertRaises(AccessError, msg=fname):
                 me.read([fname])
-        order = self._create_order(self.agency)
+        order = self._create_order(self.agency, travel_departure_id=self.june.id)
         # nor through the booking lists' colour
         self.assertFalse(order.with_user(self.portal).travel_dispute_highlight)
         for fname in (

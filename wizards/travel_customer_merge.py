@@ -59,34 +59,26 @@ class TravelCustomerMerge(models.TransientModel):
                 )
                 continue
             counts = wizard._counts(duplicates)
-            rows = Markup("").join(
-                Markup(
-                    "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
-                    "<td>%s</td></tr>"
+            Log = self.env["travel.customer.merge.log"]
+            items = Markup("").join(
+                Markup("<li>%s</li>")
+                % _(
+                    "%(customer)s: %(moved)s",
+                    customer=p.display_name,
+                    moved=Log._counts_in_words(counts[p.id]),
                 )
-                % (p.display_name, *(counts[p.id][k] for k in COUNT_KEYS))
                 for p in duplicates
             )
             clashes = wizard._clashes(duplicates)
-            wizard.preview = Markup(
-                "<p>%s</p><table class='table table-sm'><thead><tr><th>%s</th>"
-                "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
-                "<tbody>%s</tbody></table>%s"
-            ) % (
+            wizard.preview = Markup("<p>%s</p><ul>%s</ul>%s") % (
                 _(
                     "Everything below moves to %(master)s; the duplicates are "
                     "archived and the merge can be undone from the Merge Log "
                     "for %(days)s days:",
                     master=wizard.partner_id.display_name,
-                    days=self.env["travel.customer.merge.log"]._undo_days(),
+                    days=Log._undo_days(),
                 ),
-                _("Customer"),
-                _("Bookings"),
-                _("Quotations"),
-                _("Invoices"),
-                _("Participants"),
-                _("Messages"),
-                rows,
+                items,
                 Markup("").join(
                     Markup("<div class='alert alert-warning'>%s</div>") % clash
                     for clash in clashes
@@ -553,12 +545,11 @@ class TravelCustomerMerge(models.TransientModel):
                 if count:
                     clashes.append(
                         _(
-                            "%(count)s row(s) of %(what)s (%(table)s) already exist "
-                            "on the master: the master's are kept, the duplicates' "
-                            "are removed (and put back by an undo).",
+                            "%(count)s record(s) of %(what)s already exist on the "
+                            "master: the master's are kept, the duplicates' are "
+                            "removed (and put back by an undo).",
                             count=count,
                             what=Log._table_label(table),
-                            table=table,
                         )
                     )
         return clashes

@@ -65,4 +65,21 @@ class TravelDepartureMarkup(models.TransientModel):
                 "markup": 0.0 if self.reseller_default else self.markup,
             }
         )
-        return self.env["travel.departure.offer"]._reload()
+        self.env["travel.departure.offer"]._reload()
+        if self.reseller_default:
+            message = _(
+                "%(count)s departures of %(reseller)s now take its default markup "
+                "(%(markup)s %%).",
+                count=len(self.departure_ids),
+                reseller=self.partner_id.display_name,
+                markup=self.partner_id.travel_markup,
+            )
+        else:
+            message = _(
+                "Markup of %(markup)s %% set on %(count)s departures of "
+                "%(reseller)s.",
+                markup=self.markup,
+                count=len(self.departure_ids),
+                reseller=self.partner_id.display_name,
+            )
+        return self.env["res.partner"]._travel_notify(message, reload=True)
