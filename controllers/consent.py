@@ -43,9 +43,9 @@ class TravelConsentPortal(CustomerPortal):
         if not counters:
             # the e-wallet tile is for wallet holders only, in the company's
             # currency as on the wallet page
-            values["travel_wallet_card"] = request.env[
-                "loyalty.card"
-            ]._travel_wallet(request.env.user.partner_id, create=False)
+            values["travel_wallet_card"] = request.env["loyalty.card"]._travel_wallet(
+                request.env.user.partner_id, create=False
+            )
             values["travel_wallet_currency"] = request.env.company.currency_id
         return values
 

@@ -306,9 +306,7 @@ class TravelResellerPortal(CustomerPortal):
         domain = super()._prepare_quotations_domain(partner)
         if not travel_is_reseller():
             return domain
-        return expression.OR(
-            [domain, self._travel_client_orders_domain("quotes")]
-        )
+        return expression.OR([domain, self._travel_client_orders_domain("quotes")])
 
     def _travel_client_sortings(self):
         return {

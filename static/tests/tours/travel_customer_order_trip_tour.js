@@ -17,7 +17,8 @@ registry.category("web_tour.tours").add("travel_customer_order_trip", {
     },
     {
       content: "The departure, the dates and the participant are on the order",
-      trigger: ".o_travel_order_trip:contains('Dates du voyage') .o_travel_order_dates:contains('→')",
+      trigger:
+        ".o_travel_order_trip:contains('Dates du voyage') .o_travel_order_dates:contains('→')",
     },
     {
       trigger: ".o_travel_order_departure:contains('Family Crete')",
