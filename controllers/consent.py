@@ -1,13 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from urllib.parse import quote
 
-from odoo import http
+from odoo import _, http
 from odoo.exceptions import UserError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-from .portal import travel_order_or_404
+from .portal import travel_flash, travel_order_or_404
 
 CONSENT_FIELDS = {"us": "travel_consent_us", "partners": "travel_consent_partners"}
 
@@ -38,6 +38,17 @@ def record_online_consents(partner, params, channel, order=None):
 class TravelConsentPortal(CustomerPortal):
     """A customer's contact preferences: on its portal, and at each order."""
 
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if not counters:
+            # the e-wallet tile is for wallet holders only, in the company's
+            # currency as on the wallet page
+            values["travel_wallet_card"] = request.env["loyalty.card"]._travel_wallet(
+                request.env.user.partner_id, create=False
+            )
+            values["travel_wallet_currency"] = request.env.company.currency_id
+        return values
+
     @http.route(
         "/my/consents",
         type="http",
@@ -47,17 +58,16 @@ class TravelConsentPortal(CustomerPortal):
     )
     def portal_my_consents(self, **post):
         partner = request.env.user.partner_id
-        saved = False
         if request.httprequest.method == "POST":
             record_online_consents(partner, post, "portal")
-            saved = True
+            travel_flash(_("Your answers are recorded."))
+            return request.redirect("/my/consents")
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "partner_sudo": partner.sudo(),
                 "purposes": partner._travel_consent_purposes(),
                 "page_name": "travel_consents",
-                "saved": saved,
             }
         )
         return request.render("travel_customer.portal_my_consents", values)

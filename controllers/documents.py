@@ -6,12 +6,17 @@ import zipfile
 from werkzeug.exceptions import NotFound
 
 from odoo import _, fields, http
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-from .portal import travel_order_or_404
+from .portal import (
+    travel_flash,
+    travel_order_or_404,
+    travel_participant_domain,
+    travel_participant_or_404,
+)
 
 
 class TravelDocumentsPortal(CustomerPortal):
@@ -36,9 +41,7 @@ class TravelDocumentsPortal(CustomerPortal):
         values = self._prepare_portal_layout_values()
         values.update(
             {
-                "documents": request.env["travel.customer.document"].search(
-                    self._travel_document_domain()
-                ),
+                "documents": self._travel_visible_documents(),
                 "document_types": request.env["travel.customer.document.type"].search(
                     []
                 ),
@@ -57,6 +60,55 @@ class TravelDocumentsPortal(CustomerPortal):
     def portal_my_documents(self, **kw):
         return self._travel_render_documents()
 
+    def _travel_create_document(self, form, file, participant=None):
+        """Check the form and the file (size and kind before anything is
+        written), then file the document: the customer's own, or one of its
+        participants' (then it belongs to the participant's account)."""
+        type_id, country_id = form.get("type_id"), form.get("country_id")
+        Document = request.env["travel.customer.document"]
+        doc_type = (
+            request.env["travel.customer.document.type"]
+            .browse(int(type_id) if (type_id or "").isdigit() else 0)
+            .exists()
+        )
+        if not doc_type:
+            raise ValidationError(_("Choose the type of the document."))
+        if len(form.get("number") or "") > 64:
+            raise ValidationError(_("The document number is too long."))
+        if not file or not getattr(file, "filename", None):
+            raise ValidationError(_("Choose the file to send."))
+        content = file.read()
+        Document._check_upload(content)
+        try:
+            expiry = fields.Date.to_date(form.get("expiry_date") or None)
+        except ValueError as error:
+            raise ValidationError(_("The expiry date is not a date.")) from error
+        return Document.sudo().create(
+            {
+                "partner_id": participant.partner_id.id
+                if participant
+                else request.env.user.partner_id.id,
+                "participant_id": participant.id if participant else False,
+                "type_id": doc_type.id,
+                "number": (form.get("number") or "").strip(),
+                "country_id": int(country_id)
+                if (country_id or "").isdigit()
+                else False,
+                "expiry_date": expiry or False,
+                "file": base64.b64encode(content),
+                "file_name": file.filename,
+            }
+        )
+
+    @staticmethod
+    def _travel_document_form(type_id, number, country_id, expiry_date):
+        return {
+            "type_id": type_id,
+            "number": number or "",
+            "country_id": country_id,
+            "expiry_date": expiry_date or "",
+        }
+
     @http.route(
         "/my/documents/upload",
         type="http",
@@ -73,62 +125,76 @@ class TravelDocumentsPortal(CustomerPortal):
         file=None,
         **kw,
     ):
-        """Size and kind of the file are checked before anything is written."""
-        form = {
-            "type_id": type_id,
-            "number": number or "",
-            "country_id": country_id,
-            "expiry_date": expiry_date or "",
-        }
-        Document = request.env["travel.customer.document"]
-        doc_type = (
-            request.env["travel.customer.document.type"]
-            .browse(int(type_id) if (type_id or "").isdigit() else 0)
-            .exists()
-        )
+        form = self._travel_document_form(type_id, number, country_id, expiry_date)
         try:
-            if not doc_type:
-                raise ValidationError(_("Choose the type of the document."))
-            if len(number or "") > 64:
-                raise ValidationError(_("The document number is too long."))
-            if not file or not getattr(file, "filename", None):
-                raise ValidationError(_("Choose the file to send."))
-            content = file.read()
-            Document._check_upload(content)
-            try:
-                expiry = fields.Date.to_date(expiry_date) if expiry_date else False
-            except ValueError as error:
-                raise ValidationError(_("The expiry date is not a date.")) from error
-            Document.sudo().create(
-                {
-                    "partner_id": request.env.user.partner_id.id,
-                    "type_id": doc_type.id,
-                    "number": (number or "").strip(),
-                    "country_id": int(country_id)
-                    if (country_id or "").isdigit()
-                    else False,
-                    "expiry_date": expiry,
-                    "file": base64.b64encode(content),
-                    "file_name": file.filename,
-                }
-            )
+            document = self._travel_create_document(form, file)
         except ValidationError as error:
             return self._travel_render_documents(
                 error=error.args[0], form=form, status=400
             )
+        travel_flash(_("%s is received, thank you.", document.display_name))
         return request.redirect("/my/documents")
+
+    @http.route(
+        "/my/participants/<int:participant_id>/documents/upload",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_participant_document_upload(
+        self,
+        participant_id,
+        type_id=None,
+        number=None,
+        country_id=None,
+        expiry_date=None,
+        file=None,
+        **kw,
+    ):
+        """A guardian sends a document of its participant (a child's ID)."""
+        participant = travel_participant_or_404(participant_id)
+        form = self._travel_document_form(type_id, number, country_id, expiry_date)
+        try:
+            document = self._travel_create_document(form, file, participant)
+        except ValidationError as error:
+            travel_flash(error.args[0], "danger")
+        else:
+            travel_flash(
+                _(
+                    "%(document)s of %(participant)s is received, thank you.",
+                    document=document.display_name,
+                    participant=participant.name,
+                )
+            )
+        return request.redirect(f"/my/participants/{participant.id}#documents")
+
+    def _travel_visible_documents(self, domain=None):
+        """The customer's documents and those of the participants it sees
+        (a guardian's child belongs to another account), as superuser once
+        the rules have listed them."""
+        participants = request.env["travel.participant"].search(
+            travel_participant_domain()
+        )
+        own = request.env["travel.customer.document"].search(
+            self._travel_document_domain() + (domain or [])
+        )
+        theirs = (
+            request.env["travel.customer.document"]
+            .sudo()
+            .search([("participant_id", "in", participants.ids)] + (domain or []))
+        )
+        return own.sudo() | theirs
 
     @http.route(
         "/my/documents/<int:document_id>/file", type="http", auth="user", website=True
     )
     def portal_document_file(self, document_id, **kw):
-        document = request.env["travel.customer.document"].search(
-            self._travel_document_domain() + [("id", "=", document_id)]
-        )
+        document = self._travel_visible_documents([("id", "=", document_id)])
         if not document or not document.file:
             raise NotFound()
         return request.make_response(
-            base64.b64decode(document.sudo().file),
+            base64.b64decode(document.file),
             headers=[
                 ("Content-Type", "application/octet-stream"),
                 (
@@ -137,6 +203,50 @@ class TravelDocumentsPortal(CustomerPortal):
                 ),
             ],
         )
+
+    def _travel_trip_order(self, order_id, access_token=None):
+        """The booking (as superuser), the participants of it the visitor may
+        see (all of them for the customer, its own children for a guardian of
+        another account) and whether the visitor is the customer; 404 for
+        anybody else."""
+        try:
+            order = self._document_check_access("sale.order", order_id, access_token)
+        except (AccessError, MissingError):
+            order = None
+        if order:
+            return order, order.travel_participant_ids, True
+        order = request.env["sale.order"].sudo().browse(int(order_id)).exists()
+        participants = request.env["travel.participant"].search(
+            travel_participant_domain()
+            + [("id", "in", order.travel_participant_ids.ids)]
+        )
+        if not order or not participants:
+            raise NotFound()
+        return order, participants.sudo(), False
+
+    @http.route(
+        "/my/trips/<int:order_id>",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET"],
+    )
+    def portal_my_trip(self, order_id, access_token=None, **kw):
+        """A booking's trip: departure, dates, participants, the documents
+        each traveller needs and where they stand, the travel documents."""
+        order, participants, owner = self._travel_trip_order(order_id, access_token)
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "order": order,
+                "participants": participants,
+                "document_rows": order._travel_document_rows(participants),
+                "refusal": order._travel_documents_refusal(),
+                "owner": owner,
+                "page_name": "travel_trip",
+            }
+        )
+        return request.render("travel_customer.portal_my_trip", values)
 
     @http.route(
         "/my/orders/<int:order_id>/travel_documents",

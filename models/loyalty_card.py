@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, models
+from odoo.tools import format_amount
 
 WALLET_PROGRAM = "travel_customer.loyalty_program_wallet"
 
@@ -23,6 +24,16 @@ class LoyaltyCard(models.Model):
                 {"program_id": program.id, "partner_id": customer.id, "points": 0}
             )
         return card
+
+    def _format_points(self, points):
+        """The e-wallet holds money: its balance reads as an amount of the
+        company's currency everywhere (portal card, tile and page), never
+        as "Points"."""
+        self.ensure_one()
+        if self.program_id == self.env.ref(WALLET_PROGRAM, raise_if_not_found=False):
+            currency = self.program_id.currency_id or self.env.company.currency_id
+            return format_amount(self.env, points, currency)
+        return super()._format_points(points)
 
     def _travel_move(self, amount, description, order=None):
         """Credit (or, negative, take back) ``amount`` with its history line."""

@@ -526,6 +526,55 @@ class SaleOrder(models.Model):
         valid = self.env["travel.customer.document"]._valid_on(self.partner_id, day)
         return required - valid
 
+    def _travel_document_rows(self, participants=None):
+        """Where each traveller's required documents stand for this trip:
+        ``[(traveller name, document type, state, document)]``, state
+        ``given`` (valid until the trip ends), ``expiring`` (on file but
+        expiring before) or ``missing``. The travellers are the participants
+        given (the order's by default), else the customer itself."""
+        self.ensure_one()
+        order = self.sudo()
+        required = (
+            self.env["travel.customer.document.type"]
+            .sudo()
+            .search([("required", "=", True)])
+        )
+        day = order.travel_date_end or order.travel_date_start or fields.Date.today()
+        Document = self.env["travel.customer.document"].sudo()
+        participants = (
+            order.travel_participant_ids if participants is None else participants
+        )
+        if participants:
+            travellers = [
+                (p.name, [("participant_id", "=", p.id)]) for p in participants
+            ]
+        else:
+            customer = order.partner_id.commercial_partner_id
+            travellers = [
+                (
+                    order.partner_id.name,
+                    [
+                        ("partner_id", "child_of", customer.id),
+                        ("participant_id", "=", False),
+                    ],
+                )
+            ]
+        rows = []
+        for name, domain in travellers:
+            documents = Document.search(domain + [("type_id", "in", required.ids)])
+            for doc_type in required:
+                of_type = documents.filtered(lambda d, t=doc_type: d.type_id == t)
+                valid = of_type.filtered(
+                    lambda d: not d.expiry_date or d.expiry_date >= day
+                )
+                if valid:
+                    rows.append((name, doc_type, "given", valid[0]))
+                elif of_type:
+                    rows.append((name, doc_type, "expiring", of_type[-1]))
+                else:
+                    rows.append((name, doc_type, "missing", Document))
+        return rows
+
     def _travel_documents_refusal(self):
         """Why the customer cannot download its travel documents yet, or False."""
         self.ensure_one()

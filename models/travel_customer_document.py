@@ -33,6 +33,15 @@ class TravelCustomerDocument(models.Model):
         ondelete="cascade",
         tracking=True,
     )
+    participant_id = fields.Many2one(
+        "travel.participant",
+        string="Participant",
+        index="btree_not_null",
+        ondelete="cascade",
+        tracking=True,
+        help="Whose document it is, when it is a participant's (a child's ID "
+        "sent by its guardian) rather than the customer's own.",
+    )
     type_id = fields.Many2one(
         "travel.customer.document.type",
         string="Document Type",

@@ -23,6 +23,7 @@ from . import test_membership
 from . import test_merge_undo_fields
 from . import test_participant
 from . import test_participant_portal
+from . import test_portal_families
 from . import test_portal_input
 from . import test_reseller_portal
 from . import test_shared_profile

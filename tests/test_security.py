@@ -684,6 +684,27 @@ ROUTES = {
         "/my/departures/{departure}/quotation",
         {RESELLER},
     ),
+    "/my/client_quotes": ("/my/client_quotes", {RESELLER}),
+    "/my/client_quotes/page/<int:page>": ("/my/client_quotes/page/1", {RESELLER}),
+    "/my/client_bookings": ("/my/client_bookings", {RESELLER}),
+    "/my/client_bookings/page/<int:page>": (
+        "/my/client_bookings/page/1",
+        {RESELLER},
+    ),
+    "/my/client_quotes/<int:order_id>/send": (
+        "/my/client_quotes/{order}/send",
+        {RESELLER},
+    ),
+    "/my/client_quotes/<int:order_id>/confirm": (
+        "/my/client_quotes/{order}/confirm",
+        {RESELLER},
+    ),
+    "/my/participants/new": ("/my/participants/new", {PORTAL, GUARDIAN}),
+    "/my/participants/<int:participant_id>/documents/upload": (
+        "/my/participants/{participant}/documents/upload",
+        {PORTAL, GUARDIAN},
+    ),
+    "/my/trips/<int:order_id>": ("/my/trips/{order}", {PORTAL}),
     "/my/personal_data": ("/my/personal_data", {PORTAL}),
     "/travel_customer/personal_data/<int:partner_id>": (
         "/travel_customer/personal_data/{customer}",

@@ -225,8 +225,14 @@ class TestSecuritySearchHttp(HttpCase):
         self.assertIn(self.portal.partner_id.id, [rid for rid, _name in result])
 
     def test_portal_page_number_is_bounded(self):
+        # the departures pages are a reseller's
+        self.portal.partner_id.customer_type_id = self.env.ref(
+            "travel_customer.customer_type_professional"
+        )
         self.authenticate("search_portal_http", "search_portal_http")
         response = self.url_open(f"/my/departures/page/{10**15}")
+        self.assertEqual(response.status_code, 200)
+        response = self.url_open(f"/my/client_quotes/page/{10**15}")
         self.assertEqual(response.status_code, 200)
         # filters beyond any id or price: answered, not a crash
         response = self.url_open(f"/my/departures?stay={10**20}&price_above=1e400")
