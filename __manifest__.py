@@ -65,6 +65,7 @@
         "demo/travel_departure_demo.xml",
         "demo/travel_participant_demo.xml",
         "demo/travel_profile_demo.xml",
+        "demo/res_partner_tabs_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
