@@ -125,7 +125,10 @@ class TestCustomerForm(TravelCustomerCommon):
         customer = self.customer.with_user(self.salesman)
         blacklist = self.env["mail.blacklist"].sudo()
         self.assertEqual(
-            (customer.travel_consent_us_answer, customer.travel_consent_partners_answer),
+            (
+                customer.travel_consent_us_answer,
+                customer.travel_consent_partners_answer,
+            ),
             ("not_asked", "not_asked"),
         )
         # saving the form with another change records nothing
