@@ -68,6 +68,7 @@
         "demo/res_users_demo.xml",
         "demo/travel_participant_demo.xml",
         "demo/travel_profile_demo.xml",
+        "demo/res_partner_tabs_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -15,6 +15,11 @@ from .travel_customer_privacy import PRIVACY_GROUP
 from .travel_search_limit import MAX_CHARS
 
 CONSENT_KEYS = ("us", "partners")
+CONSENT_ANSWERS = [
+    ("not_asked", "Not asked"),
+    ("accepted", "Agrees"),
+    ("refused", "Refuses"),
+]
 # Key of the transaction's cache (``cr.cache``, out of the client's reach)
 # where the customer merge lists the duplicates Odoo's merge is about to
 # delete: ``{duplicate id: master id}``; they are archived instead.
@@ -313,6 +318,26 @@ class ResPartner(models.Model):
     )
     travel_consent_record_ids = fields.One2many(
         "travel.consent.record", "partner_id", string="Consent History"
+    )
+    # the form's answers: "not asked" is neither an agreement nor a refusal
+    travel_consent_us_answer = fields.Selection(
+        CONSENT_ANSWERS,
+        string="Contacted by Us",
+        compute="_compute_travel_consent_answers",
+        inverse="_inverse_travel_consent_answers",
+        help="What the customer answered; recording a refusal blacklists its "
+        "e-mail address. Each answer is kept in the history below.",
+    )
+    travel_consent_partners_answer = fields.Selection(
+        CONSENT_ANSWERS,
+        string="Contacted by Our Partners",
+        compute="_compute_travel_consent_answers",
+        inverse="_inverse_travel_consent_answers",
+    )
+    # whether the form lets the user change the Travel fields (the model
+    # refuses them to users outside the Travel customers groups anyway)
+    travel_can_edit = fields.Boolean(
+        string="Can Edit Travel Fields", compute="_compute_travel_can_edit"
     )
     # person fields some countries' law asks of guests (travel.profile.field)
     travel_birth_date = fields.Date(string="Birth Date")
@@ -1248,6 +1273,57 @@ class ResPartner(models.Model):
                 partner[f"travel_consent_{key}"] = answered.get(
                     (partner.id, activity.id), activity.default_consent
                 )
+
+    def _travel_consent_answers(self):
+        """``{key: answer}`` of this customer, read from its consents."""
+        self.ensure_one()
+        answers = dict.fromkeys(CONSENT_KEYS, "not_asked")
+        if not self.id:
+            return answers
+        purposes = self._travel_consent_purposes()
+        consents = (
+            self.env["privacy.consent"]
+            .sudo()
+            .search([("partner_id", "=", self.id), ("state", "=", "answered")])
+        )
+        for key, activity in purposes.items():
+            consent = consents.filtered(lambda c, a=activity: c.activity_id == a)[:1]
+            if consent:
+                answers[key] = "accepted" if consent.accepted else "refused"
+        return answers
+
+    @api.depends("privacy_consent_ids.accepted", "privacy_consent_ids.state")
+    def _compute_travel_consent_answers(self):
+        for partner in self:
+            for key, answer in partner._travel_consent_answers().items():
+                partner[f"travel_consent_{key}_answer"] = answer
+
+    def _inverse_travel_consent_answers(self):
+        """Staff record what the customer said; a question never asked, or
+        an answer left as it was, records nothing."""
+        for partner in self:
+            current = partner._travel_consent_answers()
+            answers = {}
+            for key in CONSENT_KEYS:
+                answer = partner[f"travel_consent_{key}_answer"] or "not_asked"
+                if answer == current[key]:
+                    continue
+                if answer == "not_asked":
+                    raise UserError(
+                        _(
+                            "%s has already answered: an answer cannot be set "
+                            "back to Not asked. Record what the customer says "
+                            "now (agrees or refuses).",
+                            partner.display_name,
+                        )
+                    )
+                answers[key] = answer == "accepted"
+            if answers:
+                partner._travel_record_consents(answers, channel="backoffice")
+
+    @api.depends_context("uid")
+    def _compute_travel_can_edit(self):
+        self.travel_can_edit = self.env.user.has_group(USER_GROUP)
 
     def _search_travel_consent(self, key, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user
 
 from .common import TravelCustomerCommon
@@ -29,8 +29,10 @@ class TestLinkedCustomers(TravelCustomerCommon):
         )
         cls.company = cls.env.company
 
-    def _wizard(self, user, discount, code=None, link=None):
+    def _wizard(self, user, discount, code=None, link=None, supervisor=None):
         values = {"discount": discount, "supervisor_code": code}
+        if code is not None:
+            values["supervisor_id"] = (supervisor or self.boss).id
         if link:
             values["link_id"] = link.id
         else:
@@ -70,7 +72,7 @@ class TestLinkedCustomers(TravelCustomerCommon):
         )
         with self.assertRaisesRegex(AccessError, "needs a supervisor"):
             link.with_user(self.clerk).write({"discount": 15.0})
-        wizard = self._wizard(self.clerk, 15.0, link=link)
+        wizard = self._wizard(self.clerk, 15.0, code="", link=link)
         action = wizard.action_apply()
         self.assertEqual(action["res_id"], wizard.id)  # the dialog stays open
         self.assertIn("No supervision code", wizard.message)
@@ -98,8 +100,26 @@ class TestLinkedCustomers(TravelCustomerCommon):
         )
         self._wizard(self.clerk, 12.0, code="4321").action_apply()
         link = self._link()
-        self.assertEqual((link.discount, link.approved_by_id), (12.0, self.clerk))
-        self.assertIn("supervision code entered by", self.council.message_ids[0].body)
+        # the supervisor who typed the code approved it, the clerk entered it
+        self.assertEqual((link.discount, link.approved_by_id), (12.0, self.boss))
+        body = self.council.message_ids[0].body
+        self.assertIn(f"approved by the supervisor {self.boss.name}", body)
+        self.assertIn(f"entered by {self.clerk.name}", body)
+
+    def test_the_supervisor_is_a_manager(self):
+        """The code alone does not name a supervisor: the clerk chooses one,
+        a manager, recorded as the approver; no supervisor, or a user who is
+        not a manager, is refused before the code is even checked."""
+        self.company.with_user(self.boss)._travel_set_supervisor_code("4321")
+        wizard = self._wizard(self.clerk, 12.0, code="4321")
+        wizard.supervisor_id = False
+        with self.assertRaisesRegex(UserError, "Choose the supervisor"):
+            wizard.action_apply()
+        wizard = self._wizard(self.clerk, 12.0, code="4321", supervisor=self.clerk)
+        with self.assertRaisesRegex(UserError, "Choose the supervisor"):
+            wizard.action_apply()
+        self.assertFalse(self._link())
+        self.assertEqual(self.company.sudo().travel_supervisor_failures, 0)
 
     def test_only_a_manager_sets_the_code(self):
         with self.assertRaises(AccessError):

@@ -81,12 +81,15 @@ class TestSecurityRules(DepartureCommon):
             "partner_id": self.council.id,
             "linked_partner_id": self.staff.id,
             "discount": 8.0,
+            "supervisor_id": self.travel_manager.id,
         }
         Wizard.create({**values, "supervisor_code": "0000"}).action_apply()
         self.assertFalse(self.Link.search([("linked_partner_id", "=", self.staff.id)]))
         Wizard.create({**values, "supervisor_code": "2468"}).action_apply()
         link = self.Link.search([("linked_partner_id", "=", self.staff.id)])
-        self.assertEqual((link.discount, link.approved_by_id), (8.0, self.salesman))
+        self.assertEqual(
+            (link.discount, link.approved_by_id), (8.0, self.travel_manager)
+        )
         # a portal user cannot use the wizard at all
         with self.assertRaises(AccessError):
             self.env["travel.link.discount"].with_user(self.portal).create(values)

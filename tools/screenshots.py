@@ -39,6 +39,11 @@ def tab(name):
     return click(f'.o_notebook a.nav-link[name="{name}"]')
 
 
+def scroll(selector):
+    """Script scrolling the element ``selector`` (CSS) to the top."""
+    return f"document.querySelector({json.dumps(selector)}).scrollIntoView()"
+
+
 def click(selector):
     """Script clicking the element ``selector`` (CSS)."""
     return f"document.querySelector({json.dumps(selector)}).click()"
@@ -232,6 +237,23 @@ def shots(ids):
             url=partner(ids["partner_jean_dupont"]),
             ready=form,
             scripts=[tab("travel_bookings")],
+        ),
+        *(
+            dict(
+                name=f"customer_{name}",
+                user=ADMIN,
+                url=partner(ids["partner_jean_dupont"]),
+                ready=form,
+                # the tab's content, not only the top of the form
+                scripts=[tab(f"travel_{page}"), scroll(".o_notebook")],
+            )
+            for name, page in (
+                ("identity", "identity"),
+                ("documents", "documents"),
+                ("consents", "consents"),
+                ("wallet", "wallet"),
+                ("links", "links"),
+            )
         ),
         dict(
             name="customer_participants",

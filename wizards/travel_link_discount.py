@@ -20,6 +20,16 @@ class TravelLinkDiscount(models.TransientModel):
     linked_partner_id = fields.Many2one("res.partner", string="Linked Customer")
     discount = fields.Float(string="Discount (%)", digits="Discount")
     is_manager = fields.Boolean(compute="_compute_is_manager")
+    supervisor_id = fields.Many2one(
+        "res.users",
+        string="Supervisor",
+        domain=lambda self: [
+            ("groups_id", "in", self.env.ref(MANAGER_GROUP).ids),
+            ("share", "=", False),
+        ],
+        help="The manager who types the supervision code: recorded as the "
+        "approver of the discount.",
+    )
     supervisor_code = fields.Char(string="Supervision Code")
     message = fields.Char(readonly=True)
 
@@ -58,9 +68,18 @@ class TravelLinkDiscount(models.TransientModel):
         link = self.link_id
         if not link and not (self.partner_id and self.linked_partner_id):
             raise UserError(_("Choose the customer and the linked customer."))
+        approver = self.env.user
         if self.is_manager:
             how = _("approved by the manager %s", self.env.user.name)
         else:
+            approver = self.supervisor_id
+            if not approver or not approver.sudo().has_group(MANAGER_GROUP):
+                raise UserError(
+                    _(
+                        "Choose the supervisor (a Travel customers manager) who "
+                        "approves this discount with the supervision code."
+                    )
+                )
             company = (
                 link.partner_id or self.partner_id
             ).company_id or self.env.company
@@ -71,7 +90,10 @@ class TravelLinkDiscount(models.TransientModel):
                 self.message = why
                 return self._reopen()
             how = _(
-                "approved with the supervision code entered by %s", self.env.user.name
+                "approved by the supervisor %(supervisor)s with the supervision "
+                "code, entered by %(user)s",
+                supervisor=approver.name,
+                user=self.env.user.name,
             )
         if not link:
             # as the user, who may link customers; the discount comes below
@@ -91,7 +113,7 @@ class TravelLinkDiscount(models.TransientModel):
         link.sudo().write(
             {
                 "discount": self.discount,
-                "approved_by_id": self.env.user.id,
+                "approved_by_id": approver.id,
                 "approved_on": fields.Datetime.now(),
             }
         )
