@@ -860,7 +860,7 @@ class TravelCustomerMergeLog(models.Model):
                 if not (
                     isinstance(change, dict)
                     and set(change) == CLASH_CONSENT_FIELDS
-                    and isinstance(change["accepted"], bool)
+                    and isinstance(change["accepted"], bool | None)
                     and change["state"] in ("draft", "sent", "answered")
                     and isinstance(change["last_metadata"], str | None)
                 ):

@@ -166,6 +166,21 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                 count = self.env.cr.fetchone()[0]
                 if count:
                     counts[table] = counts.get(table, 0) + count
+        # the duplicates' own followers who follow the master too
+        self.env.cr.execute(
+            SQL(
+                "SELECT count(*) FROM mail_followers d "
+                "WHERE d.res_model = 'res.partner' AND d.res_id IN %s "
+                "AND EXISTS (SELECT 1 FROM mail_followers m "
+                "WHERE m.res_model = 'res.partner' AND m.res_id = %s "
+                "AND m.partner_id = d.partner_id)",
+                ids,
+                dst_partner.id,
+            )
+        )
+        count = self.env.cr.fetchone()[0]
+        if count:
+            counts["mail_followers"] = counts.get("mail_followers", 0) + count
         return sorted(counts.items())
 
     @api.model
@@ -420,8 +435,9 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                 "m.last_metadata, d.last_metadata "
                 "FROM privacy_consent d JOIN privacy_consent m "
                 "  ON m.activity_id = d.activity_id AND m.partner_id = %s "
-                "WHERE d.id = ANY(%s) AND d.state = 'answered' AND NOT d.accepted "
-                "  AND (m.accepted OR m.state != 'answered') "
+                "WHERE d.id = ANY(%s) AND d.state = 'answered' "
+                "  AND NOT coalesce(d.accepted, FALSE) "
+                "  AND (coalesce(m.accepted, FALSE) OR m.state != 'answered') "
                 "ORDER BY m.id, d.id",
                 dst_id,
                 clashing,
