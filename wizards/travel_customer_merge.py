@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_amount
 
 from ..models.loyalty_card import WALLET_PROGRAM
-from ..models.res_partner import MERGE_ARCHIVE_KEY
+from ..models.res_partner import CONSENT_KEYS, MERGE_ARCHIVE_KEY
 from ..models.travel_customer_merge_log import CHOICE_FIELDS
 from .base_partner_merge_automatic_wizard import MERGE_CLASH_KEY
 
@@ -186,6 +186,15 @@ class TravelCustomerMerge(models.TransientModel):
             cache.pop(MERGE_CLASH_KEY, None)
             for duplicate_id in duplicates.ids:
                 archive_into.pop(duplicate_id, None)
+        # a refusal won (see the consents' clash rule): in the history and
+        # the blacklist as any answer
+        refused = {
+            key: False
+            for key in CONSENT_KEYS
+            if travel_values.pop(f"travel_consent_{key}", None) is False
+        }
+        if refused:
+            master._travel_record_consents(refused, channel="backoffice")
         master.write(travel_values)
         journal["cards"] = self._merge_wallets(master, cards)
         Log._journal_removed(journal)
