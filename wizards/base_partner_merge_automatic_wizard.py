@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
 import re
 
 import psycopg2
@@ -12,6 +13,7 @@ MERGE_DIALOG_MODELS = (
     "travel.customer.merge.line",
     "travel.customer.merge.field",
 )
+_logger = logging.getLogger(__name__)
 # Key of the transaction's cache (out of the client's reach) where the merge
 # lists what it changed on the master's own rows when a duplicate's row
 # clashed with one of them (see ``_travel_clash_*``): the journal takes it.
@@ -226,8 +228,9 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         return SQL(text.replace("%", "%%"))
 
     def _travel_move_plain(self, table, column, ids, dst_id):
-        """No unique index on the column: every row moves, as Odoo does (and
-        drops them, as Odoo does, if another constraint refuses)."""
+        """No unique index on the column: every row moves. Where another
+        constraint refuses (Odoo then deletes them all), they stay with
+        the archived duplicates: nothing is lost, an undo has nothing to do."""
         try:
             with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                 self.env.cr.execute(
@@ -240,14 +243,9 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                         ids,
                     )
                 )
-        except psycopg2.Error:
-            self.env.cr.execute(
-                SQL(
-                    "DELETE FROM %s WHERE %s IN %s",
-                    SQL.identifier(table),
-                    SQL.identifier(column),
-                    ids,
-                )
+        except psycopg2.Error as error:
+            _logger.warning(
+                "Merge: rows of %s left with the duplicates %s: %s", table, ids, error
             )
 
     def _travel_move_relation(self, table, column, others, ids, dst_id):
