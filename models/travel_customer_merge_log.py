@@ -689,7 +689,9 @@ class TravelCustomerMergeLog(models.Model):
                 _(
                     "Records moved by this merge have been deleted since (%s): "
                     "the merge cannot be undone.",
-                    ", ".join(f"{label} #{row_id}" for label, row_id in sorted(missing)),
+                    ", ".join(
+                        f"{label} #{row_id}" for label, row_id in sorted(missing)
+                    ),
                 )
             )
 
@@ -798,9 +800,7 @@ class TravelCustomerMergeLog(models.Model):
                         value.get("res_model") == "res.partner"
                         and value.get("res_id") in duplicate_ids
                     ) or value.get("partner_id") in duplicate_ids
-                    ours = ours and all(
-                        is_id(s) for s in value.get("subtype_ids", [])
-                    )
+                    ours = ours and all(is_id(s) for s in value.get("subtype_ids", []))
                 else:
                     ours = "subtype_ids" not in value and any(
                         value.get(column) in duplicate_ids for column in keys

@@ -252,9 +252,9 @@ class TestMergeClashes(MergeClashMixin, TravelCustomerCommon):
                                 user
                             ).action_merge()
                         else:
-                            self.env[
-                                "base.partner.merge.automatic.wizard"
-                            ].with_user(user)._merge(partners.ids, self.master)
+                            self.env["base.partner.merge.automatic.wizard"].with_user(
+                                user
+                            )._merge(partners.ids, self.master)
                     self.env.invalidate_all()
                     self.assertTrue((partners | address).filtered("active"))
                     self.assertFalse(self.dup.travel_merged_into_id)

@@ -185,7 +185,10 @@ class TestMergeSecurity(TravelCustomerCommon):
                 ],
             },
             # a default value of another field than a customer one
-            "ir_default": {**original, "default": [[lang_default.id, str(self.dup.id)]]},
+            "ir_default": {
+                **original,
+                "default": [[lang_default.id, str(self.dup.id)]],
+            },
         }
         for what, journal in forgeries.items():
             with self.subTest(what=what):

@@ -586,8 +586,10 @@ def merge_bench(db, stock_db, bookings=50, duplicates=50, groups=100):
         "many": f"{duplicates} duplicates into one customer at once",
         "groups": f"a bulk merge of {groups} groups of 2",
     }
-    say("\nMerging customers: travel_customer (journal, log, undo) against the core "
-        "merge wizard's _merge, pair by pair")
+    say(
+        "\nMerging customers: travel_customer (journal, log, undo) against the core "
+        "merge wizard's _merge, pair by pair"
+    )
     for case, label in labels.items():
         ours, core = figures_["ours", case], figures_["core", case]
         say(f"  {label}")

@@ -128,7 +128,11 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                 table,
                 column,
                 columns[table],
-                [i for i in indexes.get(table, []) if self._travel_index_uses(i, column)],
+                [
+                    i
+                    for i in indexes.get(table, [])
+                    if self._travel_index_uses(i, column)
+                ],
             )
             for table, column in relations
             if len(columns.get(table, [])) > 1
@@ -300,9 +304,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             rule(column, clashing, dst_id)
         # the master's row is kept; the duplicates' copy was journaled
         cr.execute(
-            SQL(
-                "DELETE FROM %s WHERE id = ANY(%s)", SQL.identifier(table), clashing
-            )
+            SQL("DELETE FROM %s WHERE id = ANY(%s)", SQL.identifier(table), clashing)
         )
 
     @api.model
@@ -333,7 +335,10 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             keys = [self._travel_sql(key) for key in index["keys"]]
             names = [SQL.identifier(f"k{n}_{k}") for k in range(len(keys))]
             where = self._travel_sql(index["where"] or "TRUE")
-            selects += [SQL("%s AS %s", key, name) for key, name in zip(keys, names)]
+            selects += [
+                SQL("%s AS %s", key, name)
+                for key, name in zip(keys, names, strict=False)
+            ]
             selects.append(SQL("(%s) AS %s", where, SQL.identifier(f"p{n}")))
             equal = SQL("IS NOT DISTINCT FROM") if index["nulls_equal"] else SQL("=")
             blocked.append(
@@ -347,7 +352,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                     ids,
                     SQL(" AND ").join(
                         SQL("(%s) %s mv.%s", key, equal, name)
-                        for key, name in zip(keys, names)
+                        for key, name in zip(keys, names, strict=False)
                     ),
                 )
             )

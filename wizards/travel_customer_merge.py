@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_amount
+from odoo.tools import format_amount
 
 from ..models.loyalty_card import WALLET_PROGRAM
 from ..models.res_partner import CONSENT_KEYS, MERGE_ARCHIVE_KEY
