@@ -551,6 +551,8 @@ def merge_cases(cr, bookings, duplicates, groups):
         "one": [(original, [duplicate])],
         "many": [(many[0], many[1:])],
         "groups": [(o, [d]) for o, d in pairs[1 : groups + 1]],
+        # not measured: the first merge of a process fills Odoo's caches
+        "warm-up": [pairs[groups + 1][:1] + ([pairs[groups + 1][1]],)],
     }
 
 
@@ -569,6 +571,7 @@ def merge_bench(db, stock_db, bookings=50, duplicates=50, groups=100):
             cases = merge_cases(env.cr, bookings, duplicates, groups)
             env.flush_all()
             env.cr.commit()
+            merge_groups(env, name, cases.pop("warm-up"))
             for case, merged in cases.items():
                 env.invalidate_all()
                 figures_[name, case] = merge_groups(env, name, merged)
