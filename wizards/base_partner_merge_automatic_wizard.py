@@ -247,7 +247,8 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                         ids,
                     )
                 )
-        except psycopg2.Error as error:
+        except psycopg2.IntegrityError as error:
+            # a constraint (not a dropped connection: that one ends the merge)
             _logger.warning(
                 "Merge: rows of %s left with the duplicates %s: %s", table, ids, error
             )
