@@ -9,6 +9,7 @@ BENCH_DB ?= travel_customer_bench
 BENCH_SIZE ?= 200000
 PORT ?= 8069
 LOAD_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: setup run test bench load screenshots lint clean
 
@@ -22,7 +23,7 @@ test: setup
 	@$(PYTHON) tools/dev.py test --db $(TEST_DB)
 
 bench: setup
-	@$(PYTHON) tools/bench.py --db $(BENCH_DB) --size $(BENCH_SIZE)
+	@$(PYTHON) tools/bench.py --db $(BENCH_DB) --size $(BENCH_SIZE) $(BENCH_ARGS)
 
 load: setup
 	@$(PYTHON) tools/load.py --db $(BENCH_DB) $(LOAD_ARGS)

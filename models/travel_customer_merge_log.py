@@ -29,7 +29,12 @@ JOURNAL_KEYS = {
     "master",
     "users",
     "cards",
+    "clash",
+    "default",
 }
+# What a clash rule may have changed on the master's own rows (see
+# base.partner.merge.automatic.wizard's ``_travel_clash_*``).
+CLASH_CONSENT_FIELDS = {"accepted", "state", "last_metadata"}
 # Fields of the customer whose value the user picks when duplicates disagree.
 CHOICE_FIELDS = (
     "name",
@@ -236,6 +241,7 @@ class TravelCustomerMergeLog(models.Model):
             if rows:
                 journal["ref"].append([table, id_column, rows])
         journal["refv"], journal["company"] = self._journal_values(ids, transient)
+        journal["default"] = self._journal_defaults(ids)
         journal["unique"] = self._journal_unique_rows(foreign_keys, columns, ids)
         values = master.read(list(MASTER_FIELDS))[0]
         journal["master"] = {
@@ -260,11 +266,11 @@ class TravelCustomerMergeLog(models.Model):
         (PostgreSQL's foreign keys), and every column of their tables:
         ``([(table, column), ...], {table: [column, ...]})``."""
         core = self.env["base.partner.merge.automatic.wizard"]
-        foreign_keys = [
+        foreign_keys = sorted(
             (table, column)
             for table, column in core._get_fk_on("res_partner")
             if table not in transient
-        ]
+        )
         self.env.cr.execute(
             "SELECT table_name, array_agg(column_name::text) "
             "FROM information_schema.columns WHERE table_name IN %s "
@@ -275,18 +281,16 @@ class TravelCustomerMergeLog(models.Model):
 
     @api.model
     def _journal_unique_columns(self, foreign_keys):
-        """The ``(table, column)`` of ``foreign_keys`` in a unique index."""
-        self.env.cr.execute(
-            """
-            SELECT DISTINCT t.relname, a.attname
-            FROM pg_index i
-            JOIN pg_class t ON t.oid = i.indrelid
-            JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(i.indkey)
-            WHERE i.indisunique AND NOT i.indisprimary AND t.relname IN %s
-            """,
-            [tuple({table for table, _column in foreign_keys}) or ("",)],
-        )
-        return set(self.env.cr.fetchall())
+        """The ``(table, column)`` of ``foreign_keys`` that a unique index
+        uses (a key, an expression, a predicate): the merge may drop such
+        rows of a duplicate when the master has the same."""
+        core = self.env["base.partner.merge.automatic.wizard"]
+        indexes = core._travel_unique_indexes({table for table, _c in foreign_keys})
+        return {
+            (table, column)
+            for table, column in foreign_keys
+            if any(core._travel_index_uses(i, column) for i in indexes.get(table, []))
+        }
 
     @api.model
     def _journal_reference_fields(self, transient):
@@ -330,14 +334,16 @@ class TravelCustomerMergeLog(models.Model):
             (
                 table,
                 SQL(
-                    "SELECT to_jsonb(t)::text FROM %s t WHERE %s IN %s",
+                    "SELECT to_jsonb(t)::text FROM %s t WHERE %s IN %s ORDER BY t.id",
                     SQL.identifier(table),
                     SQL.identifier(column),
                     ids,
                 ),
             )
             for table, column in foreign_keys
-            if (table, column) in unique and "id" in columns.get(table, [])
+            if (table, column) in unique
+            and "id" in columns.get(table, [])
+            and table != "mail_followers"
         ]
         queries.append(
             (
@@ -348,7 +354,9 @@ class TravelCustomerMergeLog(models.Model):
                     "FROM mail_followers_mail_message_subtype_rel "
                     "WHERE mail_followers_id = f.id)))::text "
                     "FROM mail_followers f "
-                    "WHERE f.res_model = 'res.partner' AND f.res_id IN %s",
+                    "WHERE (f.res_model = 'res.partner' AND f.res_id IN %s) "
+                    "OR f.partner_id IN %s ORDER BY f.id",
+                    ids,
                     ids,
                 ),
             )
@@ -379,6 +387,22 @@ class TravelCustomerMergeLog(models.Model):
             if by_id:
                 removed.append([table, list(by_id.values())])
         journal["removed"] = removed
+
+    @api.model
+    def _journal_defaults(self, ids):
+        """Default values (``ir.default``) of a customer field that name a
+        duplicate: the merge points them to the master, the journal keeps
+        ``[[id, old value], ...]``."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT d.id, d.json_value FROM ir_default d "
+                "JOIN ir_model_fields f ON f.id = d.field_id "
+                "WHERE f.ttype = 'many2one' AND f.relation = 'res.partner' "
+                "AND d.json_value = ANY(%s) ORDER BY d.id",
+                [str(pid) for pid in ids],
+            )
+        )
+        return [list(row) for row in self.env.cr.fetchall()]
 
     @api.model
     def _journal_values(self, ids, transient):
@@ -576,6 +600,20 @@ class TravelCustomerMergeLog(models.Model):
                         [subtype for _follower, subtype in subtypes],
                     )
                 )
+        self._undo_clashes(journal.get("clash", []))
+        for row_id, old in journal.get("default", []):
+            # a default value the merge pointed to the master: the duplicate's
+            cr.execute(
+                SQL(
+                    "UPDATE ir_default SET json_value = %s "
+                    "WHERE id = %s AND json_value = %s",
+                    old,
+                    row_id,
+                    str(master.id),
+                )
+            )
+        if journal.get("default"):
+            self.env.registry.clear_cache()
         self.env.invalidate_all()
         duplicates = self._duplicates()
         # "Merged into" is the merge code's own (see res.partner)
@@ -595,6 +633,34 @@ class TravelCustomerMergeLog(models.Model):
             _("Merge undone: %s restored.", ", ".join(duplicates.mapped("name"))),
             reload=True,
         )
+
+    def _undo_clashes(self, clashes):
+        """What a clash rule changed on the master's rows goes back: the
+        subtypes a follower of both got from a duplicate, the answer of a
+        consent a duplicate's refusal overrode."""
+        cr = self.env.cr
+        for table, row_id, change in clashes:
+            if table == "mail_followers":
+                cr.execute(
+                    SQL(
+                        "DELETE FROM mail_followers_mail_message_subtype_rel "
+                        "WHERE mail_followers_id = %s "
+                        "AND mail_message_subtype_id = ANY(%s)",
+                        row_id,
+                        change,
+                    )
+                )
+            else:  # privacy_consent
+                cr.execute(
+                    SQL(
+                        "UPDATE privacy_consent SET accepted = %s, state = %s, "
+                        "last_metadata = %s WHERE id = %s",
+                        change["accepted"],
+                        change["state"],
+                        change["last_metadata"],
+                        row_id,
+                    )
+                )
 
     def _duplicates(self):
         return (
@@ -650,27 +716,37 @@ class TravelCustomerMergeLog(models.Model):
             for table, rows in self.journal.get("removed", [])
             for row in rows
         }
+        expected = {}
         for table, _column, rows in self.journal["fk"] + self.journal["ref"]:
-            row_ids = tuple(
-                {row_id for row_id, _old in rows if (table, row_id) not in removed}
+            expected.setdefault(table, set()).update(
+                row_id for row_id, _old in rows if (table, row_id) not in removed
             )
+        missing = []
+        for table, row_ids in sorted(expected.items()):
             if not row_ids:
                 continue
             cr.execute(
                 SQL(
-                    "SELECT count(*) FROM %s WHERE id IN %s",
+                    "SELECT v.id FROM unnest(%s::int[]) AS v(id) WHERE NOT EXISTS "
+                    "(SELECT 1 FROM %s t WHERE t.id = v.id) ORDER BY v.id",
+                    sorted(row_ids),
                     SQL.identifier(table),
-                    row_ids,
                 )
             )
-            if cr.fetchone()[0] != len(row_ids):
-                raise UserError(
-                    _(
-                        "A record moved by this merge has been deleted since "
-                        "(%s): the merge cannot be undone.",
-                        self._table_label(table),
-                    )
+            gone = [row[0] for row in cr.fetchall()]
+            if gone:
+                label = self._table_label(table)
+                missing += [(label, row_id) for row_id in gone]
+        if missing:
+            raise UserError(
+                _(
+                    "Records moved by this merge have been deleted since (%s): "
+                    "the merge cannot be undone.",
+                    ", ".join(
+                        f"{label} #{row_id}" for label, row_id in sorted(missing)
+                    ),
                 )
+            )
 
     def _check_journal(self):
         """Refuse, before anything is written, a journal that names anything a
@@ -686,6 +762,8 @@ class TravelCustomerMergeLog(models.Model):
             self._check_journal_moves(journal)
             self._check_journal_removed(journal)
             self._check_journal_customers(journal)
+            self._check_journal_clashes(journal)
+            self._check_journal_defaults(journal)
         except (TypeError, ValueError, KeyError, AttributeError):
             # not even the shape of a journal
             self._refuse_journal(_("unknown entries"))
@@ -774,8 +852,8 @@ class TravelCustomerMergeLog(models.Model):
                     ours = (
                         value.get("res_model") == "res.partner"
                         and value.get("res_id") in duplicate_ids
-                        and all(is_id(s) for s in value.get("subtype_ids", []))
-                    )
+                    ) or value.get("partner_id") in duplicate_ids
+                    ours = ours and all(is_id(s) for s in value.get("subtype_ids", []))
                 else:
                     ours = "subtype_ids" not in value and any(
                         value.get(column) in duplicate_ids for column in keys
@@ -813,6 +891,62 @@ class TravelCustomerMergeLog(models.Model):
             cards = Card.browse([card_id, kept_id]).exists()
             if not set(cards.partner_id.ids) <= customer_ids:
                 self._refuse_journal("loyalty_card")
+
+    def _check_journal_clashes(self, journal):
+        """What a clash rule changed: only rows of the master, only what the
+        rule changes (a follower's subtypes, a consent's answer)."""
+        master_id = self.master_id.id
+        cr = self.env.cr
+        for entry in journal.get("clash", []):
+            if not (isinstance(entry, list) and len(entry) == 3 and is_id(entry[1])):
+                self._refuse_journal(_("unknown entries"))
+            table, row_id, change = entry
+            if table == "mail_followers":
+                if not (isinstance(change, list) and all(is_id(s) for s in change)):
+                    self._refuse_journal(table)
+                cr.execute(
+                    "SELECT 1 FROM mail_followers WHERE id = %s AND (partner_id = %s "
+                    "OR (res_model = 'res.partner' AND res_id = %s))",
+                    [row_id, master_id, master_id],
+                )
+            elif table == "privacy_consent":
+                if not (
+                    isinstance(change, dict)
+                    and set(change) == CLASH_CONSENT_FIELDS
+                    and isinstance(change["accepted"], bool | None)
+                    and change["state"] in ("draft", "sent", "answered")
+                    and isinstance(change["last_metadata"], str | None)
+                ):
+                    self._refuse_journal(table)
+                cr.execute(
+                    "SELECT 1 FROM privacy_consent WHERE id = %s AND partner_id = %s",
+                    [row_id, master_id],
+                )
+            else:
+                self._refuse_journal(str(table))
+            if not cr.fetchone():
+                self._refuse_journal(table)
+
+    def _check_journal_defaults(self, journal):
+        """Default values: only those of a customer field, only back to a
+        duplicate."""
+        rows = journal.get("default", [])
+        olds = {str(pid) for pid in json.loads(self.merged_ids or "[]")}
+        if not pairs(rows, olds):
+            self._refuse_journal("ir_default")
+        if not rows:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT count(*) FROM ir_default d "
+                "JOIN ir_model_fields f ON f.id = d.field_id "
+                "WHERE d.id = ANY(%s) AND f.ttype = 'many2one' "
+                "AND f.relation = 'res.partner'",
+                [row_id for row_id, _old in rows],
+            )
+        )
+        if self.env.cr.fetchone()[0] != len({row_id for row_id, _old in rows}):
+            self._refuse_journal("ir_default")
 
     @api.model
     def _table_label(self, table):

@@ -35,3 +35,4 @@ from . import test_security
 from . import test_security_portal
 from . import test_security_merge
 from . import test_security_rules
+from . import test_merge_clashes

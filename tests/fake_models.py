@@ -14,3 +14,22 @@ class TravelTestHolder(models.Model):
     name = fields.Char()
     partner_ref = fields.Reference([("res.partner", "Customer")])
     partner_id = fields.Many2one("res.partner", company_dependent=True)
+
+
+class TravelTestBadge(models.Model):
+    """A made-up addon's row of a customer, unique per customer and code
+    (whatever its case) among the active ones: a partial expression index,
+    which Odoo's merge knows nothing of."""
+
+    _name = "travel.test.badge"
+    _description = "Test: a badge of a customer, unique among the active ones"
+
+    name = fields.Char()
+    partner_id = fields.Many2one("res.partner", ondelete="cascade")
+    active = fields.Boolean(default=True)
+
+    def init(self):
+        self.env.cr.execute(
+            "CREATE UNIQUE INDEX IF NOT EXISTS travel_test_badge_code_unique "
+            "ON travel_test_badge (partner_id, lower(name)) WHERE active"
+        )

@@ -691,11 +691,14 @@ class TestUndoMerge(TravelCustomerCommon):
 
     def test_undo_refused_when_a_moved_record_is_gone(self):
         quotation = self._create_order(self.dup)
+        line = quotation.order_line
         log = self._merge()
         quotation.unlink()
+        # every record gone is named, in the same order on any database
         with self.assertRaisesRegex(
             UserError,
-            r"A record moved by this merge has been deleted since \(Sales Order\)",
+            rf"Records moved by this merge have been deleted since \(Sales Order "
+            rf"#{quotation.id}, Sales Order Line #{line.id}\)",
         ):
             log.action_undo()
         self.assertEqual(log.state, "done")

@@ -137,6 +137,13 @@ class TestMergeSecurity(TravelCustomerCommon):
         log = self._merge()
         original = log.journal
         someone = self._fake_customer()
+        someone._travel_record_consents({"us": False}, channel="portal")
+        consent = someone.privacy_consent_ids
+        self.env["ir.default"].set("res.partner", "lang", "fr_FR")
+        lang_default = self.env["ir.default"].search(
+            [("field_id.model", "=", "res.partner"), ("field_id.name", "=", "lang")],
+            limit=1,
+        )
         forgeries = {
             # a column that does not point to a customer
             "res_users.login": {
@@ -165,6 +172,22 @@ class TestMergeSecurity(TravelCustomerCommon):
             "other fields of the master": {
                 **original,
                 "master": {"travel_anonymized": True},
+            },
+            # a consent of another customer "restored" to a yes
+            "privacy_consent": {
+                **original,
+                "clash": [
+                    [
+                        "privacy_consent",
+                        consent.id,
+                        {"accepted": True, "state": "answered", "last_metadata": ""},
+                    ]
+                ],
+            },
+            # a default value of another field than a customer one
+            "ir_default": {
+                **original,
+                "default": [[lang_default.id, str(self.dup.id)]],
             },
         }
         for what, journal in forgeries.items():

@@ -7,6 +7,10 @@ Italian and British) with bookings, then prints, from one run:
   (``ilike``, no trigram index) against the addon's, on --size customers
   and again on --install-size customers; and the addon's on a text of
   5,000 words (of which it considers the first);
+- merging customers through the addon (journal and log included) against
+  the core merge wizard's ``_merge`` run pair by pair: one duplicate holding
+  50 bookings, 50 duplicates at once, a bulk merge of 100 groups
+  (``--only merge`` runs this part alone, e.g. ``--size 6000``);
 - anonymizing one customer (against stock's privacy lookup) and the
   retention policy on 10,000 customers;
 - the nightly assignment of departures to resellers (1,000 x 10,000), against
@@ -499,59 +503,112 @@ def scan_bench(db, label, core_seconds):
     )
 
 
-def merge_bench(db, stock_db, bookings=50):
-    """Merge one duplicate holding ``bookings`` bookings: the dialog against the
-    core merge wizard's ``_merge`` on the same customers."""
+def merge_groups(env, name, groups):
+    """Merge each ``(master id, [duplicate ids])`` of ``groups``: through
+    the customer merge (journal, log and all) on the addon's database, with
+    Odoo's ``_merge`` pair by pair on stock Odoo's. Seconds, flushed."""
+    admin = env.ref("base.user_admin")
+    env = env(user=admin.id, su=False)
+    Partner = env["res.partner"]
+    start = time.monotonic()
+    for master, duplicates in groups:
+        if name == "ours":
+            env["travel.customer.merge"]._merge_customers(
+                Partner.browse(master), Partner.browse(duplicates)
+            )
+        else:
+            core = env["base.partner.merge.automatic.wizard"]
+            for duplicate in duplicates:
+                core._merge([master, duplicate], Partner.browse(master), False)
+    env.flush_all()
+    return time.monotonic() - start
+
+
+def merge_cases(cr, bookings, duplicates, groups):
+    """The three merges measured, on the same customers in both databases:
+    ``{case: [(master, [duplicates])]}``."""
+    cr.execute(
+        "SELECT original_id, duplicate_id FROM travel_bench_duplicate "
+        "ORDER BY original_id DESC"
+    )
+    pairs = cr.fetchall()
+    original, duplicate = pairs[0]
+    # the duplicate holds ``bookings`` bookings
+    cr.execute(
+        "UPDATE sale_order SET partner_id = %s, partner_invoice_id = %s, "
+        "partner_shipping_id = %s WHERE id IN "
+        "(SELECT id FROM sale_order WHERE partner_id > %s "
+        "ORDER BY id LIMIT %s)",
+        [duplicate, duplicate, duplicate, duplicate, bookings],
+    )
+    planted = {pid for pair in pairs for pid in pair}
+    cr.execute(
+        "SELECT id FROM res_partner WHERE ref LIKE 'B%%' AND NOT id = ANY(%s) "
+        "ORDER BY id LIMIT %s",
+        [list(planted), duplicates + 1],
+    )
+    many = [row[0] for row in cr.fetchall()]
+    return {
+        "one": [(original, [duplicate])],
+        "many": [(many[0], many[1:])],
+        "groups": [(o, [d]) for o, d in pairs[1 : groups + 1]],
+        # not measured: the first merge of a process fills Odoo's caches
+        "warm-up": [pairs[groups + 1][:1] + ([pairs[groups + 1][1]],)],
+    }
+
+
+def merge_bench(db, stock_db, bookings=50, duplicates=50, groups=100):
+    """Merges through the customer merge (journal included) against the core
+    merge wizard's ``_merge`` run pair by pair on the same customers: one
+    duplicate holding ``bookings`` bookings, ``duplicates`` duplicates at
+    once, a bulk merge of ``groups`` groups. Both databases are open at
+    once and each group is merged on one then the other, so that a busy
+    machine weighs on both alike."""
     figures_ = {}
-    for name, database in (("ours", db), ("core", stock_db)):
-        with odoo_env(database) as env:
-            cr = env.cr
-            cr.execute(
-                "SELECT original_id, duplicate_id FROM travel_bench_duplicate "
-                "ORDER BY original_id DESC LIMIT 1"
-            )
-            original, duplicate = cr.fetchone()
-            cr.execute(
-                "UPDATE sale_order SET partner_id = %s, partner_invoice_id = %s, "
-                "partner_shipping_id = %s WHERE id IN "
-                "(SELECT id FROM sale_order WHERE partner_id > %s "
-                "ORDER BY id LIMIT %s)",
-                [duplicate, duplicate, duplicate, duplicate, bookings],
-            )
-            env.invalidate_all()
-            master = env["res.partner"].browse(original)
-            start = time.monotonic()
-            if name == "ours":
-                wizard = env["travel.customer.merge"].create(
-                    {
-                        "partner_id": original,
-                        "line_ids": [
-                            (0, 0, {"partner_id": pid, "selected": True})
-                            for pid in (original, duplicate)
-                        ],
-                    }
-                )
-                wizard.action_merge()
-            else:
-                env["base.partner.merge.automatic.wizard"]._merge(
-                    [original, duplicate], master, extra_checks=False
-                )
+    with odoo_env(db) as ours, odoo_env(stock_db) as core:
+        envs = {"ours": ours, "core": core}
+        ours["ir.config_parameter"].set_param(
+            "travel_customer.merge_max", duplicates + 1
+        )
+        cases = {}
+        for name, env in envs.items():
+            cases[name] = merge_cases(env.cr, bookings, duplicates, groups)
             env.flush_all()
-            figures_[name] = time.monotonic() - start
-            cr.execute(
-                "SELECT count(*) FROM sale_order WHERE partner_id = %s", [original]
-            )
-            moved = cr.fetchone()[0]
-            cr.rollback()
+            env.cr.commit()
+        for name, env in envs.items():
+            merge_groups(env, name, cases[name]["warm-up"])
+        for case in ("one", "many", "groups"):
+            for name in envs:
+                figures_[name, case] = 0.0
+            for index in range(len(cases["ours"][case])):
+                for name, env in envs.items():
+                    env.invalidate_all()
+                    group = cases[name][case][index : index + 1]
+                    figures_[name, case] += merge_groups(env, name, group)
+            for name, env in envs.items():
+                if case == "one":
+                    env.cr.execute(
+                        "SELECT count(*) FROM sale_order WHERE partner_id = %s",
+                        [cases[name]["one"][0][0]],
+                    )
+                    figures_[name, "moved"] = env.cr.fetchone()[0]
+                env.cr.rollback()
+    labels = {
+        "one": f"1 duplicate holding {bookings} bookings "
+        f"({figures_['ours', 'moved']} on the master after; "
+        f"core: {figures_['core', 'moved']})",
+        "many": f"{duplicates} duplicates into one customer at once",
+        "groups": f"a bulk merge of {groups} groups of 2",
+    }
     say(
-        f"\nMerging 1 duplicate holding {bookings} bookings "
-        f"({moved} on the master after)"
+        "\nMerging customers: travel_customer (journal, log, undo) against the "
+        "core merge wizard's _merge, pair by pair"
     )
-    say(f"  travel_customer merge dialog   {figures_['ours']:.2f} s")
-    say(
-        f"  core merge wizard _merge       {figures_['core']:.2f} s"
-        f"   ratio x{figures_['core'] / figures_['ours']:.2f}"
-    )
+    for case, label in labels.items():
+        ours, core = figures_["ours", case], figures_["core", case]
+        say(f"  {label}")
+        say(f"    travel_customer merge      {ours:8.2f} s")
+        say(f"    core merge wizard _merge   {core:8.2f} s   ratio x{core / ours:.2f}")
 
 
 # the anonymization of one customer with 50 bookings before issue 20 (one
@@ -816,6 +873,11 @@ def main():
     parser.add_argument("--db", default="travel_customer_bench")
     parser.add_argument("--size", type=int, default=200_000)
     parser.add_argument("--install-size", type=int, default=1_000_000)
+    parser.add_argument(
+        "--only",
+        choices=["merge"],
+        help="run one part alone (e.g. merge, on a small --size such as 6000)",
+    )
     args = parser.parse_args()
 
     stock = stock_database(args.db, args.size)
@@ -825,6 +887,9 @@ def main():
         f"travel_customer installed on {args.size:,} customers in {seconds:.1f} s "
         "(search indexes included)"
     )
+    if args.only == "merge":
+        merge_bench(args.db, stock)
+        return
     search_bench(stock, args.db, f"{args.size:,} customers")
     core_seconds = similarity_bench(stock, args.db, f"{args.size:,} customers")
     scan_bench(args.db, f"{args.size:,} customers", core_seconds)

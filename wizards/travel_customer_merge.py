@@ -5,11 +5,12 @@ from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_amount, split_every
+from odoo.tools import format_amount
 
 from ..models.loyalty_card import WALLET_PROGRAM
-from ..models.res_partner import MERGE_ARCHIVE_KEY
+from ..models.res_partner import CONSENT_KEYS, MERGE_ARCHIVE_KEY
 from ..models.travel_customer_merge_log import CHOICE_FIELDS
+from .base_partner_merge_automatic_wizard import MERGE_CLASH_KEY
 
 MERGE_MAX_PARAM = "travel_customer.merge_max"
 MERGE_MAX_DEFAULT = 50
@@ -135,18 +136,25 @@ class TravelCustomerMerge(models.TransientModel):
         """Merge the ticked customers into the master, all or nothing."""
         self.ensure_one()
         master = self.partner_id
-        partners = self._selected_partners() | master
-        duplicates = partners - master
-        self._check_merge(master, duplicates)
-        self._lock(partners)
-        counts = self._counts(duplicates)
-        names = {p.id: p.display_name for p in duplicates}
-        travel_values = self._travel_values(master, duplicates)
         chosen = {
             line.field_name: line._value_to_write()
             for line in self.field_ids
             if line.source_partner_id and line.source_partner_id != master
         }
+        self._merge_customers(master, self._selected_partners() - master, chosen)
+        return master._get_records_action(context={})
+
+    @api.model
+    def _merge_customers(self, master, duplicates, chosen=None):
+        """Merge ``duplicates`` into ``master`` (``chosen``: the values the
+        user picked among the duplicates'): every door of a merge (this
+        dialog, Odoo's Contacts "Merge", its automatic merge) ends here."""
+        partners = duplicates | master
+        self._check_merge(master, duplicates)
+        self._lock(partners)
+        counts = self._counts(duplicates)
+        names = {p.id: p.display_name for p in duplicates}
+        travel_values = self._travel_values(master, duplicates)
         Log = self.env["travel.customer.merge.log"]
         # before the chosen values: an undo puts the master's own back
         journal = Log._journal(master, duplicates)
@@ -156,21 +164,29 @@ class TravelCustomerMerge(models.TransientModel):
         core = self.env["base.partner.merge.automatic.wizard"]
         cards = self._cards_before(partners)
         # the duplicates Odoo's merge deletes are archived instead (see
-        # res.partner's unlink); the transaction's cache, not the context:
-        # only this code can ask for it
-        archive_into = self.env.cr.cache.setdefault(MERGE_ARCHIVE_KEY, {})
+        # res.partner's unlink), and what it changes on the master's rows
+        # when they clash is noted; the transaction's cache, not the
+        # context: only this code can ask for it
+        cache = self.env.cr.cache
+        archive_into = cache.setdefault(MERGE_ARCHIVE_KEY, {})
         archive_into.update(dict.fromkeys(duplicates.ids, master.id))
+        cache[MERGE_CLASH_KEY] = []
         try:
-            if self._is_manager():
-                # Odoo merges 3 contacts at most: the master and 2 duplicates
-                # a call
-                for chunk in split_every(2, duplicates.ids):
-                    core._merge([master.id, *chunk], master, extra_checks=False)
-            else:
-                core._merge(partners.ids, master)
+            core._travel_merge(duplicates, master)
+            journal["clash"] = cache.get(MERGE_CLASH_KEY, [])
         finally:
+            cache.pop(MERGE_CLASH_KEY, None)
             for duplicate_id in duplicates.ids:
                 archive_into.pop(duplicate_id, None)
+        # a refusal won (see the consents' clash rule): in the history and
+        # the blacklist as any answer
+        refused = {
+            key: False
+            for key in CONSENT_KEYS
+            if travel_values.pop(f"travel_consent_{key}", None) is False
+        }
+        if refused:
+            master._travel_record_consents(refused, channel="backoffice")
         master.write(travel_values)
         journal["cards"] = self._merge_wallets(master, cards)
         Log._journal_removed(journal)
@@ -178,7 +194,7 @@ class TravelCustomerMerge(models.TransientModel):
             [("state", "=", "open"), ("partner_ids", "in", partners.ids)]
         ).state = "merged"
         # the log is the code's own: read-only for every user
-        Log.sudo().create(
+        log = Log.sudo().create(
             {
                 "master_id": master.id,
                 "user_id": self.env.user.id,
@@ -208,7 +224,7 @@ class TravelCustomerMerge(models.TransientModel):
                 ),
             )
         )
-        return master._get_records_action(context={})
+        return log
 
     # ------------------------------------------------------------ BUSINESS
     def _selected_partners(self):
@@ -235,16 +251,13 @@ class TravelCustomerMerge(models.TransientModel):
                 )
             )
         partners = master | duplicates
-        family = (
-            self.env["res.partner"]
-            .with_context(active_test=False)
-            .search([("id", "child_of", partners.ids)])
-        )
         for partner in partners:
-            related = (
-                family.filtered(lambda p, partner=partner: p.parent_id == partner)
-                | partner.parent_id
-            ) & partners
+            # a parent company at any depth (so its contacts and addresses)
+            related, parent = partner.browse(), partner.parent_id
+            while parent and parent not in related:
+                related |= parent
+                parent = parent.parent_id
+            related &= partners
             if related:
                 raise UserError(
                     _(
@@ -496,62 +509,38 @@ class TravelCustomerMerge(models.TransientModel):
 
     def _unique_clashes(self, master, duplicates):
         """Rows of the duplicates that a unique index keeps from moving to the
-        master, because the master has the same already (a tag, a setting)."""
-        cr = self.env.cr
+        master, because the master has the same already (a tag, a follower,
+        a consent), and what the merge does with them."""
+        if not duplicates:
+            return []
         Log = self.env["travel.customer.merge.log"]
         core = self.env["base.partner.merge.automatic.wizard"]
-        foreign_keys = core._get_fk_on("res_partner")
-        if not foreign_keys or not duplicates:
-            return []
-        self.env.flush_all()
-        cr.execute(
-            """
-            SELECT t.relname, array_agg(a.attname::text ORDER BY k.ord)
-            FROM pg_index i
-            JOIN pg_class t ON t.oid = i.indrelid
-            CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
-            JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
-            WHERE i.indisunique AND i.indpred IS NULL AND t.relname IN %s
-            GROUP BY t.relname, i.indexrelid
-            """,
-            [tuple({table for table, _column in foreign_keys})],
-        )
         clashes = []
-        for table, columns in cr.fetchall():
-            for column in [c for t, c in foreign_keys if t == table and c in columns]:
-                same = [
-                    SQL(
-                        "d.%s IS NOT DISTINCT FROM m.%s",
-                        SQL.identifier(c),
-                        SQL.identifier(c),
-                    )
-                    for c in columns
-                    if c != column
-                ]
-                cr.execute(
-                    SQL(
-                        "SELECT count(*) FROM %s d JOIN %s m ON %s "
-                        "WHERE d.%s IN %s AND m.%s = %s",
-                        SQL.identifier(table),
-                        SQL.identifier(table),
-                        SQL(" AND ").join(same) if same else SQL("TRUE"),
-                        SQL.identifier(column),
-                        tuple(duplicates.ids),
-                        SQL.identifier(column),
-                        master.id,
-                    )
+        for table, count in core._travel_clash_counts(duplicates, master):
+            values = {"count": count, "what": Log._table_label(table)}
+            if table == "mail_followers":
+                message = _(
+                    "%(count)s record(s) of %(what)s already exist on the master: "
+                    "the master's are kept with the subtypes of both, the "
+                    "duplicates' are removed (and put back by an undo).",
+                    **values,
                 )
-                count = cr.fetchone()[0]
-                if count:
-                    clashes.append(
-                        _(
-                            "%(count)s record(s) of %(what)s already exist on the "
-                            "master: the master's are kept, the duplicates' are "
-                            "removed (and put back by an undo).",
-                            count=count,
-                            what=Log._table_label(table),
-                        )
-                    )
+            elif table == "privacy_consent":
+                message = _(
+                    "%(count)s record(s) of %(what)s already exist on the master: "
+                    "the master's are kept, a refusal given by a duplicate "
+                    "wins, the duplicates' are removed (and put back by an "
+                    "undo).",
+                    **values,
+                )
+            else:
+                message = _(
+                    "%(count)s record(s) of %(what)s already exist on the master: "
+                    "the master's are kept, the duplicates' are removed (and "
+                    "put back by an undo).",
+                    **values,
+                )
+            clashes.append(message)
         return clashes
 
     @api.model
