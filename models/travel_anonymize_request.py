@@ -184,11 +184,15 @@ class TravelAnonymizeRequest(models.Model):
         Privacy._anonymize(
             partner,
             notes=[
-                _(
-                    "Requested by %(user)s on %(date)s.",
-                    user=request.requested_by_id.name,
-                    date=fields.Date.to_date(request.create_date),
-                ),
+                # codes and values: the privacy log shows them in its reader's
+                # language
+                [
+                    "requested",
+                    {
+                        "user": request.requested_by_id.name,
+                        "date": fields.Date.to_string(request.create_date),
+                    },
+                ],
                 *(request.approvals or "").splitlines(),
             ],
         )

@@ -95,6 +95,22 @@ WITH RECURSIVE family(root, id) AS (
 """
 
 
+# What an anonymization counts, in the order of the log's details.
+KINDS = (
+    "partner",
+    "bank",
+    "user",
+    "attachment",
+    "document",
+    "message",
+    "participant",
+    "authored",
+    "mail",
+    "mention",
+    "merge",
+)
+
+
 class Erasure:
     """One anonymization run, handed from step to step: the customers, their
     families, what names them, and what each step did (for the log)."""
@@ -996,28 +1012,23 @@ class TravelCustomerPrivacy(models.AbstractModel):
 
     @api.model
     def _log(self, erasure):
-        kinds = {
-            "partner": _("Customers, contacts and addresses"),
-            "bank": _("Bank accounts"),
-            "user": _("Portal users"),
-            "attachment": _("Documents and attachments"),
-            "document": _("Identity documents"),
-            "message": _("Messages emptied"),
-            "participant": _("Participants"),
-            "authored": _("Messages sent"),
-            "mail": _("Queued e-mails cancelled"),
-            "mention": _("Texts naming it rewritten"),
-            "merge": _("Merges made final"),
-        }
-        details = (
-            _("Anonymized by the retention policy.")
-            if erasure.operation == "retention"
-            else _("Anonymized on request.")
-        )
+        """One privacy log line per customer; its details are kept as codes
+        and values too, shown in the reader's language."""
+        Log = self.env["privacy.log"]
+        messages = Log._travel_detail_messages()
+        head = ["retention" if erasure.operation == "retention" else "request", {}]
+        notes = [
+            note if isinstance(note, list | tuple) else ["text", {"text": note}]
+            for note in erasure.notes
+        ]
         values = []
         for partner in erasure.partners:
             counts = erasure.counts[partner.id]
-            lines = [details, *erasure.notes]
+            details = [
+                head,
+                *notes,
+                *([kind, {"count": counts[kind]}] for kind in KINDS if counts[kind]),
+            ]
             values.append(
                 {
                     "anonymized_name": erasure.originals[partner.id][0],
@@ -1025,16 +1036,19 @@ class TravelCustomerPrivacy(models.AbstractModel):
                     "travel_operation": erasure.operation,
                     "travel_partner_id": partner.id,
                     "user_id": self.env.user.id,
-                    "execution_details": "\n".join(lines),
+                    "travel_details": details,
+                    "execution_details": "\n".join(
+                        Log._travel_detail_text(messages, code, params)
+                        for code, params in [head, *notes]
+                    ),
                     "travel_lookup_hits": "\n".join(erasure.lookup.get(partner.id, [])),
                     "records_description": "\n".join(
-                        f"{label}: {counts[kind]}"
-                        for kind, label in kinds.items()
-                        if counts[kind]
+                        Log._travel_detail_text(messages, code, params)
+                        for code, params in details[1 + len(notes) :]
                     ),
                 }
             )
-        return self.env["privacy.log"].sudo().create(values)
+        return Log.sudo().create(values)
 
     # ------------------------------------------------------------ RETENTION
     @api.model

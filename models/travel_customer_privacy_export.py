@@ -140,44 +140,41 @@ class TravelCustomerPrivacyExport(models.AbstractModel):
 
     @api.model
     def _export_log(self, partner, real_user, by_customer, with_health, data):
-        self.env["privacy.log"].create(
+        """The export's privacy log line; its details are kept as codes and
+        values too, shown in the reader's language."""
+        Log = self.env["privacy.log"]
+        if not by_customer:
+            whom = ["officer", {}]
+        elif real_user != self.env.user:
+            whom = ["staff_portal", {"user": real_user.name}]
+        else:
+            whom = ["customer", {}]
+        details = [whom, *([["health_left_out", {}]] if not with_health else [])]
+        counts = [
+            "exported",
+            {
+                "bookings": len(data["bookings"]),
+                "invoices": len(data["invoices"]),
+                "documents": len(data["documents"]) + len(data["attachments"]),
+                "messages": len(data["messages"]),
+            },
+        ]
+        messages = Log._travel_detail_messages()
+        Log.create(
             {
                 "anonymized_name": partner.name or "",
                 "anonymized_email": partner.email or "",
                 "travel_operation": "export",
                 "travel_partner_id": partner.id,
                 "user_id": real_user.id,
+                "travel_details": [*details, counts],
                 "execution_details": "\n".join(
-                    filter(
-                        None,
-                        [
-                            self._export_by_whom(real_user, by_customer),
-                            not with_health and self._health_left_out(),
-                        ],
-                    )
+                    Log._travel_detail_text(messages, code, values)
+                    for code, values in details
                 ),
-                "records_description": _(
-                    "Bookings: %(bookings)s, invoices: %(invoices)s, documents: "
-                    "%(documents)s, messages: %(messages)s",
-                    bookings=len(data["bookings"]),
-                    invoices=len(data["invoices"]),
-                    documents=len(data["documents"]) + len(data["attachments"]),
-                    messages=len(data["messages"]),
-                ),
+                "records_description": Log._travel_detail_text(messages, *counts),
             }
         )
-
-    @api.model
-    def _export_by_whom(self, real_user, by_customer):
-        if not by_customer:
-            return _("Exported by a privacy officer.")
-        if real_user != self.env.user:
-            return _(
-                "Downloaded on the portal by %s, viewing the portal as the "
-                "customer.",
-                real_user.name,
-            )
-        return _("Downloaded by the customer on the portal.")
 
     @api.model
     def _export_profile_fields(self):

@@ -36,3 +36,4 @@ from . import test_security_portal
 from . import test_security_merge
 from . import test_security_rules
 from . import test_merge_clashes
+from . import test_privacy_log

@@ -102,7 +102,7 @@ class TestUndoRewrittenFields(TravelCustomerCommon):
             ]
         )
         wizard = self._merge_wizard(self.master, self.dup | dup_2)
-        self.assertIn("2 row(s)", "".join(wizard._clashes(self.dup | dup_2)))
+        self.assertIn("2 record(s)", "".join(wizard._clashes(self.dup | dup_2)))
         wizard.with_user(self.travel_manager).action_merge()
         self.env.invalidate_all()
         everything = Badge.with_context(active_test=False)
