@@ -404,7 +404,7 @@ def prepare(base, db):
     )
     ids = {row["name"]: row["res_id"] for row in rows}
     ids["merge_action"] = ids.pop("travel_customer_merge_action")
-    rpc(base, session, "travel.duplicate.group", "action_scan")
+    rpc(base, session, "travel.duplicate.group", "action_scan", [])
     layout = rpc(
         base,
         session,
