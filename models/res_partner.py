@@ -289,8 +289,13 @@ class ResPartner(models.Model):
         compute="_compute_travel_is_guardian",
         search="_search_travel_is_guardian",
     )
+    # the groups of the comodel's access rights: a user outside them reads
+    # the customer without these lists (Odoo's own screens read every field)
     travel_document_ids = fields.One2many(
-        "travel.customer.document", "partner_id", string="Documents"
+        "travel.customer.document",
+        "partner_id",
+        string="Documents",
+        groups="travel_customer.group_travel_user,base.group_portal",
     )
     travel_consent_us = fields.Boolean(
         string="Agrees to Be Contacted by Us",
@@ -306,7 +311,10 @@ class ResPartner(models.Model):
         search="_search_travel_consent_partners",
     )
     travel_consent_record_ids = fields.One2many(
-        "travel.consent.record", "partner_id", string="Consent History"
+        "travel.consent.record",
+        "partner_id",
+        string="Consent History",
+        groups="travel_customer.group_travel_user",
     )
     # person fields some countries' law asks of guests (travel.profile.field)
     travel_birth_date = fields.Date(string="Birth Date")
