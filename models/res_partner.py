@@ -265,7 +265,10 @@ class ResPartner(models.Model):
         groups="base.group_user",
     )
     travel_assignment_ids = fields.One2many(
-        "travel.departure.assignment", "partner_id", string="Assigned Departures"
+        "travel.departure.assignment",
+        "partner_id",
+        string="Assigned Departures",
+        groups="base.group_user",
     )
     travel_participant_ids = fields.One2many(
         "travel.participant", "partner_id", string="Participants"
@@ -344,10 +347,16 @@ class ResPartner(models.Model):
         string="Bookings per Company", compute="_compute_travel_bookings"
     )
     travel_link_ids = fields.One2many(
-        "travel.customer.link", "partner_id", string="Linked Customers"
+        "travel.customer.link",
+        "partner_id",
+        string="Linked Customers",
+        groups="base.group_user",
     )
     travel_linked_to_ids = fields.One2many(
-        "travel.customer.link", "linked_partner_id", string="Linked To"
+        "travel.customer.link",
+        "linked_partner_id",
+        string="Linked To",
+        groups="base.group_user",
     )
     travel_wallet_balance = fields.Float(
         string="E-wallet", compute="_compute_travel_wallet"
