@@ -46,9 +46,7 @@ class TestScreensEveryUser(TravelCustomerCommon):
         }
         cls.portal = new_test_user(cls.env, "scr_portal", "base.group_portal")
         cls.customer.user_id = cls.users["salesperson"]
-        cls.order = cls._create_order(
-            cls.customer, user_id=cls.users["salesperson"].id
-        )
+        cls.order = cls._create_order(cls.customer, user_id=cls.users["salesperson"].id)
         cls.env["travel.consent.record"].create(
             {
                 "partner_id": cls.customer.id,
