@@ -401,6 +401,8 @@ def pytest(db, *paths):
             "-p",
             "pytest_no_skip",
             "-p",
+            "pytest_addon_path",
+            "-p",
             "no:cacheprovider",
             f"--rootdir={BUILD}",
             f"--odoo-config={CONFIG}",
