@@ -8,6 +8,7 @@ addons path and configuration in .build/, and runs Odoo and pytest-odoo.
 
 import argparse
 import contextlib
+import hashlib
 import importlib.metadata
 import os
 import re
@@ -15,6 +16,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -28,7 +30,7 @@ DB_USER = DB_PASSWORD = "odoo"
 ODOO_DOC = "https://www.odoo.com/documentation/18.0/administration/on_premise.html"
 # Odoo's own tests of the modules the addon depends on and extends, run by
 # `make test` beside the addon's own on the same database (pytest-odoo
-# collects them from Odoo's installed modules, linked in .build/odoo_tests/).
+# collects them from Odoo's installed modules, linked in TEST_TREE below).
 # The stock reference, a database with the same modules without the addon
 # (`tools/dev.py test-stock`), passes every one of them: with the addon they
 # must all pass too. Whole suites where they fit; for the biggest ones, the
@@ -93,7 +95,12 @@ STOCK_MODULES = (
     "contacts,sale_management,portal,phone_validation,privacy_lookup,auth_signup,"
     "impersonate_login,privacy_consent,sale_loyalty,membership"
 )
-ODOO_TESTS_DIR = BUILD / "odoo_tests"
+# where pytest runs: links to the addon and to Odoo's modules, outside the
+# checkout (Odoo's translation export walks the addon's folder, links
+# followed: Odoo's sources must not be found there), one per checkout
+TEST_TREE = Path(tempfile.gettempdir()) / (
+    f"{ADDON}-tests-{hashlib.sha1(str(ROOT).encode()).hexdigest()[:10]}"
+)
 
 
 def say(message):
@@ -253,14 +260,19 @@ def write_config(odoo_path):
     )
 
 
-def link_odoo_tests(odoo_path):
-    """Odoo's modules whose tests `make test` runs, linked by their names:
-    pytest shows their tests as odoo_tests/<module>/tests/..."""
-    ODOO_TESTS_DIR.mkdir(parents=True, exist_ok=True)
+def link_test_tree(odoo_path):
+    """The addon and Odoo's modules whose tests `make test` runs, linked by
+    their names: pytest shows their tests as addons/travel_customer/tests/...
+    and odoo_tests/<module>/tests/..."""
+    links = {TEST_TREE / "addons" / ADDON: ROOT}
     for module in {path.split("/")[0] for path in ODOO_TESTS}:
-        link = ODOO_TESTS_DIR / module
+        links[TEST_TREE / "odoo_tests" / module] = odoo_path / "addons" / module
+    for link, target in links.items():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        if link.is_symlink() and link.resolve() != target.resolve():
+            link.unlink()
         if not link.is_symlink():
-            link.symlink_to(odoo_path / "addons" / module)
+            link.symlink_to(target)
 
 
 def setup():
@@ -268,7 +280,6 @@ def setup():
     ensure_postgresql()
     ensure_python_packages(odoo_path)
     write_config(odoo_path)
-    link_odoo_tests(odoo_path)
 
 
 # ---------------------------------------------------------------- databases
@@ -385,8 +396,8 @@ def cmd_run(args):
 
 
 def pytest(db, *paths):
-    """pytest-odoo on ``db``: its exit status."""
-    link_odoo_tests(odoo_location())
+    """pytest-odoo on ``db`` (``paths`` in TEST_TREE): its exit status."""
+    link_test_tree(odoo_location())
     env = dict(
         os.environ,
         PYTHONPATH=os.pathsep.join(
@@ -404,7 +415,7 @@ def pytest(db, *paths):
             "pytest_addon_path",
             "-p",
             "no:cacheprovider",
-            f"--rootdir={BUILD}",
+            f"--rootdir={TEST_TREE}",
             f"--odoo-config={CONFIG}",
             f"--odoo-database={db}",
             "--odoo-http",
@@ -412,7 +423,7 @@ def pytest(db, *paths):
             "-rfEs",
             *paths,
         ],
-        cwd=BUILD,
+        cwd=TEST_TREE,
         env=env,
         check=False,
     ).returncode
