@@ -5,13 +5,14 @@ SHELL := /bin/bash
 PYTHON ?= python3
 DB ?= travel_customer_demo
 TEST_DB ?= travel_customer_test
+STOCK_DB ?= travel_customer_stock
 BENCH_DB ?= travel_customer_bench
 BENCH_SIZE ?= 200000
 PORT ?= 8069
 LOAD_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: setup run test bench load screenshots lint clean
+.PHONY: setup run test test-stock bench load screenshots lint clean
 
 setup:
 	@$(PYTHON) tools/dev.py setup
@@ -21,6 +22,10 @@ run: setup
 
 test: setup
 	@$(PYTHON) tools/dev.py test --db $(TEST_DB)
+
+# the reference of Odoo's tests in `make test`: the same modules, no addon
+test-stock: setup
+	@$(PYTHON) tools/dev.py test-stock --db $(STOCK_DB)
 
 bench: setup
 	@$(PYTHON) tools/bench.py --db $(BENCH_DB) --size $(BENCH_SIZE) $(BENCH_ARGS)

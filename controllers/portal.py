@@ -530,16 +530,16 @@ class TravelResellerPortal(CustomerPortal):
     @http.route()
     def portal_order_page(self, order_id, report_type=None, access_token=None, **kw):
         """An order the visitor may not see answers as a missing one: a
-        logged-out visitor is sent to log in, a logged-in one gets 404 (the
-        core would redirect to /my for one and 404 for the other in places,
-        telling which orders exist)."""
+        logged-out visitor is sent to log in (and back to the order), a
+        logged-in one to its portal home, as Odoo does (its own tests expect
+        it)."""
         try:
             self._document_check_access("sale.order", order_id, access_token)
-        except (AccessError, MissingError) as error:
+        except (AccessError, MissingError):
             if request.env.user._is_public():
                 query = urlencode({"redirect": f"/my/orders/{int(order_id)}"})
                 return request.redirect(f"/web/login?{query}")
-            raise NotFound() from error
+            return request.redirect("/my")
         return super().portal_order_page(
             order_id, report_type=report_type, access_token=access_token, **kw
         )

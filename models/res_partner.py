@@ -276,7 +276,10 @@ class ResPartner(models.Model):
         groups="base.group_user",
     )
     travel_assignment_ids = fields.One2many(
-        "travel.departure.assignment", "partner_id", string="Assigned Departures"
+        "travel.departure.assignment",
+        "partner_id",
+        string="Assigned Departures",
+        groups="base.group_user",
     )
     travel_participant_ids = fields.One2many(
         "travel.participant", "partner_id", string="Participants"
@@ -300,8 +303,13 @@ class ResPartner(models.Model):
         compute="_compute_travel_is_guardian",
         search="_search_travel_is_guardian",
     )
+    # the groups of the comodel's access rights: a user outside them reads
+    # the customer without these lists (Odoo's own screens read every field)
     travel_document_ids = fields.One2many(
-        "travel.customer.document", "partner_id", string="Documents"
+        "travel.customer.document",
+        "partner_id",
+        string="Documents",
+        groups="travel_customer.group_travel_user,base.group_portal",
     )
     travel_consent_us = fields.Boolean(
         string="Agrees to Be Contacted by Us",
@@ -317,7 +325,10 @@ class ResPartner(models.Model):
         search="_search_travel_consent_partners",
     )
     travel_consent_record_ids = fields.One2many(
-        "travel.consent.record", "partner_id", string="Consent History"
+        "travel.consent.record",
+        "partner_id",
+        string="Consent History",
+        groups="travel_customer.group_travel_user",
     )
     # the form's answers: "not asked" is neither an agreement nor a refusal
     travel_consent_us_answer = fields.Selection(
@@ -367,10 +378,16 @@ class ResPartner(models.Model):
         string="Bookings per Company", compute="_compute_travel_bookings"
     )
     travel_link_ids = fields.One2many(
-        "travel.customer.link", "partner_id", string="Linked Customers"
+        "travel.customer.link",
+        "partner_id",
+        string="Linked Customers",
+        groups="base.group_user",
     )
     travel_linked_to_ids = fields.One2many(
-        "travel.customer.link", "linked_partner_id", string="Linked To"
+        "travel.customer.link",
+        "linked_partner_id",
+        string="Linked To",
+        groups="base.group_user",
     )
     travel_wallet_balance = fields.Float(
         string="E-wallet", compute="_compute_travel_wallet"

@@ -58,8 +58,13 @@ class SaleOrder(models.Model):
         readonly=True,
         help="The customer confirmed its contact preferences for this order.",
     )
+    # Travel staff's only (the access rights of consent records): a
+    # salesperson outside the Travel groups reads the order without them
     travel_consent_record_ids = fields.One2many(
-        "travel.consent.record", "order_id", string="Consents"
+        "travel.consent.record",
+        "order_id",
+        string="Consents",
+        groups="travel_customer.group_travel_user",
     )
     travel_contact_person_id = fields.Many2one(
         "res.partner",

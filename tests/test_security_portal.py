@@ -345,11 +345,13 @@ class TestSecurityPortal(HttpCase):
         self.assertIn("/web/login", existing.url)
         self.assertIn("/web/login", absent.url)
         self.assertNotIn(order.name, existing.text)
-        # a logged-in stranger gets 404 for both
+        # a logged-in stranger is sent to its portal home for both
         portal = new_test_user(
             self.env, login="sec_stranger", groups="base.group_portal"
         )
         self.authenticate(portal.login, portal.login)
-        with mute_logger("odoo.http", "werkzeug"):
-            self.assertEqual(self.url_open(f"/my/orders/{order.id}").status_code, 404)
-            self.assertEqual(self.url_open(f"/my/orders/{missing}").status_code, 404)
+        for url in (f"/my/orders/{order.id}", f"/my/orders/{missing}"):
+            response = self.url_open(url, allow_redirects=False)
+            self.assertEqual(response.status_code, 303)
+            self.assertTrue(response.headers["Location"].endswith("/my"))
+            self.assertNotIn(order.name, self.url_open(url).text)

@@ -1,0 +1,20 @@
+import {registry} from "@web/core/registry";
+
+// Starts on Contacts > Duplicate Candidates, emptied (see tests/test_scan_tour.py).
+registry.category("web_tour.tours").add("travel_customer_scan", {
+  steps: () => [
+    {
+      content: "Nothing proposed yet",
+      trigger: ".o_list_view:not(:has(.o_data_row))",
+    },
+    {
+      content: "Scan now",
+      trigger: "button[name=action_scan]",
+      run: "click",
+    },
+    {
+      content: "The look-alikes of the demo data are proposed",
+      trigger: ".o_list_view .o_data_row",
+    },
+  ],
+});

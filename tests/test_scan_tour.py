@@ -1,0 +1,24 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestScanTour(HttpCase):
+    def test_manager_scans_from_the_list(self):
+        """In the browser, a Travel manager (not an administrator) clicks
+        "Scan now" on the list of duplicate candidates: the scan runs and the
+        list shows the groups it found."""
+        new_test_user(
+            self.env,
+            "scan_manager",
+            "base.group_user,travel_customer.group_travel_manager",
+            password="scan_manager",
+        )
+        Group = self.env["travel.duplicate.group"]
+        Group.search([]).unlink()
+        self.start_tour(
+            "/odoo/action-travel_customer.travel_duplicate_group_action",
+            "travel_customer_scan",
+            login="scan_manager",
+        )
+        self.assertTrue(Group.search([("state", "=", "open")]))
