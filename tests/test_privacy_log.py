@@ -17,7 +17,10 @@ class TestPrivacyLogLanguage(PrivacyCommon):
 
     def _log(self, partner, operation):
         return self.env["privacy.log"].search(
-            [("travel_partner_id", "=", partner.id), ("travel_operation", "=", operation)]
+            [
+                ("travel_partner_id", "=", partner.id),
+                ("travel_operation", "=", operation),
+            ]
         )
 
     def test_anonymization_details_in_each_language(self):
