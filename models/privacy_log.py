@@ -43,6 +43,7 @@ class PrivacyLog(models.Model):
     )
 
     travel_details = fields.Json(
+        string="Detail Codes",
         readonly=True,
         help="What the operation did, as message codes and values: shown in the "
         "reader's language (Details).",

@@ -4,15 +4,13 @@ import io
 import json
 import zipfile
 
-from markupsafe import Markup
-
 from odoo import _, api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, html2plaintext
 
 from .travel_customer_privacy import FAMILY_QUERY, HEALTH_GROUP
 
-# What a person reads about itself, in this order (the JSON file holds every
-# stored field, for another program).
+# What a person reads about itself, in this order (the JSON file holds these
+# and a few more: doc/personal_data.md).
 READABLE_PROFILE_FIELDS = (
     "name",
     "title",
@@ -178,15 +176,15 @@ class TravelCustomerPrivacyExport(models.AbstractModel):
 
     @api.model
     def _export_profile_fields(self):
+        """The person's own data (doc/personal_data.md), not Odoo's technical
+        columns (e-invoicing endpoints, sales warnings, tokens...)."""
         return [
-            *self._personal_columns(),
-            "country_id",
-            "lang",
+            *READABLE_PROFILE_FIELDS,
+            "company_name",
+            "comment",
             "is_company",
             "type",
-            "customer_type_id",
             "travel_level_id",
-            "create_date",
         ]
 
     @api.model
@@ -196,7 +194,7 @@ class TravelCustomerPrivacyExport(models.AbstractModel):
         if field.type == "many2one":
             return value.display_name or None
         if field.type == "html":
-            return (value and str(value)) or None
+            return html2plaintext(value) if value else None
         if field.type == "selection" and value:
             return dict(field._description_selection(self.env)).get(value, value)
         return value if value is not False else None
@@ -446,7 +444,7 @@ class TravelCustomerPrivacyExport(models.AbstractModel):
                 "author": message.author_id.name or message.email_from,
                 "to": message.partner_ids.mapped("name"),
                 "subject": message.subject,
-                "body": message.body and str(message.body),
+                "body": html2plaintext(message.body) if message.body else None,
             }
             for message in messages
         ]
@@ -477,8 +475,6 @@ class TravelCustomerPrivacyExport(models.AbstractModel):
                 for child in partner.browse([a["id"] for a in data["addresses"]])
             ],
             "with_health": with_health,
-            # message bodies: sanitized HTML, as Odoo stored them
-            "Markup": Markup,
         }
         html = self.env["ir.qweb"]._render("travel_customer.personal_data_html", values)
         return "<!DOCTYPE html>\n" + str(html)

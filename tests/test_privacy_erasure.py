@@ -516,3 +516,9 @@ class TestExportContent(ErasureCommon):
             self.assertIn(text, page)
         for technical in ("peppol_endpoint", "sale_warn_msg", "invoice_edi_format"):
             self.assertNotIn(technical, page)
+            # the machine-readable file holds the documented keys only
+            self.assertNotIn(technical, data["customer"])
+        self.assertIn(
+            "Your booking is confirmed", [m["body"] for m in data["messages"]]
+        )
+        self.assertFalse([m for m in data["messages"] if "<p>" in (m["body"] or "")])

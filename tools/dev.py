@@ -85,6 +85,21 @@ ODOO_TESTS_LEFT_OUT = [
         "addon: signing online needs the contact preferences confirmed first "
         "(tests/test_consent_http.py signs once they are)",
     ),
+    *(
+        (
+            "base/tests/test_res_partner_merge.py::TestMergePartner",
+            test,
+            "addon: a merge keeps the duplicates, archived, so that it can be "
+            "undone (tests/test_merge_clashes.py merges through Contacts > Merge)",
+        )
+        for test in (
+            "test_merge_partners_with_duplicate_bank_accounts",
+            "test_merge_partners_with_duplicate_bank_accounts_with_destination",
+            "test_merge_partners_with_references",
+            "test_merge_partners_with_unique_bank_accounts",
+            "test_merge_partners_without_bank_accounts",
+        )
+    ),
     (_IMPERSONATE, "test_01_admin_impersonates_user_demo", _VIEW_AS),
     (_IMPERSONATE, "test_02_user_demo_impersonates_admin", _VIEW_AS),
     (_IMPERSONATE, "test_05_create_uid_on_transient_model", _VIEW_AS),
