@@ -85,6 +85,7 @@ class TravelCustomerMergeLog(models.Model):
     """
 
     _name = "travel.customer.merge.log"
+    _inherit = ["travel.code.only.mixin"]
     _description = "Customer Merge Log"
     _order = "id desc"
     _rec_name = "master_id"
@@ -173,30 +174,14 @@ class TravelCustomerMergeLog(models.Model):
             )
 
     # ------------------------------------------------------------ CRUD
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._check_written_by_code()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._check_written_by_code()
-        return super().write(vals)
-
-    def unlink(self):
-        self._check_written_by_code()
-        return super().unlink()
-
     @api.model
-    def _check_written_by_code(self):
-        """The journal is replayed as SQL by an undo: nobody writes it but
-        the merge, its undo and the purge."""
-        if not self.env.su:
-            raise AccessError(
-                _(
-                    "The merge log is written by the customer merge itself: it "
-                    "cannot be created, changed or deleted by hand."
-                )
-            )
+    def _travel_code_only_message(self):
+        # the journal is replayed as SQL by an undo: nobody writes it but
+        # the merge, its undo and the purge
+        return _(
+            "The merge log is written by the customer merge itself: it "
+            "cannot be created, changed or deleted by hand."
+        )
 
     # ------------------------------------------------------------ JOURNAL
     @api.model
