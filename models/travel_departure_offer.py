@@ -183,7 +183,7 @@ class TravelDepartureOffer(models.Model):
 
     def _reload(self):
         # the offers are a view over the tables just written
-        self.env.flush_all()
+        self.env["travel.departure.assignment"]._flush_assignment_inputs()
         self.env.invalidate_all()
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
@@ -198,6 +198,34 @@ class TravelDepartureOffer(models.Model):
         self.ensure_one()
         client_name = (client_name or "").strip()
         email = email_normalize((client_email or "")[:254])
+        self._check_quotation_request(client_name, email, participants)
+        reseller = self.partner_id.sudo()
+        departure = self.departure_id.sudo()
+        client = self._end_client(reseller, client_name, email)
+        orderer = self.env.user.partner_id
+        if orderer.commercial_partner_id != reseller:
+            orderer = reseller
+        order = (
+            self.env["sale.order"]
+            .sudo()
+            .with_company(departure.company_id)
+            .create(self._quotation_values(orderer, client, participants))
+        )
+        order.message_post(
+            body=_(
+                "Quotation requested on the portal by %(user)s for %(client)s "
+                "(%(email)s), %(count)s participants.",
+                user=self.env.user.name,
+                client=client_name,
+                email=email,
+                count=participants,
+            ),
+            author_id=self.env.user.partner_id.id,
+        )
+        return order
+
+    def _check_quotation_request(self, client_name, email, participants):
+        """Refuse, with every reason at once, what the reseller typed wrong."""
         errors = []
         if not client_name:
             errors.append(_("Enter the name of your client."))
@@ -216,9 +244,12 @@ class TravelDepartureOffer(models.Model):
             )
         if errors:
             raise ValidationError("\n".join(errors))
-        reseller = self.partner_id.sudo()
-        departure = self.departure_id.sudo()
-        client = reseller.child_ids.filtered(
+
+    @api.model
+    def _end_client(self, reseller, client_name, email):
+        """The reseller's client with this e-mail, created on first use as a
+        contact of the reseller (``reseller`` in sudo)."""
+        return reseller.child_ids.filtered(
             lambda c: c.email_normalized == email and c.type == "other"
         )[:1] or reseller.child_ids.create(
             {
@@ -229,47 +260,30 @@ class TravelDepartureOffer(models.Model):
                 "comment": _("Client of the reseller %s.", reseller.name),
             }
         )
-        orderer = self.env.user.partner_id
-        if orderer.commercial_partner_id != reseller:
-            orderer = reseller
-        order = (
-            self.env["sale.order"]
-            .sudo()
-            .with_company(departure.company_id)
-            .create(
-                {
-                    "partner_id": orderer.id,
-                    "company_id": departure.company_id.id,
-                    "travel_departure_id": departure.id,
-                    "travel_seats": participants,
-                    "travel_end_client_id": client.id,
-                    "travel_channel_id": self.env.ref(
-                        "travel_customer.sales_channel_reseller"
-                    ).id,
-                    "order_line": [
-                        fields.Command.create(
-                            {
-                                "product_id": departure.product_id.id,
-                                "product_uom_qty": participants,
-                                "price_unit": self.reseller_price,
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        order.message_post(
-            body=_(
-                "Quotation requested on the portal by %(user)s for %(client)s "
-                "(%(email)s), %(count)s participants.",
-                user=self.env.user.name,
-                client=client_name,
-                email=email,
-                count=participants,
-            ),
-            author_id=self.env.user.partner_id.id,
-        )
-        return order
+
+    def _quotation_values(self, orderer, client, participants):
+        """The reseller's quotation: through the reseller channel, at the
+        reseller price."""
+        departure = self.departure_id.sudo()
+        return {
+            "partner_id": orderer.id,
+            "company_id": departure.company_id.id,
+            "travel_departure_id": departure.id,
+            "travel_seats": participants,
+            "travel_end_client_id": client.id,
+            "travel_channel_id": self.env.ref(
+                "travel_customer.sales_channel_reseller"
+            ).id,
+            "order_line": [
+                fields.Command.create(
+                    {
+                        "product_id": departure.product_id.id,
+                        "product_uom_qty": participants,
+                        "price_unit": self.reseller_price,
+                    }
+                )
+            ],
+        }
 
     @api.model
     def _reseller_action(self, reseller):
