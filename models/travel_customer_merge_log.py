@@ -284,22 +284,17 @@ class TravelCustomerMergeLog(models.Model):
 
     @api.model
     def _journal_reference_fields(self, transient):
-        """The stored reference fields Odoo's merge rewrites: ``[(Model,
-        field name), ...]``."""
-        found = []
-        for field in (
-            self.env["ir.model.fields"]
-            .sudo()
-            .search([("ttype", "=", "reference"), ("store", "=", True)])
-        ):
-            Model = self.env.get(field.model)
-            column = Model is not None and Model._fields.get(field.name)
-            if not column or Model._abstract or column.compute or not column.store:
-                continue
-            if Model._table in transient or not Model._auto:
-                continue
-            found.append((Model, field.name))
-        return found
+        """The stored reference fields Odoo's merge rewrites, of tables kept:
+        ``[(Model, field name), ...]``."""
+        return [
+            (Model, fname)
+            for Model, fname in self.env[
+                "base.partner.merge.automatic.wizard"
+            ]._travel_reference_fields()
+            if Model._fields[fname].store
+            and Model._auto
+            and Model._table not in transient
+        ]
 
     @api.model
     def _journal_company_fields(self, transient):

@@ -139,14 +139,12 @@ class TravelDepartureOffer(models.Model):
         count = self.env["travel.departure.assignment"]._assign(
             offers.partner_id, offers.filtered(lambda o: not o.assigned).departure_id
         )
-        self._reload()
-        return self.env["res.partner"]._travel_notify(
+        return self._reload_and_notify(
             _(
                 "%(count)s departures assigned to %(reseller)s.",
                 count=count,
                 reseller=offers.partner_id.display_name,
-            ),
-            reload=True,
+            )
         )
 
     def action_unassign(self):
@@ -156,14 +154,12 @@ class TravelDepartureOffer(models.Model):
         assignments = offers.assignment_id
         count = len(assignments)
         assignments.unlink()
-        self._reload()
-        return self.env["res.partner"]._travel_notify(
+        return self._reload_and_notify(
             _(
                 "%(count)s departures no longer assigned to %(reseller)s.",
                 count=count,
                 reseller=offers.partner_id.display_name,
-            ),
-            reload=True,
+            )
         )
 
     def action_set_markup(self):
@@ -180,6 +176,11 @@ class TravelDepartureOffer(models.Model):
             "target": "new",
             "context": {"active_model": self._name, "active_ids": self.ids},
         }
+
+    def _reload_and_notify(self, message):
+        """Tell the user what changed, on the offers as they are now."""
+        self._reload()
+        return self.env["res.partner"]._travel_notify(message, reload=True)
 
     def _reload(self):
         # the offers are a view over the tables just written

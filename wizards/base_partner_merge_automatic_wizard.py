@@ -573,9 +573,25 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             try:
                 with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                     records.write({"res_id": dst_record.id})
-                    records.env.flush_all()
+                    records.flush_recordset(["res_id"])
             except psycopg2.Error:
                 records.unlink()
+        for Model, fname in self._travel_reference_fields():
+            records = Model.sudo().search(
+                [(fname, "in", [f"{referenced_model},{pid}" for pid in ids])]
+            )
+            if records:
+                records.write({fname: f"{referenced_model},{dst_record.id}"})
+        # company-dependent fields, their fallback values, the duplicates'
+        # own company-dependent values: as Odoo does
+        self._travel_company_dependent_values(src_records, dst_record)
+        return None
+
+    @api.model
+    def _travel_reference_fields(self):
+        """The stored reference fields Odoo's merge rewrites (not computed,
+        of a model with records): ``[(Model, field name), ...]``."""
+        found = []
         for field in (
             self.env["ir.model.fields"]
             .sudo()
@@ -583,17 +599,9 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         ):
             Model = self.env.get(field.model)
             column = Model is not None and Model._fields.get(field.name)
-            if not column or Model._abstract or column.compute is not None:
-                continue
-            records = Model.sudo().search(
-                [(field.name, "in", [f"{referenced_model},{pid}" for pid in ids])]
-            )
-            if records:
-                records.write({field.name: f"{referenced_model},{dst_record.id}"})
-        # company-dependent fields, their fallback values, the duplicates'
-        # own company-dependent values: as Odoo does
-        self._travel_company_dependent_values(src_records, dst_record)
-        return None
+            if column and not Model._abstract and column.compute is None:
+                found.append((Model, field.name))
+        return found
 
     def _travel_company_dependent_values(self, src_records, dst_record):
         """The part of Odoo's ``_update_reference_fields_generic`` about
