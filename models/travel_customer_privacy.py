@@ -1246,9 +1246,7 @@ class TravelCustomerPrivacy(models.AbstractModel):
             _logger.info("Retention policy: %s customers anonymized", len(done))
         # a batch that failed whole says nothing is left: the night stops
         # rather than trying the same customers again
-        Cron._notify_progress(
-            done=len(done), remaining=total - len(done) - len(failed)
-        )
+        Cron._notify_progress(done=len(done), remaining=total - len(done) - len(failed))
         return len(done)
 
     @api.model
