@@ -20,11 +20,9 @@ class TravelCodeOnlyMixin(models.AbstractModel):
         self._travel_check_written_by_code()
         return super().write(vals)
 
-    def unlink(self):
-        # not an @api.ondelete guard: those are skipped at uninstall, and a
-        # log stays immutable until its table is dropped
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_by_hand(self):
         self._travel_check_written_by_code()
-        return super().unlink()
 
     @api.model
     def _travel_check_written_by_code(self):

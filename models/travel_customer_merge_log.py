@@ -196,7 +196,7 @@ class TravelCustomerMergeLog(models.Model):
     @api.model
     def _journal(self, master, duplicates):
         """Every row that points to one of ``duplicates``, before the merge."""
-        self.env.flush_all()
+        self.env.flush_all()  # any table may point to a customer
         ids = tuple(duplicates.ids)
         journal = {"fk": [], "rel": [], "ref": [], "master": {}, "users": []}
         transient = self._journal_transient_tables()
@@ -459,7 +459,8 @@ class TravelCustomerMergeLog(models.Model):
         master = self.master_id
         journal = self.journal
         self._undo_cards(journal.get("cards", []))
-        self.env.flush_all()
+        self.env["loyalty.card"].flush_model()
+        self.env["loyalty.history"].flush_model()
         self._undo_moves(journal, master)
         self._undo_company_values(journal.get("company", []), master)
         self._undo_relations(journal["rel"], master)
