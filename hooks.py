@@ -26,12 +26,14 @@ def assign_default_customer_type(env):
     env["res.partner"].flush_model()
     cr = env.cr
     cr.execute(
-        """
-        CREATE TEMPORARY TABLE travel_customer_type_kept ON COMMIT DROP AS
-        SELECT id, customer_type_id FROM res_partner
-        WHERE customer_type_id IS NOT NULL AND customer_type_id != %s
-        """,
-        [default_type.id],
+        SQL(
+            """
+            CREATE TEMPORARY TABLE travel_customer_type_kept ON COMMIT DROP AS
+            SELECT id, customer_type_id FROM res_partner
+            WHERE customer_type_id IS NOT NULL AND customer_type_id != %s
+            """,
+            default_type.id,
+        )
     )
     cr.execute(
         SQL(

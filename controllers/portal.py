@@ -617,28 +617,8 @@ class TravelResellerPortal(CustomerPortal):
             f: (post.get(f) or "").strip()
             for f in names + ("birth_date",) + self._travel_health_fields
         }
-        errors = []
-        if not all(form[f] for f in names):
-            errors.append(_("Enter the first and last name."))
-        if any(len(form[f]) > 128 for f in names):
-            errors.append(_("The name is too long (128 characters)."))
-        birth_date = False
-        try:
-            birth_date = fields.Date.to_date(form["birth_date"] or None)
-        except ValueError:
-            errors.append(_("The birth date is not a date."))
-        if birth_date and birth_date > fields.Date.context_today(request.env.user):
-            errors.append(_("The birth date is in the future."))
         health = {f: form[f] for f in self._travel_health_fields if form[f]}
-        if health and not self._travel_health_shown():
-            errors.append(
-                _(
-                    "Only the Health data group may see or change allergies and "
-                    "treatments: nothing was saved."
-                )
-            )
-        if any(len(v) > self._travel_max_length(f) for f, v in health.items()):
-            errors.append(_("Allergies and treatments: 2000 characters at most."))
+        birth_date, errors = self._travel_check_new_participant(form, health)
         if errors:
             return self._travel_render_participants(
                 error="\n".join(errors), form=form, status=400
@@ -661,6 +641,33 @@ class TravelResellerPortal(CustomerPortal):
         travel_flash(_("%s is added.", participant.name))
         return request.redirect(f"/my/participants/{participant.id}")
 
+    def _travel_check_new_participant(self, form, health):
+        """What is wrong in the new participant's ``form``, every reason at
+        once: ``(birth date, [error, ...])``."""
+        names = ("first_name", "last_name")
+        errors = []
+        if not all(form[f] for f in names):
+            errors.append(_("Enter the first and last name."))
+        if any(len(form[f]) > 128 for f in names):
+            errors.append(_("The name is too long (128 characters)."))
+        birth_date = False
+        try:
+            birth_date = fields.Date.to_date(form["birth_date"] or None)
+        except ValueError:
+            errors.append(_("The birth date is not a date."))
+        if birth_date and birth_date > fields.Date.context_today(request.env.user):
+            errors.append(_("The birth date is in the future."))
+        if health and not self._travel_health_shown():
+            errors.append(
+                _(
+                    "Only the Health data group may see or change allergies and "
+                    "treatments: nothing was saved."
+                )
+            )
+        if any(len(v) > self._travel_max_length(f) for f, v in health.items()):
+            errors.append(_("Allergies and treatments: 2000 characters at most."))
+        return birth_date, errors
+
     @http.route(
         "/my/participants/<int:participant_id>",
         type="http",
@@ -679,35 +686,10 @@ class TravelResellerPortal(CustomerPortal):
         error = None
         status = 200
         if request.httprequest.method == "POST":
-            fnames = self._travel_participant_fields
-            if show_health:
-                fnames += self._travel_health_fields
-            elif any(f in post for f in self._travel_health_fields):
-                error = _(
-                    "Only the Health data group may see or change allergies and "
-                    "treatments: nothing was saved."
-                )
-                status = 403
-            vals = {f: (post.get(f) or "").strip() or False for f in fnames}
-            too_long = [
-                f
-                for f in fnames
-                if vals[f] and len(vals[f]) > self._travel_max_length(f)
-            ]
-            if too_long:
-                error = _(
-                    "Too long: %(fields)s. Shorten the text and save again.",
-                    fields=", ".join(
-                        participant._fields[f].get_description(request.env)["string"]
-                        for f in too_long
-                    ),
-                )
-            country = post.get("country_id")
-            if country and country.isdigit():
-                country = request.env["res.country"].sudo().browse(int(country))
-                vals["country_id"] = country.exists().id or False
+            error, status = self._travel_update_participant(
+                participant, post, show_health
+            )
             if not error:
-                participant.sudo().write(vals)
                 travel_flash(_("Saved."))
                 return request.redirect(f"/my/participants/{participant.id}")
         values = self._prepare_portal_layout_values()
@@ -731,3 +713,37 @@ class TravelResellerPortal(CustomerPortal):
         return request.render(
             "travel_customer.portal_my_participant", values, status=status
         )
+
+    def _travel_update_participant(self, participant, post, show_health):
+        """Write the family's changes to ``participant`` (as superuser: the
+        rules have shown it is the user's own), or nothing at all with the
+        reason: ``(error or None, HTTP status)``."""
+        error, status = None, 200
+        fnames = self._travel_participant_fields
+        if show_health:
+            fnames += self._travel_health_fields
+        elif any(f in post for f in self._travel_health_fields):
+            error = _(
+                "Only the Health data group may see or change allergies and "
+                "treatments: nothing was saved."
+            )
+            status = 403
+        vals = {f: (post.get(f) or "").strip() or False for f in fnames}
+        too_long = [
+            f for f in fnames if vals[f] and len(vals[f]) > self._travel_max_length(f)
+        ]
+        if too_long:
+            error = _(
+                "Too long: %(fields)s. Shorten the text and save again.",
+                fields=", ".join(
+                    participant._fields[f].get_description(request.env)["string"]
+                    for f in too_long
+                ),
+            )
+        country = post.get("country_id")
+        if country and country.isdigit():
+            country = request.env["res.country"].sudo().browse(int(country))
+            vals["country_id"] = country.exists().id or False
+        if not error:
+            participant.sudo().write(vals)
+        return error, status

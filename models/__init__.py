@@ -4,6 +4,7 @@ from . import travel_customer_level
 from . import travel_sales_channel
 from . import travel_customer_privacy
 from . import travel_customer_privacy_export
+from . import travel_code_only_mixin
 from . import privacy_log
 from . import travel_anonymize_request
 from . import travel_search_limit

@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 
 
 class ImpersonateLog(models.Model):
@@ -10,7 +9,8 @@ class ImpersonateLog(models.Model):
     Written by the code as superuser only: nobody may forge or erase it.
     """
 
-    _inherit = "impersonate.log"
+    _name = "impersonate.log"
+    _inherit = ["impersonate.log", "travel.code.only.mixin"]
     _order = "date_start desc, id desc"
 
     travel_duration = fields.Float(
@@ -30,24 +30,9 @@ class ImpersonateLog(models.Model):
             else:
                 log.travel_duration = 0.0
 
-    def _travel_check_written_by_code(self):
-        if not self.env.su:
-            raise AccessError(
-                self.env._(
-                    "The impersonation log is written by Odoo only: it cannot be "
-                    "created, changed or deleted by hand."
-                )
-            )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._travel_check_written_by_code()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._travel_check_written_by_code()
-        return super().write(vals)
-
-    def unlink(self):
-        self._travel_check_written_by_code()
-        return super().unlink()
+    @api.model
+    def _travel_code_only_message(self):
+        return self.env._(
+            "The impersonation log is written by Odoo only: it cannot be "
+            "created, changed or deleted by hand."
+        )

@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 from odoo.tools import format_date
 
 
@@ -13,7 +12,8 @@ class PrivacyLog(models.Model):
     portal as a customer.
     """
 
-    _inherit = "privacy.log"
+    _name = "privacy.log"
+    _inherit = ["privacy.log", "travel.code.only.mixin"]
     _order = "date desc, id desc"
 
     travel_operation = fields.Selection(
@@ -113,31 +113,20 @@ class PrivacyLog(models.Model):
                 filter(None, [log.execution_details, log.records_description])
             )
 
-    def _travel_check_written_by_code(self):
-        if not self.env.su:
-            raise AccessError(
-                self.env._(
-                    "The privacy log is written by Odoo only: it cannot be "
-                    "created, changed or deleted by hand."
-                )
-            )
+    @api.model
+    def _travel_code_only_message(self):
+        return self.env._(
+            "The privacy log is written by Odoo only: it cannot be "
+            "created, changed or deleted by hand."
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._travel_check_written_by_code()
         real_user = self.env["res.users"]._travel_real_user()
         if real_user != self.env.user:
             for vals in vals_list:
                 vals["user_id"] = real_user.id
         return super().create(vals_list)
-
-    def write(self, vals):
-        self._travel_check_written_by_code()
-        return super().write(vals)
-
-    def unlink(self):
-        self._travel_check_written_by_code()
-        return super().unlink()
 
     def _anonymize_email(self, label):
         # the core returns (does not raise) an error for a missing e-mail

@@ -1,10 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+import logging
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 from odoo.tools.mimetypes import guess_mimetype
+
+_logger = logging.getLogger(__name__)
 
 ALLOWED_MIMETYPES = {
     "application/pdf": "PDF",
@@ -122,9 +125,16 @@ class TravelCustomerDocument(models.Model):
         """An activity for the salesperson of each upcoming booking whose
         customer has a required document expiring before the booking's end.
 
-        The pairs come from one query; a booking is reminded once per document.
+        The pairs come from one query; a booking is reminded once per
+        document, each in a savepoint: one that fails is logged and tried
+        again the next night, the others go on.
         """
-        self.env.flush_all()
+        self.flush_model(["partner_id", "type_id", "expiry_date"])
+        self.env["travel.customer.document.type"].flush_model(["required"])
+        self.env["sale.order"].flush_model(
+            ["partner_id", "state", "travel_date_start", "travel_date_end"]
+        )
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         today = fields.Date.context_today(self)
         self.env.cr.execute(
             SQL(
@@ -144,31 +154,43 @@ class TravelCustomerDocument(models.Model):
                 today=today,
             )
         )
-        pairs = self.env.cr.fetchall()
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        Order = self.env["sale.order"]
         created = 0
-        for order_id, document_id in pairs:
-            order, document = Order.browse(order_id), self.browse(document_id)
-            summary = _(
-                "%(document)s expires on %(date)s",
-                document=document.display_name,
-                date=document.expiry_date,
-            )
-            if order.activity_ids.filtered(lambda a, s=summary: a.summary == s):
-                continue
-            order.activity_schedule(
-                activity_type_id=todo.id,
-                summary=summary,
-                note=_(
-                    "%(document)s of %(customer)s expires on %(date)s, before the "
-                    "end of this booking (%(end)s): ask for a new one.",
-                    document=document.display_name,
-                    customer=document.partner_id.display_name,
-                    date=document.expiry_date,
-                    end=order.travel_date_end,
-                ),
-                user_id=(order.user_id or self.env.user).id,
-            )
-            created += 1
+        for order_id, document_id in self.env.cr.fetchall():
+            order = self.env["sale.order"].browse(order_id)
+            try:
+                with self.env.cr.savepoint():
+                    created += self.browse(document_id)._expiry_activity(order)
+            except Exception:
+                _logger.exception(
+                    "Document expiry: no reminder for document %s on booking %s, "
+                    "tried again the next run",
+                    document_id,
+                    order_id,
+                )
         return created
+
+    def _expiry_activity(self, order):
+        """Remind the salesperson of ``order`` that this document expires
+        before its end, once: 1 when reminded now, else 0."""
+        self.ensure_one()
+        summary = _(
+            "%(document)s expires on %(date)s",
+            document=self.display_name,
+            date=self.expiry_date,
+        )
+        if order.activity_ids.filtered(lambda a: a.summary == summary):
+            return 0
+        order.activity_schedule(
+            activity_type_id=self.env.ref("mail.mail_activity_data_todo").id,
+            summary=summary,
+            note=_(
+                "%(document)s of %(customer)s expires on %(date)s, before the "
+                "end of this booking (%(end)s): ask for a new one.",
+                document=self.display_name,
+                customer=self.partner_id.display_name,
+                date=self.expiry_date,
+                end=order.travel_date_end,
+            ),
+            user_id=(order.user_id or self.env.user).id,
+        )
+        return 1

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
+import logging
 from datetime import date, timedelta
 
 from markupsafe import Markup
@@ -7,6 +8,8 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 UNDO_DAYS_PARAM = "travel_customer.merge_undo_days"
 UNDO_DAYS_DEFAULT = 30
@@ -85,6 +88,7 @@ class TravelCustomerMergeLog(models.Model):
     """
 
     _name = "travel.customer.merge.log"
+    _inherit = ["travel.code.only.mixin"]
     _description = "Customer Merge Log"
     _order = "id desc"
     _rec_name = "master_id"
@@ -173,30 +177,14 @@ class TravelCustomerMergeLog(models.Model):
             )
 
     # ------------------------------------------------------------ CRUD
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._check_written_by_code()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._check_written_by_code()
-        return super().write(vals)
-
-    def unlink(self):
-        self._check_written_by_code()
-        return super().unlink()
-
     @api.model
-    def _check_written_by_code(self):
-        """The journal is replayed as SQL by an undo: nobody writes it but
-        the merge, its undo and the purge."""
-        if not self.env.su:
-            raise AccessError(
-                _(
-                    "The merge log is written by the customer merge itself: it "
-                    "cannot be created, changed or deleted by hand."
-                )
-            )
+    def _travel_code_only_message(self):
+        # the journal is replayed as SQL by an undo: nobody writes it but
+        # the merge, its undo and the purge
+        return _(
+            "The merge log is written by the customer merge itself: it "
+            "cannot be created, changed or deleted by hand."
+        )
 
     # ------------------------------------------------------------ JOURNAL
     @api.model
@@ -208,7 +196,7 @@ class TravelCustomerMergeLog(models.Model):
     @api.model
     def _journal(self, master, duplicates):
         """Every row that points to one of ``duplicates``, before the merge."""
-        self.env.flush_all()
+        self.env.flush_all()  # any table may point to a customer
         ids = tuple(duplicates.ids)
         journal = {"fk": [], "rel": [], "ref": [], "master": {}, "users": []}
         transient = self._journal_transient_tables()
@@ -272,10 +260,12 @@ class TravelCustomerMergeLog(models.Model):
             if table not in transient
         )
         self.env.cr.execute(
-            "SELECT table_name, array_agg(column_name::text) "
-            "FROM information_schema.columns WHERE table_name IN %s "
-            "GROUP BY table_name",
-            [tuple({table for table, _column in foreign_keys}) or ("",)],
+            SQL(
+                "SELECT table_name, array_agg(column_name::text) "
+                "FROM information_schema.columns WHERE table_name IN %s "
+                "GROUP BY table_name",
+                tuple({table for table, _column in foreign_keys}) or ("",),
+            )
         )
         return foreign_keys, dict(self.env.cr.fetchall())
 
@@ -294,22 +284,17 @@ class TravelCustomerMergeLog(models.Model):
 
     @api.model
     def _journal_reference_fields(self, transient):
-        """The stored reference fields Odoo's merge rewrites: ``[(Model,
-        field name), ...]``."""
-        found = []
-        for field in (
-            self.env["ir.model.fields"]
-            .sudo()
-            .search([("ttype", "=", "reference"), ("store", "=", True)])
-        ):
-            Model = self.env.get(field.model)
-            column = Model is not None and Model._fields.get(field.name)
-            if not column or Model._abstract or column.compute or not column.store:
-                continue
-            if Model._table in transient or not Model._auto:
-                continue
-            found.append((Model, field.name))
-        return found
+        """The stored reference fields Odoo's merge rewrites, of tables kept:
+        ``[(Model, field name), ...]``."""
+        return [
+            (Model, fname)
+            for Model, fname in self.env[
+                "base.partner.merge.automatic.wizard"
+            ]._travel_reference_fields()
+            if Model._fields[fname].store
+            and Model._auto
+            and Model._table not in transient
+        ]
 
     @api.model
     def _journal_company_fields(self, transient):
@@ -470,25 +455,46 @@ class TravelCustomerMergeLog(models.Model):
         """Move back every row the merge moved, and restore the duplicates."""
         self.ensure_one()
         self._check_undo()
-        cr = self.env.cr
-        self.env.flush_all()
+        self.env.flush_all()  # the journal names rows of any table
         master = self.master_id
         journal = self.journal
-        # loyalty cards (e-wallets) get their points, state and history back
+        self._undo_cards(journal.get("cards", []))
+        self.env["loyalty.card"].flush_model()
+        self.env["loyalty.history"].flush_model()
+        self._undo_moves(journal, master)
+        self._undo_company_values(journal.get("company", []), master)
+        self._undo_relations(journal["rel"], master)
+        self._undo_removed(journal.get("removed", []))
+        self._undo_clashes(journal.get("clash", []))
+        self._undo_defaults(journal.get("default", []), master)
+        self.env.invalidate_all()
+        duplicates = self._undo_customers(journal, master)
+        self.sudo().state = "undone"
+        message = _("Merge undone: %s restored.", ", ".join(duplicates.mapped("name")))
+        master.message_post(body=Markup("<p>%s</p>") % message)
+        return self.env["res.partner"]._travel_notify(message, reload=True)
+
+    @api.model
+    def _undo_cards(self, cards):
+        """Loyalty cards (e-wallets) get their points, state and history back:
+        the merge summed them into the master's card."""
         Card = self.env["loyalty.card"].sudo().with_context(active_test=False)
-        for card_id, points, active, history_ids, kept_id in journal.get("cards", []):
+        History = self.env["loyalty.history"].sudo()
+        for card_id, points, active, history_ids, kept_id in cards:
             card = Card.browse(card_id).exists()
             if not card:
                 continue
-            self.env["loyalty.history"].sudo().browse(history_ids).exists().filtered(
+            History.browse(history_ids).exists().filtered(
                 lambda line, kept_id=kept_id: line.card_id.id == kept_id
             ).card_id = card
             card.write({"points": points, "active": active})
-        self.env.flush_all()
-        # one statement per table: the journal's rows go back where they were
-        # if they still hold the master (its id; "res.partner,<id>" in
-        # reference fields); rows moved elsewhere since stay where they are
-        # (reference tables: only their rows about a customer)
+
+    @api.model
+    def _undo_moves(self, journal, master):
+        """One statement per table: the journal's rows go back where they were
+        if they still hold the master (its id; "res.partner,<id>" in reference
+        fields); rows moved elsewhere since stay where they are (reference
+        tables: only their rows about a customer)."""
         model_columns = {
             (table, id_column): SQL(
                 "AND t.%s = 'res.partner'", SQL.identifier(model_column)
@@ -508,7 +514,7 @@ class TravelCustomerMergeLog(models.Model):
         )
         for (table, column, rows), kind, now, where in moved:
             row_ids, olds = zip(*rows, strict=True)
-            cr.execute(
+            self.env.cr.execute(
                 SQL(
                     "UPDATE %s t SET %s = v.old "
                     "FROM unnest(%s::int[], %s::%s[]) AS v(id, old) "
@@ -523,11 +529,14 @@ class TravelCustomerMergeLog(models.Model):
                     where,
                 )
             )
+
+    def _undo_company_values(self, company, master):
+        """Company-dependent customer fields go back to their old value where
+        they still hold what the merge made of it."""
         duplicate_ids = json.loads(self.merged_ids or "[]")
-        for table, column, rows in journal.get("company", []):
+        for table, column, rows in company:
             row_ids, olds = zip(*rows, strict=True)
-            # back to the old value where it is still what the merge made of it
-            cr.execute(
+            self.env.cr.execute(
                 SQL(
                     "UPDATE %(table)s t SET %(column)s = v.old::jsonb "
                     "FROM unnest(%(ids)s::int[], %(olds)s::text[]) AS v(id, old) "
@@ -544,9 +553,14 @@ class TravelCustomerMergeLog(models.Model):
                     master=master.id,
                 )
             )
-        for table, column, other, rows, had in journal["rel"]:
+
+    @api.model
+    def _undo_relations(self, relations, master):
+        """Many2many rows: what the merge gave the master (a tag...) is the
+        duplicates' again; what the master had already, it keeps."""
+        cr = self.env.cr
+        for table, column, other, rows, had in relations:
             others, olds = zip(*rows, strict=True)
-            # what the merge gave the master (a tag...) is the duplicates' again
             cr.execute(
                 SQL(
                     "DELETE FROM %s WHERE %s = %s AND %s = ANY(%s::int[]) "
@@ -571,8 +585,13 @@ class TravelCustomerMergeLog(models.Model):
                     list(others),
                 )
             )
-        # the duplicates' rows the merge deleted (the master had the same)
-        for table, rows in journal.get("removed", []):
+
+    @api.model
+    def _undo_removed(self, removed):
+        """The duplicates' rows the merge deleted (the master had the same)
+        come back whole, followers with their subtypes."""
+        cr = self.env.cr
+        for table, rows in removed:
             values = [json.loads(row) for row in rows]
             subtypes = [
                 (value["id"], subtype)
@@ -600,10 +619,13 @@ class TravelCustomerMergeLog(models.Model):
                         [subtype for _follower, subtype in subtypes],
                     )
                 )
-        self._undo_clashes(journal.get("clash", []))
-        for row_id, old in journal.get("default", []):
-            # a default value the merge pointed to the master: the duplicate's
-            cr.execute(
+
+    @api.model
+    def _undo_defaults(self, defaults, master):
+        """A default value the merge pointed to the master names the
+        duplicate again (``ir.default`` values are cached)."""
+        for row_id, old in defaults:
+            self.env.cr.execute(
                 SQL(
                     "UPDATE ir_default SET json_value = %s "
                     "WHERE id = %s AND json_value = %s",
@@ -612,9 +634,12 @@ class TravelCustomerMergeLog(models.Model):
                     str(master.id),
                 )
             )
-        if journal.get("default"):
+        if defaults:
             self.env.registry.clear_cache()
-        self.env.invalidate_all()
+
+    def _undo_customers(self, journal, master):
+        """The duplicates are active again, their portal accounts theirs, and
+        the master has its own values back. Returns the duplicates."""
         duplicates = self._duplicates()
         # "Merged into" is the merge code's own (see res.partner)
         duplicates.sudo().write({"active": True, "travel_merged_into_id": False})
@@ -624,15 +649,7 @@ class TravelCustomerMergeLog(models.Model):
             user.write({"partner_id": partner_id, "active": True})
             holder.unlink()
         master.write(journal["master"])
-        self.sudo().state = "undone"
-        master.message_post(
-            body=Markup("<p>%s</p>")
-            % _("Merge undone: %s restored.", ", ".join(duplicates.mapped("name")))
-        )
-        return self.env["res.partner"]._travel_notify(
-            _("Merge undone: %s restored.", ", ".join(duplicates.mapped("name"))),
-            reload=True,
-        )
+        return duplicates
 
     def _undo_clashes(self, clashes):
         """What a clash rule changed on the master's rows goes back: the
@@ -678,7 +695,16 @@ class TravelCustomerMergeLog(models.Model):
         ):
             raise AccessError(_("Only Travel customers users can undo a merge."))
         self.check_access("read")
-        # an undo would give an anonymized customer its data back
+        self._check_undo_state()
+        # every customer involved changes again: the user must be allowed to
+        (self.master_id | self._duplicates()).check_access("write")
+        self._check_journal()
+        self._check_undo_rows()
+
+    def _check_undo_state(self):
+        """The merge must still be undoable: not anonymized since (an undo
+        would give the customer its data back), not undone or final, within
+        the delay, with every customer it merged still there."""
         anonymized = (
             (self.master_id | self._duplicates()).sudo().filtered("travel_anonymized")
         )
@@ -707,10 +733,10 @@ class TravelCustomerMergeLog(models.Model):
                     "merge can no longer be undone."
                 )
             )
-        # every customer involved changes again: the user must be allowed to
-        (self.master_id | self._duplicates()).check_access("write")
-        self._check_journal()
-        cr = self.env.cr
+
+    def _check_undo_rows(self):
+        """Every row the merge moved (and did not delete) must still exist:
+        an undo puts back all of them or none."""
         removed = {
             (table, json.loads(row)["id"])
             for table, rows in self.journal.get("removed", [])
@@ -723,17 +749,7 @@ class TravelCustomerMergeLog(models.Model):
             )
         missing = []
         for table, row_ids in sorted(expected.items()):
-            if not row_ids:
-                continue
-            cr.execute(
-                SQL(
-                    "SELECT v.id FROM unnest(%s::int[]) AS v(id) WHERE NOT EXISTS "
-                    "(SELECT 1 FROM %s t WHERE t.id = v.id) ORDER BY v.id",
-                    sorted(row_ids),
-                    SQL.identifier(table),
-                )
-            )
-            gone = [row[0] for row in cr.fetchall()]
+            gone = self._missing_rows(table, row_ids) if row_ids else []
             if gone:
                 label = self._table_label(table)
                 missing += [(label, row_id) for row_id in gone]
@@ -747,6 +763,19 @@ class TravelCustomerMergeLog(models.Model):
                     ),
                 )
             )
+
+    @api.model
+    def _missing_rows(self, table, row_ids):
+        """The ids of ``row_ids`` that ``table`` no longer has, in order."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT v.id FROM unnest(%s::int[]) AS v(id) WHERE NOT EXISTS "
+                "(SELECT 1 FROM %s t WHERE t.id = v.id) ORDER BY v.id",
+                sorted(row_ids),
+                SQL.identifier(table),
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
 
     def _check_journal(self):
         """Refuse, before anything is written, a journal that names anything a
@@ -905,9 +934,14 @@ class TravelCustomerMergeLog(models.Model):
                 if not (isinstance(change, list) and all(is_id(s) for s in change)):
                     self._refuse_journal(table)
                 cr.execute(
-                    "SELECT 1 FROM mail_followers WHERE id = %s AND (partner_id = %s "
-                    "OR (res_model = 'res.partner' AND res_id = %s))",
-                    [row_id, master_id, master_id],
+                    SQL(
+                        "SELECT 1 FROM mail_followers WHERE id = %s AND ("
+                        "partner_id = %s OR (res_model = 'res.partner' AND "
+                        "res_id = %s))",
+                        row_id,
+                        master_id,
+                        master_id,
+                    )
                 )
             elif table == "privacy_consent":
                 if not (
@@ -919,8 +953,12 @@ class TravelCustomerMergeLog(models.Model):
                 ):
                     self._refuse_journal(table)
                 cr.execute(
-                    "SELECT 1 FROM privacy_consent WHERE id = %s AND partner_id = %s",
-                    [row_id, master_id],
+                    SQL(
+                        "SELECT 1 FROM privacy_consent WHERE id = %s "
+                        "AND partner_id = %s",
+                        row_id,
+                        master_id,
+                    )
                 )
             else:
                 self._refuse_journal(str(table))
@@ -966,9 +1004,20 @@ class TravelCustomerMergeLog(models.Model):
     # ------------------------------------------------------------ BUSINESS
     @api.model
     def _cron_purge(self):
-        """Delete the duplicates of merges older than the undo delay."""
+        """Delete the duplicates of merges older than the undo delay, each
+        merge in a savepoint: one that cannot be purged (a duplicate still
+        referenced...) is logged and retried the next night, the others go
+        on."""
         limit = fields.Datetime.now() - timedelta(days=self._undo_days())
         logs = self.search([("state", "=", "done"), ("create_date", "<", limit)])
         for log in logs:
-            log._duplicates().unlink()
-        logs.sudo().write({"state": "final", "journal": False})
+            try:
+                with self.env.cr.savepoint():
+                    log._duplicates().unlink()
+                    log.sudo().write({"state": "final", "journal": False})
+            except Exception:
+                _logger.exception(
+                    "Merge purge: the duplicates of merge log %s could not be "
+                    "deleted, left for the next run",
+                    log.id,
+                )

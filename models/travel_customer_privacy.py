@@ -5,6 +5,7 @@ import re
 from collections import Counter
 from datetime import timedelta
 
+import psycopg2
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
@@ -93,6 +94,40 @@ WITH RECURSIVE family(root, id) AS (
     ) AS p
 )
 """
+# What FAMILY_QUERY reads, written before it runs.
+FAMILY_FIELDS = {
+    "res.partner": ["parent_id", "travel_merged_into_id"],
+    "travel.customer.merge.log": ["master_id", "merged_ids"],
+}
+# What the rules of anonymization read of the bookings.
+BOOKING_FIELDS = {
+    "sale.order": [
+        "name",
+        "partner_id",
+        "state",
+        "date_order",
+        "create_date",
+        "travel_date_start",
+        "travel_date_end",
+        "travel_channel_id",
+        "company_id",
+    ],
+    "travel.sales.channel": ["external"],
+}
+# What the retention policy reads besides the bookings.
+RETENTION_FIELDS = {
+    "res.partner": [
+        "parent_id",
+        "travel_anonymized",
+        "travel_merged_into_id",
+        "create_date",
+        "customer_rank",
+        "commercial_partner_id",
+    ],
+    "res.company": ["partner_id"],
+    "res.users": ["partner_id", "share"],
+    "account.move": ["commercial_partner_id", "invoice_date"],
+}
 
 
 # What an anonymization counts, in the order of the log's details.
@@ -184,7 +219,9 @@ class TravelCustomerPrivacy(models.AbstractModel):
             return reasons
         weeks = self._anonymize_weeks()
         limit_date = limit_date or self._anonymize_limit_date()
-        self.env.flush_all()
+        self._flush_fields(
+            FAMILY_FIELDS, BOOKING_FIELDS, {"res.users": ["partner_id", "share"]}
+        )
         rows = self._fetch(
             SQL(
                 FAMILY_QUERY + "SELECT DISTINCT f.root, o.id, o.name, "
@@ -288,7 +325,11 @@ class TravelCustomerPrivacy(models.AbstractModel):
         bookings or posted invoices the customer (or its family) has."""
         Company = self.env["res.company"].sudo()
         companies = {partner.id: Company for partner in partners}
-        self.env.flush_all()
+        self._flush_fields(
+            FAMILY_FIELDS,
+            BOOKING_FIELDS,
+            {"account.move": ["partner_id", "company_id", "state", "move_type"]},
+        )
         rows = self._fetch(
             SQL(
                 FAMILY_QUERY + "SELECT f.root, o.company_id FROM family f "
@@ -406,7 +447,10 @@ class TravelCustomerPrivacy(models.AbstractModel):
         """
         privacy = self.sudo()
         env = privacy.env
-        env.flush_all()
+        # else the ORM would write an old value over the erased one
+        for model in privacy._erasure_models():
+            if model in env:
+                env[model].flush_model()
         erasure = Erasure(
             partners.with_env(env).with_context(active_test=False),
             operation,
@@ -417,6 +461,44 @@ class TravelCustomerPrivacy(models.AbstractModel):
             getattr(privacy, step)(erasure)
         privacy._anonymize_lookup(erasure)
         return privacy._log(erasure)
+
+    @api.model
+    def _erasure_models(self):
+        """The models whose tables the steps read or rewrite in SQL: their
+        pending changes are written first. A step of another addon adds the
+        models it rewrites."""
+        return {
+            "res.partner",
+            "res.users",
+            "res.users.apikeys",
+            "res.device.log",
+            "res.partner.bank",
+            "ir.attachment",
+            "travel.customer.document",
+            "travel.participant",
+            "mail.message",
+            "mail.notification",
+            "mail.mail",
+            "mail.tracking.value",
+            "mail.activity",
+            "travel.consent.record",
+            "privacy.consent",
+            "sale.order",
+            "account.move",
+            "account.move.line",
+            "payment.transaction",
+            "travel.customer.merge.log",
+            "travel.duplicate.group",
+            *self._mention_fields(),
+        }
+
+    @api.model
+    def _flush_fields(self, *fields_by_model):
+        """Write the pending changes of these ``{model: [field]}`` before an
+        SQL query reads them."""
+        for fields_of in fields_by_model:
+            for model, fnames in fields_of.items():
+                self.env[model].flush_model(fnames)
 
     @api.model
     def _identity_sources(self):
@@ -872,6 +954,9 @@ class TravelCustomerPrivacy(models.AbstractModel):
         env.invalidate_all()
         family = env["res.partner"].with_context(active_test=False).browse(erasure.ids)
         family.modified(["name", *self._personal_columns()])
+        # what depends on a customer's name lives in any model (an invoice's
+        # customer name...), and Odoo's privacy lookup then reads every
+        # table in SQL: all of it is written now
         env.flush_all()
 
     @api.model
@@ -1069,9 +1154,23 @@ class TravelCustomerPrivacy(models.AbstractModel):
         internal user, and allowed by the rules of anonymization (checked in
         SQL, so that a batch never returns a customer it must skip).
         """
+        self._flush_fields(BOOKING_FIELDS, RETENTION_FIELDS)
+        rows = self._fetch_without_jit(
+            SQL(
+                "SELECT p.id, count(*) OVER () %s ORDER BY p.id LIMIT %s",
+                self._retention_query(years),
+                limit,
+            )
+        )
+        partners = self.env["res.partner"].browse([row[0] for row in rows])
+        return partners, rows[0][1] if rows else 0
+
+    @api.model
+    def _retention_query(self, years):
+        """The ``FROM ... WHERE`` of ``_retention_candidates``."""
         today = fields.Date.context_today(self)
         since = today - relativedelta(years=years)
-        query = SQL(
+        return SQL(
             """
             FROM res_partner p
             WHERE p.parent_id IS NULL AND p.travel_anonymized IS NOT TRUE
@@ -1105,15 +1204,21 @@ class TravelCustomerPrivacy(models.AbstractModel):
             # of the scheduled action's user
             blocking=self._blocking_booking_condition(self._anonymize_limit_date()),
         )
-        self.env.flush_all()
-        # compiling this query (JIT) costs more than running it
-        self.env.cr.execute("SET LOCAL jit = off")
-        self.env.cr.execute(
-            SQL("SELECT p.id, count(*) OVER () %s ORDER BY p.id LIMIT %s", query, limit)
-        )
-        rows = self.env.cr.fetchall()
-        partners = self.env["res.partner"].browse([row[0] for row in rows])
-        return partners, rows[0][1] if rows else 0
+
+    @api.model
+    def _fetch_without_jit(self, query):
+        """The rows of ``query``, run without PostgreSQL's JIT compilation
+        (compiling the retention query costs more than running it). The
+        setting is put back right after: the anonymization that follows in
+        the same transaction keeps the server's (a failed query aborts the
+        transaction, which ends the setting)."""
+        cr = self.env.cr
+        cr.execute(SQL("SELECT current_setting('jit')"))
+        jit = cr.fetchone()[0]
+        cr.execute(SQL("SELECT set_config('jit', 'off', true)"))
+        rows = self._fetch(query)
+        cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
+        return rows
 
     @api.model
     def _cron_retention(self, batch_size=None):
@@ -1136,8 +1241,45 @@ class TravelCustomerPrivacy(models.AbstractModel):
                 or RETENTION_BATCH
             )
         partners, total = self._retention_candidates(years, batch_size)
-        if partners:
-            self._anonymize(partners, operation="retention")
-            _logger.info("Retention policy: %s customers anonymized", len(partners))
-        Cron._notify_progress(done=len(partners), remaining=total - len(partners))
-        return len(partners)
+        done, failed = self._retention_anonymize(partners)
+        if done:
+            _logger.info("Retention policy: %s customers anonymized", len(done))
+        # a batch that failed whole says nothing is left: the night stops
+        # rather than trying the same customers again
+        Cron._notify_progress(done=len(done), remaining=total - len(done) - len(failed))
+        return len(done)
+
+    @api.model
+    def _retention_anonymize(self, partners):
+        """Anonymize ``partners`` in a savepoint; when that fails, each half
+        again, down to the customer that fails, which is logged and left for
+        the next run: one bad record does not stop the night. A lost
+        connection stops the batch (the cron tries again). Returns
+        ``(anonymized, failed)``."""
+        if not partners:
+            return partners, partners
+        try:
+            with self.env.cr.savepoint():
+                self._anonymize(partners, operation="retention")
+            return partners, partners.browse()
+        except Exception as error:
+            if self._retention_failure_is_fatal(error):
+                raise
+            if len(partners) == 1:
+                _logger.exception(
+                    "Retention policy: customer %s could not be anonymized, "
+                    "left for the next run",
+                    partners.id,
+                )
+                return partners.browse(), partners
+        half = len(partners) // 2
+        done, failed = self._retention_anonymize(partners[:half])
+        done_2, failed_2 = self._retention_anonymize(partners[half:])
+        return done | done_2, failed | failed_2
+
+    @api.model
+    def _retention_failure_is_fatal(self, error):
+        """A lost connection is no customer's fault: the batch stops."""
+        return isinstance(error, psycopg2.InterfaceError) or bool(
+            isinstance(error, psycopg2.OperationalError) and self.env.cr._cnx.closed
+        )

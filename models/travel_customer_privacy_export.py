@@ -7,7 +7,7 @@ import zipfile
 from odoo import _, api, fields, models
 from odoo.tools import SQL, html2plaintext
 
-from .travel_customer_privacy import FAMILY_QUERY, HEALTH_GROUP
+from .travel_customer_privacy import FAMILY_FIELDS, FAMILY_QUERY, HEALTH_GROUP
 
 # What a person reads about itself, in this order (the JSON file holds these
 # and a few more: doc/personal_data.md).
@@ -63,17 +63,18 @@ class TravelCustomerPrivacyExport(models.AbstractModel):
         with_health = real_user.has_group(HEALTH_GROUP) or (
             by_customer and real_user == self.env.user
         )
-        self = self.sudo()  # noqa: PLW0642 - the officer or the customer itself
-        partner = partner.with_env(self.env).with_context(active_test=False)
-        self.env.flush_all()
+        # the officer or the customer itself: what the rules hide is theirs
+        privacy = self.sudo()
+        partner = partner.with_env(privacy.env).with_context(active_test=False)
+        privacy._flush_fields(FAMILY_FIELDS)
         family = partner.browse(
             row[0]
-            for row in self._fetch(
+            for row in privacy._fetch(
                 SQL(FAMILY_QUERY + "SELECT id FROM family ORDER BY id", partner.ids)
             )
         )
         files = []
-        data = self._export_data(partner, family, with_health, by_customer, files)
+        data = privacy._export_data(partner, family, with_health, by_customer, files)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path, content in files:
@@ -83,9 +84,9 @@ class TravelCustomerPrivacyExport(models.AbstractModel):
                 json.dumps(data, indent=2, default=str, ensure_ascii=False),
             )
             archive.writestr(
-                "personal_data.html", self._export_html(partner, data, with_health)
+                "personal_data.html", privacy._export_html(partner, data, with_health)
             )
-        self._export_log(partner, real_user, by_customer, with_health, data)
+        privacy._export_log(partner, real_user, by_customer, with_health, data)
         return f"personal_data_{partner.id}.zip", buffer.getvalue()
 
     @api.model

@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 
 class TravelCustomerType(models.Model):
@@ -77,8 +78,10 @@ class TravelCustomerType(models.Model):
         membership mode): individual mode with the group-order flag."""
         result = super().init()
         self.env.cr.execute(
-            "UPDATE travel_customer_type SET membership_mode = 'individual', "
-            "membership_group_exempt = TRUE WHERE membership_mode = 'none'"
+            SQL(
+                "UPDATE travel_customer_type SET membership_mode = 'individual', "
+                "membership_group_exempt = TRUE WHERE membership_mode = 'none'"
+            )
         )
         return result
 
@@ -165,6 +168,6 @@ class TravelCustomerType(models.Model):
         """
         self.env["travel.customer.type"].flush_model(["is_default"])
         self.env.cr.execute(
-            "UPDATE travel_customer_type SET is_default = FALSE WHERE is_default"
+            SQL("UPDATE travel_customer_type SET is_default = FALSE WHERE is_default")
         )
         self.invalidate_model(["is_default"])

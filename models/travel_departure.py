@@ -96,11 +96,13 @@ class TravelDeparture(models.Model):
             departure.seats_taken = taken.get(departure._origin, 0)
             departure.seats_left = departure.capacity - departure.seats_taken
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_cascade_assignments(self):
+        """The assignments go with their departure (what ``ON DELETE
+        CASCADE`` did, see ``UncheckedMany2one``)."""
         self.env["travel.departure.assignment"]._unlink_assignments(
             "departure_id", self.ids
         )
-        return super().unlink()
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):

@@ -1,10 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import SQL, sql
+from odoo.tools import SQL, config, sql
 
 from .res_partner import MANAGER_GROUP, MARKUP_MAX, MARKUP_MIN
 
@@ -12,6 +13,8 @@ ASSIGNMENT_BATCH_PARAM = "travel_customer.assignment_batch_size"
 ASSIGNMENT_BATCH = 100
 ASSIGNMENT_WORKERS_PARAM = "travel_customer.assignment_workers"
 ASSIGNMENT_WORKERS = 2
+
+_logger = logging.getLogger(__name__)
 
 
 class UncheckedMany2one(fields.Many2one):
@@ -111,8 +114,10 @@ class TravelDepartureAssignment(models.Model):
                 )
             )
         self.env.cr.execute(
-            "DELETE FROM ir_model_constraint WHERE type = 'f' AND name IN %s",
-            [tuple(names)],
+            SQL(
+                "DELETE FROM ir_model_constraint WHERE type = 'f' AND name IN %s",
+                tuple(names),
+            )
         )
         return result
 
@@ -191,7 +196,7 @@ class TravelDepartureAssignment(models.Model):
         statement: what ``ON DELETE CASCADE`` did."""
         if not ids:
             return
-        self.env.flush_all()
+        self.flush_model()
         self.env.cr.execute(
             SQL(
                 "DELETE FROM travel_departure_assignment WHERE %s = ANY(%s)",
@@ -251,7 +256,7 @@ class TravelDepartureAssignment(models.Model):
     def _insert_pairs(self, pairs, uid):
         """Insert the (partner_id, departure_id) rows of query ``pairs`` at the
         reseller's price; existing pairs are skipped. Returns the count."""
-        self.env.flush_all()
+        self._flush_assignment_inputs()
         self.env.cr.execute(
             SQL(
                 """
@@ -305,8 +310,10 @@ class TravelDepartureAssignment(models.Model):
             params._travel_get_int(ASSIGNMENT_BATCH_PARAM, ASSIGNMENT_BATCH)
             or ASSIGNMENT_BATCH
         )
-        workers = workers or (
-            params._travel_get_int(ASSIGNMENT_WORKERS_PARAM, ASSIGNMENT_WORKERS) or 1
+        workers = self._assignment_workers(
+            workers
+            or params._travel_get_int(ASSIGNMENT_WORKERS_PARAM, ASSIGNMENT_WORKERS)
+            or 1
         )
         today = fields.Date.context_today(self)
         if getattr(threading.current_thread(), "testing", False):
@@ -336,6 +343,31 @@ class TravelDepartureAssignment(models.Model):
         return sum(created for created, _resellers in results)
 
     @api.model
+    def _assignment_workers(self, wanted):
+        """The sessions the nightly assignment may open at once: Odoo's pool
+        holds ``db_maxconn`` connections for the whole process, and this
+        session, the other scheduled jobs and the web requests need theirs
+        (a full pool fails them all with "connection pool is full")."""
+        free = config["db_maxconn"] - 1 - config["max_cron_threads"]
+        return max(1, min(wanted, free))
+
+    @api.model
+    def _flush_assignment_inputs(self):
+        """What the assignment's SQL reads and writes: the assignments, the
+        departures and the resellers' markup and nightly stamp."""
+        self.flush_model()
+        self.env["travel.departure"].flush_model()
+        self.env["res.partner"].flush_model(
+            [
+                "active",
+                "parent_id",
+                "travel_all_offers",
+                "travel_markup",
+                "travel_offers_assigned_at",
+            ]
+        )
+
+    @api.model
     def _assign_due_batches(self, today, batch_size, commit, notify=False):
         """Assign their departures to the resellers due, ``batch_size`` at a
         time, committing each batch when ``commit``: ``(created, resellers)``.
@@ -343,50 +375,19 @@ class TravelDepartureAssignment(models.Model):
         cr = self.env.cr
         created = done = last = 0
         while True:
-            self.env.flush_all()
+            self._flush_assignment_inputs()
             if commit:
                 # a crash loses one batch, not the night
                 cr.commit()  # pylint: disable=invalid-commit
                 # each batch reads committed rows: a reseller another session
                 # has just done is skipped, not a serialization failure
-                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                cr.execute(SQL("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"))
             cr.execute(self._resellers_due_query(today, last, batch_size))
             resellers = [row[0] for row in cr.fetchall()]
             if not resellers:
                 break
             last = resellers[-1]
-            # rows of the nightly action carry no author: two foreign key
-            # checks less per row, on millions of rows
-            created += self._insert_pairs(
-                SQL(
-                    """
-                    SELECT p.id AS partner_id, d.id AS departure_id
-                    FROM res_partner p
-                    JOIN travel_departure d
-                      ON d.active AND d.date_end >= %(today)s
-                     AND (p.travel_offers_assigned_at IS NULL
-                          OR d.write_date >= p.travel_offers_assigned_at)
-                    WHERE p.id IN %(resellers)s
-                    """,
-                    today=today,
-                    resellers=tuple(resellers),
-                ),
-                None,
-            )
-            # the stamp is when the oldest transaction still running began: a
-            # departure it writes is older than now() but not seen yet, and
-            # must be looked at next time
-            cr.execute(
-                """
-                UPDATE res_partner SET travel_offers_assigned_at = (
-                    SELECT least(now(), min(xact_start)) at time zone 'UTC'
-                    FROM pg_stat_activity
-                    WHERE datname = current_database()
-                      AND backend_type = 'client backend')
-                WHERE id IN %s
-                """,
-                [tuple(resellers)],
-            )
+            created += self._assign_batch(today, resellers)
             done += len(resellers)
             if notify:
                 cr.execute(self._resellers_due_query(today, last, count=True))
@@ -397,6 +398,67 @@ class TravelDepartureAssignment(models.Model):
             cr.commit()  # pylint: disable=invalid-commit
         self.env.invalidate_all()
         return created, done
+
+    @api.model
+    def _assign_batch(self, today, resellers):
+        """Assign their due departures to ``resellers`` and stamp them, in a
+        savepoint: a batch that fails is logged and left for the next night
+        (its resellers keep their stamp), the others go on. Returns the count
+        created."""
+        try:
+            with self.env.cr.savepoint():
+                created = self._insert_due_pairs(today, resellers)
+                self._stamp_assigned(resellers)
+        except Exception:
+            _logger.exception(
+                "Nightly assignment: the batch of resellers %s failed, left "
+                "for the next run",
+                resellers,
+            )
+            return 0
+        return created
+
+    @api.model
+    def _insert_due_pairs(self, today, resellers):
+        """The departures due to ``resellers``: active, unfinished, created or
+        changed since each one's last run."""
+        # rows of the nightly action carry no author: two foreign key checks
+        # less per row, on millions of rows
+        return self._insert_pairs(
+            SQL(
+                """
+                SELECT p.id AS partner_id, d.id AS departure_id
+                FROM res_partner p
+                JOIN travel_departure d
+                  ON d.active AND d.date_end >= %(today)s
+                 AND (p.travel_offers_assigned_at IS NULL
+                      OR d.write_date >= p.travel_offers_assigned_at)
+                WHERE p.id IN %(resellers)s
+                """,
+                today=today,
+                resellers=tuple(resellers),
+            ),
+            None,
+        )
+
+    @api.model
+    def _stamp_assigned(self, resellers):
+        """The stamp is when the oldest transaction still running began: a
+        departure it writes is older than now() but not seen yet, and must be
+        looked at next time."""
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner SET travel_offers_assigned_at = (
+                    SELECT least(now(), min(xact_start)) at time zone 'UTC'
+                    FROM pg_stat_activity
+                    WHERE datname = current_database()
+                      AND backend_type = 'client backend')
+                WHERE id IN %s
+                """,
+                tuple(resellers),
+            )
+        )
 
     @api.model
     def _resellers_due_query(self, today, after, limit=None, count=False):

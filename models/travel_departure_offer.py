@@ -139,14 +139,12 @@ class TravelDepartureOffer(models.Model):
         count = self.env["travel.departure.assignment"]._assign(
             offers.partner_id, offers.filtered(lambda o: not o.assigned).departure_id
         )
-        self._reload()
-        return self.env["res.partner"]._travel_notify(
+        return self._reload_and_notify(
             _(
                 "%(count)s departures assigned to %(reseller)s.",
                 count=count,
                 reseller=offers.partner_id.display_name,
-            ),
-            reload=True,
+            )
         )
 
     def action_unassign(self):
@@ -156,14 +154,12 @@ class TravelDepartureOffer(models.Model):
         assignments = offers.assignment_id
         count = len(assignments)
         assignments.unlink()
-        self._reload()
-        return self.env["res.partner"]._travel_notify(
+        return self._reload_and_notify(
             _(
                 "%(count)s departures no longer assigned to %(reseller)s.",
                 count=count,
                 reseller=offers.partner_id.display_name,
-            ),
-            reload=True,
+            )
         )
 
     def action_set_markup(self):
@@ -181,9 +177,14 @@ class TravelDepartureOffer(models.Model):
             "context": {"active_model": self._name, "active_ids": self.ids},
         }
 
+    def _reload_and_notify(self, message):
+        """Tell the user what changed, on the offers as they are now."""
+        self._reload()
+        return self.env["res.partner"]._travel_notify(message, reload=True)
+
     def _reload(self):
         # the offers are a view over the tables just written
-        self.env.flush_all()
+        self.env["travel.departure.assignment"]._flush_assignment_inputs()
         self.env.invalidate_all()
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
@@ -198,6 +199,34 @@ class TravelDepartureOffer(models.Model):
         self.ensure_one()
         client_name = (client_name or "").strip()
         email = email_normalize((client_email or "")[:254])
+        self._check_quotation_request(client_name, email, participants)
+        reseller = self.partner_id.sudo()
+        departure = self.departure_id.sudo()
+        client = self._end_client(reseller, client_name, email)
+        orderer = self.env.user.partner_id
+        if orderer.commercial_partner_id != reseller:
+            orderer = reseller
+        order = (
+            self.env["sale.order"]
+            .sudo()
+            .with_company(departure.company_id)
+            .create(self._quotation_values(orderer, client, participants))
+        )
+        order.message_post(
+            body=_(
+                "Quotation requested on the portal by %(user)s for %(client)s "
+                "(%(email)s), %(count)s participants.",
+                user=self.env.user.name,
+                client=client_name,
+                email=email,
+                count=participants,
+            ),
+            author_id=self.env.user.partner_id.id,
+        )
+        return order
+
+    def _check_quotation_request(self, client_name, email, participants):
+        """Refuse, with every reason at once, what the reseller typed wrong."""
         errors = []
         if not client_name:
             errors.append(_("Enter the name of your client."))
@@ -216,9 +245,12 @@ class TravelDepartureOffer(models.Model):
             )
         if errors:
             raise ValidationError("\n".join(errors))
-        reseller = self.partner_id.sudo()
-        departure = self.departure_id.sudo()
-        client = reseller.child_ids.filtered(
+
+    @api.model
+    def _end_client(self, reseller, client_name, email):
+        """The reseller's client with this e-mail, created on first use as a
+        contact of the reseller (``reseller`` in sudo)."""
+        return reseller.child_ids.filtered(
             lambda c: c.email_normalized == email and c.type == "other"
         )[:1] or reseller.child_ids.create(
             {
@@ -229,47 +261,30 @@ class TravelDepartureOffer(models.Model):
                 "comment": _("Client of the reseller %s.", reseller.name),
             }
         )
-        orderer = self.env.user.partner_id
-        if orderer.commercial_partner_id != reseller:
-            orderer = reseller
-        order = (
-            self.env["sale.order"]
-            .sudo()
-            .with_company(departure.company_id)
-            .create(
-                {
-                    "partner_id": orderer.id,
-                    "company_id": departure.company_id.id,
-                    "travel_departure_id": departure.id,
-                    "travel_seats": participants,
-                    "travel_end_client_id": client.id,
-                    "travel_channel_id": self.env.ref(
-                        "travel_customer.sales_channel_reseller"
-                    ).id,
-                    "order_line": [
-                        fields.Command.create(
-                            {
-                                "product_id": departure.product_id.id,
-                                "product_uom_qty": participants,
-                                "price_unit": self.reseller_price,
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        order.message_post(
-            body=_(
-                "Quotation requested on the portal by %(user)s for %(client)s "
-                "(%(email)s), %(count)s participants.",
-                user=self.env.user.name,
-                client=client_name,
-                email=email,
-                count=participants,
-            ),
-            author_id=self.env.user.partner_id.id,
-        )
-        return order
+
+    def _quotation_values(self, orderer, client, participants):
+        """The reseller's quotation: through the reseller channel, at the
+        reseller price."""
+        departure = self.departure_id.sudo()
+        return {
+            "partner_id": orderer.id,
+            "company_id": departure.company_id.id,
+            "travel_departure_id": departure.id,
+            "travel_seats": participants,
+            "travel_end_client_id": client.id,
+            "travel_channel_id": self.env.ref(
+                "travel_customer.sales_channel_reseller"
+            ).id,
+            "order_line": [
+                fields.Command.create(
+                    {
+                        "product_id": departure.product_id.id,
+                        "product_uom_qty": participants,
+                        "price_unit": self.reseller_price,
+                    }
+                )
+            ],
+        }
 
     @api.model
     def _reseller_action(self, reseller):

@@ -115,11 +115,13 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         ]
         tables = tuple({table for table, _column in relations})
         cr.execute(
-            "SELECT c.relname, array_agg(a.attname::text ORDER BY a.attnum) "
-            "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
-            "WHERE c.relname IN %s AND c.relkind IN ('r', 'p') AND a.attnum > 0 "
-            "AND NOT a.attisdropped GROUP BY c.relname",
-            [tables],
+            SQL(
+                "SELECT c.relname, array_agg(a.attname::text ORDER BY a.attnum) "
+                "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+                "WHERE c.relname IN %s AND c.relkind IN ('r', 'p') "
+                "AND a.attnum > 0 AND NOT a.attisdropped GROUP BY c.relname",
+                tables,
+            )
         )
         columns = dict(cr.fetchall())
         indexes = self._travel_unique_indexes(tables)
@@ -198,18 +200,20 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         if not tables:
             return {}
         self.env.cr.execute(
-            """
-            SELECT t.relname,
-                   ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
-                         FROM generate_series(1, i.indnkeyatts) AS k),
-                   pg_get_expr(i.indpred, i.indrelid, true),
-                   i.indnullsnotdistinct
-            FROM pg_index i
-            JOIN pg_class t ON t.oid = i.indrelid
-            WHERE i.indisunique AND NOT i.indisprimary AND t.relname IN %s
-            ORDER BY t.relname, i.indexrelid
-            """,
-            [tuple(tables)],
+            SQL(
+                """
+                SELECT t.relname,
+                       ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
+                             FROM generate_series(1, i.indnkeyatts) AS k),
+                       pg_get_expr(i.indpred, i.indrelid, true),
+                       i.indnullsnotdistinct
+                FROM pg_index i
+                JOIN pg_class t ON t.oid = i.indrelid
+                WHERE i.indisunique AND NOT i.indisprimary AND t.relname IN %s
+                ORDER BY t.relname, i.indexrelid
+                """,
+                tuple(tables),
+            )
         )
         found = {}
         for table, keys, where, nulls_equal in self.env.cr.fetchall():
@@ -333,46 +337,12 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         )
         selects, blocked, mutual = [SQL("id")], [], []
         for n, index in enumerate(indexes):
-            keys = [self._travel_sql(key) for key in index["keys"]]
-            names = [SQL.identifier(f"k{n}_{k}") for k in range(len(keys))]
-            where = self._travel_sql(index["where"] or "TRUE")
-            selects += [
-                SQL("%s AS %s", key, name)
-                for key, name in zip(keys, names, strict=False)
-            ]
-            selects.append(SQL("(%s) AS %s", where, SQL.identifier(f"p{n}")))
-            equal = SQL("IS NOT DISTINCT FROM") if index["nulls_equal"] else SQL("=")
-            blocked.append(
-                SQL(
-                    "(mv.%s AND EXISTS (SELECT 1 FROM %s WHERE (%s) "
-                    "AND %s NOT IN %s AND %s))",
-                    SQL.identifier(f"p{n}"),
-                    SQL.identifier(table),
-                    where,
-                    SQL.identifier(column),
-                    ids,
-                    SQL(" AND ").join(
-                        SQL("(%s) %s mv.%s", key, equal, name)
-                        for key, name in zip(keys, names, strict=False)
-                    ),
-                )
+            index_selects, index_blocked, index_mutual = self._travel_index_clashes(
+                table, column, ids, n, index
             )
-            not_null = (
-                SQL("TRUE")
-                if index["nulls_equal"]
-                else SQL(" AND ").join(SQL("%s IS NOT NULL", name) for name in names)
-            )
-            mutual.append(
-                SQL(
-                    "SELECT id FROM (SELECT id, %s AND %s AS clash, row_number() "
-                    "OVER (PARTITION BY %s, %s ORDER BY id) AS n FROM free) r "
-                    "WHERE clash AND n > 1",
-                    SQL.identifier(f"p{n}"),
-                    not_null,
-                    SQL.identifier(f"p{n}"),
-                    SQL(", ").join(names),
-                )
-            )
+            selects += index_selects
+            blocked.append(index_blocked)
+            mutual.append(index_mutual)
         cr.execute(
             SQL(
                 "WITH mv AS (SELECT %s FROM %s), "
@@ -386,6 +356,50 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             )
         )
         return [row[0] for row in cr.fetchall()]
+
+    @api.model
+    def _travel_index_clashes(self, table, column, ids, n, index):
+        """The parts of ``_travel_clashing_rows``' query for the ``n``-th
+        unique ``index``: ``(selects, blocked, mutual)``, the moved rows' keys
+        and predicate (``k<n>_<k>``, ``p<n>``), the condition of a moved row
+        that a row of the master blocks, and the query of the moved rows that
+        clash with a lower one (NULLs distinct unless the index says not)."""
+        keys = [self._travel_sql(key) for key in index["keys"]]
+        names = [SQL.identifier(f"k{n}_{k}") for k in range(len(keys))]
+        where = self._travel_sql(index["where"] or "TRUE")
+        predicate = SQL.identifier(f"p{n}")
+        selects = [
+            SQL("%s AS %s", key, name) for key, name in zip(keys, names, strict=False)
+        ]
+        selects.append(SQL("(%s) AS %s", where, predicate))
+        equal = SQL("IS NOT DISTINCT FROM") if index["nulls_equal"] else SQL("=")
+        blocked = SQL(
+            "(mv.%s AND EXISTS (SELECT 1 FROM %s WHERE (%s) AND %s NOT IN %s AND %s))",
+            predicate,
+            SQL.identifier(table),
+            where,
+            SQL.identifier(column),
+            ids,
+            SQL(" AND ").join(
+                SQL("(%s) %s mv.%s", key, equal, name)
+                for key, name in zip(keys, names, strict=False)
+            ),
+        )
+        not_null = (
+            SQL("TRUE")
+            if index["nulls_equal"]
+            else SQL(" AND ").join(SQL("%s IS NOT NULL", name) for name in names)
+        )
+        mutual = SQL(
+            "SELECT id FROM (SELECT id, %s AND %s AS clash, row_number() "
+            "OVER (PARTITION BY %s, %s ORDER BY id) AS n FROM free) r "
+            "WHERE clash AND n > 1",
+            predicate,
+            not_null,
+            predicate,
+            SQL(", ").join(names),
+        )
+        return selects, blocked, mutual
 
     # ------------------------------------------------------------ CLASH RULES
     @api.model
@@ -559,9 +573,25 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             try:
                 with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                     records.write({"res_id": dst_record.id})
-                    records.env.flush_all()
+                    records.flush_recordset(["res_id"])
             except psycopg2.Error:
                 records.unlink()
+        for Model, fname in self._travel_reference_fields():
+            records = Model.sudo().search(
+                [(fname, "in", [f"{referenced_model},{pid}" for pid in ids])]
+            )
+            if records:
+                records.write({fname: f"{referenced_model},{dst_record.id}"})
+        # company-dependent fields, their fallback values, the duplicates'
+        # own company-dependent values: as Odoo does
+        self._travel_company_dependent_values(src_records, dst_record)
+        return None
+
+    @api.model
+    def _travel_reference_fields(self):
+        """The stored reference fields Odoo's merge rewrites (not computed,
+        of a model with records): ``[(Model, field name), ...]``."""
+        found = []
         for field in (
             self.env["ir.model.fields"]
             .sudo()
@@ -569,17 +599,9 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         ):
             Model = self.env.get(field.model)
             column = Model is not None and Model._fields.get(field.name)
-            if not column or Model._abstract or column.compute is not None:
-                continue
-            records = Model.sudo().search(
-                [(field.name, "in", [f"{referenced_model},{pid}" for pid in ids])]
-            )
-            if records:
-                records.write({field.name: f"{referenced_model},{dst_record.id}"})
-        # company-dependent fields, their fallback values, the duplicates'
-        # own company-dependent values: as Odoo does
-        self._travel_company_dependent_values(src_records, dst_record)
-        return None
+            if column and not Model._abstract and column.compute is None:
+                found.append((Model, field.name))
+        return found
 
     def _travel_company_dependent_values(self, src_records, dst_record):
         """The part of Odoo's ``_update_reference_fields_generic`` about

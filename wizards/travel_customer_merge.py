@@ -161,33 +161,9 @@ class TravelCustomerMerge(models.TransientModel):
         if chosen:
             master.write(chosen)
         journal["users"] = self._resolve_users(master, duplicates)
-        core = self.env["base.partner.merge.automatic.wizard"]
         cards = self._cards_before(partners)
-        # the duplicates Odoo's merge deletes are archived instead (see
-        # res.partner's unlink), and what it changes on the master's rows
-        # when they clash is noted; the transaction's cache, not the
-        # context: only this code can ask for it
-        cache = self.env.cr.cache
-        archive_into = cache.setdefault(MERGE_ARCHIVE_KEY, {})
-        archive_into.update(dict.fromkeys(duplicates.ids, master.id))
-        cache[MERGE_CLASH_KEY] = []
-        try:
-            core._travel_merge(duplicates, master)
-            journal["clash"] = cache.get(MERGE_CLASH_KEY, [])
-        finally:
-            cache.pop(MERGE_CLASH_KEY, None)
-            for duplicate_id in duplicates.ids:
-                archive_into.pop(duplicate_id, None)
-        # a refusal won (see the consents' clash rule): in the history and
-        # the blacklist as any answer
-        refused = {
-            key: False
-            for key in CONSENT_KEYS
-            if travel_values.pop(f"travel_consent_{key}", None) is False
-        }
-        if refused:
-            master._travel_record_consents(refused, channel="backoffice")
-        master.write(travel_values)
+        journal["clash"] = self._merge_core(master, duplicates)
+        self._merge_travel_values(master, travel_values)
         journal["cards"] = self._merge_wallets(master, cards)
         Log._journal_removed(journal)
         self.env["travel.duplicate.group"].sudo().search(
@@ -204,6 +180,46 @@ class TravelCustomerMerge(models.TransientModel):
                 "counts": json.dumps(counts),
             }
         )
+        self._merge_post_summary(master, names, counts)
+        return log
+
+    @api.model
+    def _merge_core(self, master, duplicates):
+        """Odoo's merge, with the duplicates it deletes archived instead (see
+        res.partner's unlink), and what it changes on the master's rows when
+        they clash noted: returns those changes. The transaction's cache, not
+        the context, carries both: only this code can ask for them."""
+        cache = self.env.cr.cache
+        archive_into = cache.setdefault(MERGE_ARCHIVE_KEY, {})
+        archive_into.update(dict.fromkeys(duplicates.ids, master.id))
+        cache[MERGE_CLASH_KEY] = []
+        try:
+            self.env["base.partner.merge.automatic.wizard"]._travel_merge(
+                duplicates, master
+            )
+            return cache.get(MERGE_CLASH_KEY, [])
+        finally:
+            cache.pop(MERGE_CLASH_KEY, None)
+            for duplicate_id in duplicates.ids:
+                archive_into.pop(duplicate_id, None)
+
+    @api.model
+    def _merge_travel_values(self, master, travel_values):
+        """The master gets the travel values merged; a refused consent (the
+        consents' clash rule: a refusal wins) goes through the history and
+        the blacklist as any answer."""
+        refused = {
+            key: False
+            for key in CONSENT_KEYS
+            if travel_values.pop(f"travel_consent_{key}", None) is False
+        }
+        if refused:
+            master._travel_record_consents(refused, channel="backoffice")
+        master.write(travel_values)
+
+    @api.model
+    def _merge_post_summary(self, master, names, counts):
+        """What moved from each duplicate, in the master's chatter."""
         master.message_post(
             body=Markup("<p>%s</p><ul>%s</ul>")
             % (
@@ -224,7 +240,6 @@ class TravelCustomerMerge(models.TransientModel):
                 ),
             )
         )
-        return log
 
     # ------------------------------------------------------------ BUSINESS
     def _selected_partners(self):
@@ -251,8 +266,26 @@ class TravelCustomerMerge(models.TransientModel):
                 )
             )
         partners = master | duplicates
+        self._check_merge_relatives(partners)
+        self._check_merge_states(partners)
+        limit = self._merge_max() if self._is_manager() else 3
+        if len(partners) > limit:
+            raise UserError(
+                _(
+                    "You can merge at most %(limit)s customers at once (%(count)s "
+                    "selected).",
+                    limit=limit,
+                    count=len(partners),
+                )
+            )
+        # every one of them changes: the user must be allowed to change them
+        partners.check_access("write")
+
+    @api.model
+    def _check_merge_relatives(self, partners):
+        """A customer's own contacts, addresses and parent company (at any
+        depth) are not its duplicates."""
         for partner in partners:
-            # a parent company at any depth (so its contacts and addresses)
             related, parent = partner.browse(), partner.parent_id
             while parent and parent not in related:
                 related |= parent
@@ -268,6 +301,11 @@ class TravelCustomerMerge(models.TransientModel):
                         related=related[0].display_name,
                     )
                 )
+
+    @api.model
+    def _check_merge_states(self, partners):
+        """Customers that cannot be merged together: one already merged
+        (undo first), anonymized with kept ones, of different companies."""
         merged = partners.with_context(active_test=False).filtered(
             "travel_merged_into_id"
         )
@@ -298,18 +336,6 @@ class TravelCustomerMerge(models.TransientModel):
                     ", ".join(companies.mapped("name")),
                 )
             )
-        limit = self._merge_max() if self._is_manager() else 3
-        if len(partners) > limit:
-            raise UserError(
-                _(
-                    "You can merge at most %(limit)s customers at once (%(count)s "
-                    "selected).",
-                    limit=limit,
-                    count=len(partners),
-                )
-            )
-        # every one of them changes: the user must be allowed to change them
-        partners.check_access("write")
 
     def _lock(self, partners):
         """Lock the customers, or refuse if another merge holds them."""

@@ -65,49 +65,14 @@ class TravelLinkDiscount(models.TransientModel):
         self._check_rights()
         if not 0 <= self.discount <= 100:
             raise UserError(_("A discount is between 0 and 100 %."))
-        link = self.link_id
-        if not link and not (self.partner_id and self.linked_partner_id):
+        if not self.link_id and not (self.partner_id and self.linked_partner_id):
             raise UserError(_("Choose the customer and the linked customer."))
-        approver = self.env.user
-        if self.is_manager:
-            how = _("approved by the manager %s", self.env.user.name)
-        else:
-            approver = self.supervisor_id
-            if not approver or not approver.sudo().has_group(MANAGER_GROUP):
-                raise UserError(
-                    _(
-                        "Choose the supervisor (a Travel customers manager) who "
-                        "approves this discount with the supervision code."
-                    )
-                )
-            company = (
-                link.partner_id or self.partner_id
-            ).company_id or self.env.company
-            approved, why = company._travel_check_supervisor_code(self.supervisor_code)
-            self.supervisor_code = False
-            if not approved:
-                # not raised: the wrong attempt must stay counted
-                self.message = why
-                return self._reopen()
-            how = _(
-                "approved by the supervisor %(supervisor)s with the supervision "
-                "code, entered by %(user)s",
-                supervisor=approver.name,
-                user=self.env.user.name,
-            )
-        if not link:
-            # as the user, who may link customers; the discount comes below
-            # without the dialog's default_* values (its discount above all)
-            link = (
-                self.env["travel.customer.link"]
-                .with_env(self.env(context=clean_context(self.env.context)))
-                .create(
-                    {
-                        "partner_id": self.partner_id.id,
-                        "linked_partner_id": self.linked_partner_id.id,
-                    }
-                )
-            )
+        approval = self._approval()
+        if not approval:
+            # not raised: the wrong attempt must stay counted
+            return self._reopen()
+        approver, how = approval
+        link = self.link_id or self._create_link()
         before = link.discount
         # approved just above, by the manager or the supervision code
         link.sudo().write(
@@ -117,6 +82,55 @@ class TravelLinkDiscount(models.TransientModel):
                 "approved_on": fields.Datetime.now(),
             }
         )
+        self._post_discount_note(link, before, how)
+        return {"type": "ir.actions.act_window_close"}
+
+    def _approval(self):
+        """Who approves the discount, and how, in the chatter's words:
+        ``(approver, how)``; ``None`` (with the reason in ``message``) when
+        the supervision code is wrong."""
+        if self.is_manager:
+            return self.env.user, _("approved by the manager %s", self.env.user.name)
+        approver = self.supervisor_id
+        if not approver or not approver.sudo().has_group(MANAGER_GROUP):
+            raise UserError(
+                _(
+                    "Choose the supervisor (a Travel customers manager) who "
+                    "approves this discount with the supervision code."
+                )
+            )
+        company = (
+            self.link_id.partner_id or self.partner_id
+        ).company_id or self.env.company
+        approved, why = company._travel_check_supervisor_code(self.supervisor_code)
+        self.supervisor_code = False
+        if not approved:
+            self.message = why
+            return None
+        return approver, _(
+            "approved by the supervisor %(supervisor)s with the supervision "
+            "code, entered by %(user)s",
+            supervisor=approver.name,
+            user=self.env.user.name,
+        )
+
+    def _create_link(self):
+        """The new link, as the user, who may link customers; the discount
+        comes after, without the dialog's default_* values (its discount
+        above all)."""
+        return (
+            self.env["travel.customer.link"]
+            .with_env(self.env(context=clean_context(self.env.context)))
+            .create(
+                {
+                    "partner_id": self.partner_id.id,
+                    "linked_partner_id": self.linked_partner_id.id,
+                }
+            )
+        )
+
+    def _post_discount_note(self, link, before, how):
+        """The change and its approval, on both customers' chatter."""
         body = _(
             "Discount of %(linked)s through %(customer)s: %(before)s %% → "
             "%(after)s %%, %(how)s.",
@@ -132,4 +146,3 @@ class TravelLinkDiscount(models.TransientModel):
                 author_id=self.env.user.partner_id.id,
                 subtype_xmlid="mail.mt_note",
             )
-        return {"type": "ir.actions.act_window_close"}
