@@ -509,12 +509,14 @@ def check_installed(db, modules):
 
 def dependencies_template(db):
     """The template of ``db``: the addon's dependencies installed with their
-    demo data, built once per set of dependencies (``dependencies_key``);
-    the templates of older sets are dropped."""
+    demo data, built once per set of dependencies (``dependencies_key``) and
+    checkout (its filestore is in .build/); the templates of older sets are
+    dropped."""
     from odoo.tools import SQL
 
     template = f"{db}_deps_{dependencies_key()}"
-    if database_exists(template):
+    # without its filestore (`make clean`), its copies would miss files
+    if database_exists(template) and (FILESTORE / template).is_dir():
         return template
     pattern = db.replace("_", "\\_") + "\\_deps\\_%"
     for (old,) in psql(
