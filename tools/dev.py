@@ -11,6 +11,7 @@ addon's dependencies, built once per set of dependencies.
 
 import argparse
 import ast
+import configparser
 import contextlib
 import hashlib
 import importlib.metadata
@@ -478,17 +479,22 @@ def dependencies_key():
     its code changes with every commit, it is installed on a copy."""
     from odoo import release
 
-    addons = odoo_location() / "addons"
-    digest = hashlib.sha256(f"{release.version} demo".encode())
-    todo, seen = ["base", *dependencies()], set()
+    config = configparser.ConfigParser()
+    config.read(CONFIG)
+    folders = [Path(p.strip()) for p in config["options"]["addons_path"].split(",")]
+    manifests, todo = {}, ["base", *dependencies()]
     while todo:
         module = todo.pop()
-        if module not in seen:
-            seen.add(module)
-            manifest = (addons / module / "__manifest__.py").read_text()
-            todo += ast.literal_eval(manifest).get("depends", [])
-    for module in sorted(seen):
-        digest.update((addons / module / "__manifest__.py").read_bytes())
+        if module not in manifests:
+            manifests[module] = next(
+                path.read_bytes()
+                for path in (folder / module / "__manifest__.py" for folder in folders)
+                if path.is_file()
+            )
+            todo += ast.literal_eval(manifests[module].decode()).get("depends", [])
+    digest = hashlib.sha256(f"{release.version} demo".encode())
+    for module in sorted(manifests):
+        digest.update(manifests[module])
     return digest.hexdigest()[:10]
 
 
@@ -536,6 +542,7 @@ def dependencies_template(db):
             SQL.identifier(template),
         )
     )
+    shutil.rmtree(FILESTORE / template, ignore_errors=True)
     if (FILESTORE / building).is_dir():
         (FILESTORE / building).rename(FILESTORE / template)
     return template

@@ -113,9 +113,10 @@ class PortalUser(OdooUser):
 
     @task
     def browse(self):
-        self.client.get("/my/orders", name="portal: my orders")
+        self.client.get("/my/orders", name="portal: my orders", timeout=60)
         self.wait()
-        self.client.get("/my/departures?sortby=price", name="portal: my departures")
+        departures = "/my/departures?sortby=price"
+        self.client.get(departures, name="portal: my departures", timeout=60)
         self.count_action()
 
 

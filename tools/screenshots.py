@@ -88,17 +88,12 @@ SHOTS = [
         ],
         done=".modal .o_form_view",
     ),
-    dict(
-        name="duplicate_candidates",
-        url=ACTION + "travel_duplicate_group_action",
-        ready=LIST_OR_KANBAN,
-        crop=ROWS,
-    ),
-    dict(
-        name="departures",
-        url=ACTION + "travel_departure_action",
-        ready=LISTED,
-        crop=ROWS,
+    *(
+        dict(name=name, url=ACTION + action, ready=ready, crop=ROWS)
+        for name, action, ready in (
+            ("duplicate_candidates", "travel_duplicate_group_action", LIST_OR_KANBAN),
+            ("departures", "travel_departure_action", LISTED),
+        )
     ),
     dict(
         name="assignment_screen",
@@ -240,6 +235,11 @@ def shoot(page, base, shot):
         act(page, kind, arg)
     if shot.get("done"):
         wait_ready(page, shot["done"])
+    page.mouse.move(WIDTH - 1, HEIGHT - 1)  # no hovered row or button
+    # nor a dialog's first field selected, as the user has not typed yet
+    page.evaluate(
+        "document.activeElement?.closest('.modal') && document.activeElement.blur()"
+    )
     # "the page is out of date": the demo database's assets were just built
     page.evaluate(
         "document.querySelectorAll('.o_notification_manager > *')"
