@@ -46,6 +46,18 @@ LISTED = ".o_list_view .o_data_row"
 ROWS = ".o_list_renderer"
 LIST_OR_KANBAN = ".o_list_view, .o_kanban_view"
 PORTAL = "#wrap"
+
+
+def opened_by(name, partner, tab, button, **more):
+    """The screen the button ``button`` of a customer's tab opens."""
+    return dict(
+        name=name,
+        url=f"/odoo/contacts/{{{partner}}}",
+        actions=[("tab", tab), ("click", f"button[name='{button}']")],
+        **more,
+    )
+
+
 # The screens of the guide, in its order: name, user, address ({xmlid}: a
 # record's id), what shows the screen is ready, the actions then (tab, scroll,
 # click: a CSS selector; search: a text), what shows they are done, and
@@ -79,13 +91,11 @@ SHOTS = [
         url="/odoo/action-sale.action_orders/{sale_order_vercors_pins}",
         actions=[("tab", "travel_participants")],
     ),
-    dict(
-        name="merge_dialog",
-        url="/odoo/contacts/{partner_testine_1}",
-        actions=[
-            ("tab", "travel_system_info"),
-            ("click", "button[name='{travel_customer_merge_action}']"),
-        ],
+    opened_by(
+        "merge_dialog",
+        "partner_testine_1",
+        "travel_system_info",
+        "{travel_customer_merge_action}",
         done=".modal .o_form_view",
     ),
     *(
@@ -95,13 +105,11 @@ SHOTS = [
             ("departures", "travel_departure_action", LISTED),
         )
     ),
-    dict(
-        name="assignment_screen",
-        url="/odoo/contacts/{partner_soleil_voyages}",
-        actions=[
-            ("tab", "travel_reseller"),
-            ("click", "button[name='action_travel_assign_departures']"),
-        ],
+    opened_by(
+        "assignment_screen",
+        "partner_soleil_voyages",
+        "travel_reseller",
+        "action_travel_assign_departures",
         done=LISTED,
         crop=ROWS,
     ),
