@@ -1,12 +1,17 @@
 """Set up, serve and test the addon on this machine (called by the Makefile).
 
 Odoo 18.0 is a prerequisite: this script never downloads or builds it. It
-installs the rest when missing (PostgreSQL 15 and Chromium from Debian's
-packages, the Python packages of requirements-dev.txt), keeps a private
-addons path and configuration in .build/, and runs Odoo and pytest-odoo.
+installs the rest when missing (PostgreSQL 15, Chromium and pandoc from
+Debian's packages, the Python packages of requirements-dev.txt, and those of
+requirements-tools.txt in a virtual environment of their own), keeps a
+private addons path and configuration in .build/, and runs Odoo and
+pytest-odoo. The databases of the tests are copies of a template holding the
+addon's dependencies, built once per set of dependencies.
 """
 
 import argparse
+import ast
+import configparser
 import contextlib
 import hashlib
 import importlib.metadata
@@ -24,6 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / ".build"
 ADDONS = BUILD / "addons"
 CONFIG = BUILD / "odoo.cfg"
+FILESTORE = BUILD / "data" / "filestore"
+# Locust and Playwright need newer gevent, greenlet and Werkzeug than Odoo 18
+# runs with: they live in a virtual environment of their own, Odoo's stay
+VENV = BUILD / "venv"
+TOOLS_REQUIREMENTS = ROOT / "requirements-tools.txt"
 ADDON = "travel_customer"
 PG_VERSION = "15"
 DB_USER = DB_PASSWORD = "odoo"
@@ -105,11 +115,6 @@ ODOO_TESTS_LEFT_OUT = [
     (_IMPERSONATE, "test_05_create_uid_on_transient_model", _VIEW_AS),
     (_IMPERSONATE, "test_06_limit_access_to_admin", _VIEW_AS),
 ]
-# modules the stock reference database holds: the addon's dependencies
-STOCK_MODULES = (
-    "contacts,sale_management,portal,phone_validation,privacy_lookup,auth_signup,"
-    "impersonate_login,privacy_consent,sale_loyalty,membership"
-)
 # where pytest runs: links to the addon and to Odoo's modules, outside the
 # checkout (Odoo's translation export walks the addon's folder, links
 # followed: Odoo's sources must not be found there), one per checkout
@@ -173,7 +178,26 @@ def odoo_location():
     return Path(path)
 
 
+def sql_text(query):
+    """``query`` (``odoo.tools.SQL``) as one statement for the psql command,
+    its parameters quoted by psycopg2."""
+    from psycopg2.extensions import adapt  # an Odoo dependency
+
+    return query.code % tuple(adapt(p).getquoted().decode() for p in query.params)
+
+
+def psql_as_postgres(query):
+    """Run ``query`` as PostgreSQL's superuser (before the role exists)."""
+    return run(
+        ["runuser", "-u", "postgres", "--", "psql", "-tAqc", sql_text(query)],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
 def ensure_postgresql():
+    from odoo.tools import SQL
+
     pg_bin = Path(f"/usr/lib/postgresql/{PG_VERSION}/bin/postgres")
     if not pg_bin.exists() or not shutil.which("pg_lsclusters"):
         apt_install(f"postgresql-{PG_VERSION}", "postgresql-contrib")
@@ -185,31 +209,14 @@ def ensure_postgresql():
         as_root(["pg_createcluster", PG_VERSION, "main", "--start"])
     elif cluster[0][3] != "online":
         as_root(["pg_ctlcluster", PG_VERSION, cluster[0][1], "start"])
-    exists = run(
-        [
-            "runuser",
-            "-u",
-            "postgres",
-            "--",
-            "psql",
-            "-tAc",
-            f"SELECT 1 FROM pg_roles WHERE rolname = '{DB_USER}'",
-        ],
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    if not exists:
+    if not psql_as_postgres(SQL("SELECT 1 FROM pg_roles WHERE rolname = %s", DB_USER)):
         say(f"creating the PostgreSQL role {DB_USER}")
-        run(
-            [
-                "runuser",
-                "-u",
-                "postgres",
-                "--",
-                "psql",
-                "-qc",
-                f"CREATE ROLE {DB_USER} LOGIN CREATEDB PASSWORD '{DB_PASSWORD}'",
-            ]
+        psql_as_postgres(
+            SQL(
+                "CREATE ROLE %s LOGIN CREATEDB PASSWORD %s",
+                SQL.identifier(DB_USER),
+                DB_PASSWORD,
+            )
         )
 
 
@@ -257,6 +264,37 @@ def ensure_chromium():
         apt_install("chromium")
 
 
+def ensure_pandoc():
+    """pandoc converts the readme/ fragments (tools/gen_readme.py)."""
+    if not shutil.which("pandoc"):
+        apt_install("pandoc")
+
+
+def tools_python():
+    """The Python of the virtual environment of Locust and Playwright
+    (``make load``, ``make screenshots``), made or updated when
+    requirements-tools.txt changes."""
+    python = VENV / "bin" / "python"
+    stamp = VENV / "requirements.sha1"
+    digest = hashlib.sha1(TOOLS_REQUIREMENTS.read_bytes()).hexdigest()
+    if python.exists() and stamp.exists() and stamp.read_text() == digest:
+        return python
+    if not python.exists():
+        run([sys.executable, "-m", "venv", str(VENV)])
+    say(f"installing {TOOLS_REQUIREMENTS.name} in {VENV.relative_to(ROOT)}")
+    pip = run(
+        [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+        + ["-r", str(TOOLS_REQUIREMENTS)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if pip.returncode:
+        sys.exit(f"[{ADDON}] pip failed:\n{pip.stdout}{pip.stderr}")
+    stamp.write_text(digest)
+    return python
+
+
 def write_config(odoo_path):
     ADDONS.mkdir(parents=True, exist_ok=True)
     link = ADDONS / ADDON
@@ -294,41 +332,76 @@ def setup():
     odoo_path = odoo_location()
     ensure_postgresql()
     ensure_python_packages(odoo_path)
+    ensure_pandoc()
     write_config(odoo_path)
 
 
 # ---------------------------------------------------------------- databases
-def psql(sql, db="postgres"):
+def psql(query, db="postgres"):
+    """Run ``query`` (``odoo.tools.SQL``; a plain string is still taken from
+    callers not converted yet) on ``db``: its rows, or None."""
     import psycopg2  # an Odoo dependency
 
+    code, params = (query, None) if isinstance(query, str) else query
     conn = psycopg2.connect(
         dbname=db, user=DB_USER, password=DB_PASSWORD, host="localhost"
     )
     conn.autocommit = True
     try:
         with conn.cursor() as cr:
-            cr.execute(sql)
+            cr.execute(code, params)
             return cr.fetchall() if cr.description else None
     finally:
         conn.close()
 
 
 def database_exists(db):
-    return bool(psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'"))
+    from odoo.tools import SQL
+
+    return bool(psql(SQL("SELECT 1 FROM pg_database WHERE datname = %s", db)))
 
 
 def drop_database(db):
-    """Drop ``db`` if it exists, ending its sessions. A role that is not a
-    superuser may not end an autovacuum worker: wait for it to finish."""
+    """Drop ``db`` and its filestore if they exist, ending its sessions. A
+    role that is not a superuser may not end an autovacuum worker: wait for
+    it to finish."""
     import psycopg2  # an Odoo dependency
 
+    from odoo.tools import SQL
+
+    query = SQL("DROP DATABASE IF EXISTS %s WITH (FORCE)", SQL.identifier(db))
     for _attempt in range(120):
         try:
-            psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+            psql(query)
+            shutil.rmtree(FILESTORE / db, ignore_errors=True)
             return
         except (psycopg2.errors.InsufficientPrivilege, psycopg2.errors.ObjectInUse):
             time.sleep(1)
     sys.exit(f"[{ADDON}] could not drop the database {db}: it stays in use")
+
+
+def copy_database(source, target):
+    """``target``, a copy of ``source`` with its filestore, as Odoo's
+    database manager duplicates one (a database UUID and secret of its own)."""
+    from odoo.tools import SQL
+
+    drop_database(target)
+    psql(
+        SQL(
+            "CREATE DATABASE %s WITH TEMPLATE %s",
+            SQL.identifier(target),
+            SQL.identifier(source),
+        )
+    )
+    if (FILESTORE / source).is_dir():
+        shutil.copytree(FILESTORE / source, FILESTORE / target)
+    psql(
+        SQL(
+            "UPDATE ir_config_parameter SET value = gen_random_uuid()::text "
+            "WHERE key IN ('database.uuid', 'database.secret')"
+        ),
+        db=target,
+    )
 
 
 # Odoo's own command beside this Python when it has one: a multi-worker server
@@ -394,12 +467,94 @@ def odoo(*args, **kwargs):
     )
 
 
+def dependencies():
+    """The modules the addon depends on (its manifest's ``depends``)."""
+    return ast.literal_eval((ROOT / "__manifest__.py").read_text())["depends"]
+
+
+def dependencies_key():
+    """A digest of what the dependencies' database is made of: Odoo's
+    version and the manifest of every module they bring, so that an upgrade
+    of Odoo or of an OCA module builds it again. The addon is not part of it:
+    its code changes with every commit, it is installed on a copy."""
+    from odoo import release
+
+    config = configparser.ConfigParser()
+    config.read(CONFIG)
+    folders = [Path(p.strip()) for p in config["options"]["addons_path"].split(",")]
+    manifests, todo = {}, ["base", *dependencies()]
+    while todo:
+        module = todo.pop()
+        if module not in manifests:
+            manifests[module] = next(
+                path.read_bytes()
+                for path in (folder / module / "__manifest__.py" for folder in folders)
+                if path.is_file()
+            )
+            todo += ast.literal_eval(manifests[module].decode()).get("depends", [])
+    digest = hashlib.sha256(f"{release.version} demo".encode())
+    for module in sorted(manifests):
+        digest.update(manifests[module])
+    return digest.hexdigest()[:10]
+
+
+def check_installed(db, modules):
+    from odoo.tools import SQL
+
+    installed = psql(
+        SQL(
+            "SELECT name FROM ir_module_module WHERE name IN %s "
+            "AND state = 'installed'",
+            tuple(modules),
+        ),
+        db=db,
+    )
+    if len(installed) != len(set(modules)):
+        sys.exit(f"[{ADDON}] {', '.join(modules)} did not install in {db}: see above")
+
+
+def dependencies_template(db):
+    """The template of ``db``: the addon's dependencies installed with their
+    demo data, built once per set of dependencies (``dependencies_key``) and
+    checkout (its filestore is in .build/); the templates of older sets are
+    dropped."""
+    from odoo.tools import SQL
+
+    template = f"{db}_deps_{dependencies_key()}"
+    # without its filestore (`make clean`), its copies would miss files
+    if database_exists(template) and (FILESTORE / template).is_dir():
+        return template
+    pattern = db.replace("_", "\\_") + "\\_deps\\_%"
+    for (old,) in psql(
+        SQL("SELECT datname FROM pg_database WHERE datname LIKE %s", pattern)
+    ):
+        drop_database(old)
+    say(f"creating the template {template}: the addon's dependencies, demo data")
+    building = f"{template}_new"
+    drop_database(building)
+    modules = ",".join(dependencies())
+    odoo("-d", building, "-i", modules, "--stop-after-init", "--log-level=warn")
+    check_installed(building, dependencies())
+    psql(
+        SQL(
+            "ALTER DATABASE %s RENAME TO %s",
+            SQL.identifier(building),
+            SQL.identifier(template),
+        )
+    )
+    shutil.rmtree(FILESTORE / template, ignore_errors=True)
+    if (FILESTORE / building).is_dir():
+        (FILESTORE / building).rename(FILESTORE / template)
+    return template
+
+
 def install(db, *extra):
-    say(f"creating the database {db} with {ADDON} and its demo data")
-    odoo("-d", db, "-i", ADDON, "--stop-after-init", *extra)
-    state = psql(f"SELECT state FROM ir_module_module WHERE name = '{ADDON}'", db=db)
-    if not state or state[0][0] != "installed":
-        sys.exit(f"[{ADDON}] the addon did not install in {db}: see the log above")
+    """``db``, made anew: a copy of the dependencies' template, the addon
+    installed on it with its demo data."""
+    copy_database(dependencies_template(db), db)
+    say(f"installing {ADDON} and its demo data in {db}")
+    odoo("-d", db, "-i", ADDON, "--stop-after-init", "--log-level=warn", *extra)
+    check_installed(db, [ADDON])
 
 
 def cmd_run(args):
@@ -473,8 +628,7 @@ def cmd_test(args):
     """The addon's tests, Odoo's clickbot on the apps it touches (in the
     addon's tests) and Odoo's own tests of the modules it extends."""
     ensure_chromium()
-    drop_database(args.db)
-    install(args.db, "--log-level=warn")
+    install(args.db)
     sys.exit(pytest(args.db, f"addons/{ADDON}/tests", *odoo_tests_args()))
 
 
@@ -482,9 +636,8 @@ def cmd_test_stock(args):
     """The reference: Odoo's tests of ODOO_TESTS on the same modules, demo
     data included, without the addon."""
     ensure_chromium()
-    drop_database(args.db)
-    say(f"creating the database {args.db} with {STOCK_MODULES}, without {ADDON}")
-    odoo("-d", args.db, "-i", STOCK_MODULES, "--stop-after-init", "--log-level=warn")
+    say(f"creating the database {args.db}: the addon's dependencies, without it")
+    copy_database(dependencies_template(args.db), args.db)
     clickbot = f"addons/{ADDON}/tests/test_clickbot.py"
     sys.exit(pytest(args.db, clickbot, *odoo_tests_args(stock=True)))
 

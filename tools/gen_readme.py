@@ -1,17 +1,21 @@
 """Build README.rst and static/description/index.html from the readme/*.md
 fragments, the way OCA addons do.
 
-OCA's generator (maintainer-tools, not on PyPI) renders the same fragments;
-this one converts the small Markdown subset the fragments use (an image is a
-line of its own: ``![alt](../static/description/name.png)``) and renders the
-page of the Apps menu with docutils. ``--check`` fails when either file is
-not up to date (pre-commit).
+OCA's generator (maintainer-tools, not on PyPI) renders the same fragments
+the same way: pandoc (Debian's package; ``make setup`` installs it) converts
+each fragment from Markdown to reStructuredText, docutils checks the README
+(any warning or error fails the run: it would show as broken text on the
+addon's page) and renders the page of the Apps menu. ``--check`` fails when
+either file is not up to date (pre-commit).
 """
 
 import argparse
 import ast
 import hashlib
+import io
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -29,41 +33,38 @@ SECTIONS = [
 CREDITS = [("CONTRIBUTORS", "Contributors"), ("CREDITS", "Other credits")]
 
 
-def inline(text):
-    text = re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", text)
-    text = re.sub(r"(?<![\w*])_([^_]+)_(?![\w*])", r"*\1*", text)
-    return re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"`\1 <\2>`__", text)
-
-
-IMAGE = re.compile(r"^!\[([^\]]*)\]\(\.\./(static/description/[^)]+)\)\s*$")
-
-
 def md_to_rst(markdown):
-    out, in_code = [], False
-    for line in markdown.splitlines():
-        image = IMAGE.match(line)
-        if image and not in_code:
-            out += [f".. image:: {image.group(2)}", f"   :alt: {image.group(1)}"]
-            continue
-        fence = re.match(r"^```(\w*)", line)
-        if fence:
-            if in_code:
-                in_code = False
-                out.append("")
-            else:
-                in_code = True
-                out += [f".. code-block:: {fence.group(1) or 'text'}", ""]
-            continue
-        if in_code:
-            out.append(f"   {line}" if line else "")
-            continue
-        heading = re.match(r"^#{2,}\s+(.*)", line)
-        if heading:
-            title = inline(heading.group(1))
-            out += [title, "~" * len(title)]
-            continue
-        out.append(inline(line))
-    return "\n".join(out).strip() + "\n"
+    """A readme/ fragment in reStructuredText: its headings (``##``) one
+    level under the README's sections, its images' paths from the root."""
+    if not shutil.which("pandoc"):
+        sys.exit("pandoc is needed: `make setup` installs it")
+    markdown = markdown.replace("](../static/description/", "](static/description/")
+    rst = subprocess.run(
+        ["pandoc", "--from=gfm", "--to=rst", "--wrap=preserve"]
+        + ["--shift-heading-level-by=1"],
+        input=markdown,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return rst.strip() + "\n"
+
+
+def check_rst(rst):
+    """Exit with docutils' messages if ``rst`` has any warning or error."""
+    from docutils.core import publish_doctree  # an Odoo dependency
+
+    messages = io.StringIO()
+    publish_doctree(
+        rst,
+        settings_overrides={
+            "report_level": 2,  # warnings and above
+            "halt_level": 5,  # all of them, not only the first
+            "warning_stream": messages,
+        },
+    )
+    if messages.getvalue():
+        sys.exit(f"README.rst is not valid reStructuredText:\n{messages.getvalue()}")
 
 
 def build():
@@ -135,6 +136,7 @@ def main():
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
     text = build()
+    check_rst(text)
     outdated = []
     for path, content in (
         (ROOT / "README.rst", text),
