@@ -82,6 +82,7 @@
         "demo/travel_participant_demo.xml",
         "demo/travel_profile_demo.xml",
         "demo/res_partner_tabs_demo.xml",
+        "demo/privacy_log_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

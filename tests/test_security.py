@@ -184,6 +184,14 @@ FIELD_WRITERS = {
     },
     "travel.profile.field": {"*": MANAGERS},
     "travel.sales.channel": {"*": MANAGERS},
+    # reports: SQL queries, read only
+    "travel.report.booking": {"*": NOBODY},
+    "travel.report.customer": {"*": NOBODY},
+    "travel.report.departure": {"*": NOBODY},
+    "travel.report.document": {"*": NOBODY},
+    "travel.report.duplicate": {"*": NOBODY},
+    "travel.report.privacy": {"*": NOBODY},
+    "travel.report.reseller": {"*": NOBODY},
 }
 # Wizards (transient): each user works on its own, created by itself; their
 # fields are a form's state, the action methods above do the checks.
