@@ -68,7 +68,6 @@ class TravelReportBooking(models.Model):
             ("professional", "Professional"),
             ("prospect", "Prospect"),
         ],
-        string="Customer Category",
         readonly=True,
     )
     channel_id = fields.Many2one(
@@ -76,7 +75,6 @@ class TravelReportBooking(models.Model):
     )
     channel_origin = fields.Selection(
         [("own", "Our channels"), ("platform", "Platforms")],
-        string="Channel Origin",
         readonly=True,
         help="Sold by us (our own channels, or no channel set) or by an "
         "external platform.",
@@ -87,7 +85,9 @@ class TravelReportBooking(models.Model):
         readonly=True,
         help="The customer, when it is a reseller (professional type).",
     )
-    departure_id = fields.Many2one("travel.departure", string="Departure", readonly=True)
+    departure_id = fields.Many2one(
+        "travel.departure", string="Departure", readonly=True
+    )
     product_id = fields.Many2one("product.product", string="Stay", readonly=True)
     seats = fields.Integer(readonly=True)
     amount_untaxed = fields.Monetary(

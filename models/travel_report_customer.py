@@ -43,7 +43,6 @@ class TravelReportCustomer(models.Model):
             ("professional", "Professional"),
             ("prospect", "Prospect"),
         ],
-        string="Customer Category",
         readonly=True,
     )
     level_id = fields.Many2one(

@@ -24,14 +24,16 @@ class TravelReportDeparture(models.Model):
         "sale.order": ["travel_departure_id", "travel_seats", "state"],
     }
 
-    departure_id = fields.Many2one("travel.departure", string="Departure", readonly=True)
+    departure_id = fields.Many2one(
+        "travel.departure", string="Departure", readonly=True
+    )
     product_id = fields.Many2one("product.product", string="Stay", readonly=True)
     date_start = fields.Date(string="Start", readonly=True)
     date_end = fields.Date(string="End", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     capacity = fields.Integer(readonly=True)
-    seats_taken = fields.Integer(string="Seats Taken", readonly=True)
-    seats_left = fields.Integer(string="Seats Left", readonly=True)
+    seats_taken = fields.Integer(readonly=True)
+    seats_left = fields.Integer(readonly=True)
     booking_count = fields.Integer(string="Bookings", readonly=True)
     fill_rate = fields.Float(
         string="Fill Rate (%)",

@@ -37,7 +37,9 @@ class TravelReportDocument(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    departure_id = fields.Many2one("travel.departure", string="Departure", readonly=True)
+    departure_id = fields.Many2one(
+        "travel.departure", string="Departure", readonly=True
+    )
     travel_date_start = fields.Date(string="Start Date", readonly=True)
     travel_date_end = fields.Date(string="End Date", readonly=True)
     type_id = fields.Many2one(

@@ -48,7 +48,9 @@ class TravelReportReseller(models.Model):
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     reseller_id = fields.Many2one("res.partner", string="Reseller", readonly=True)
     end_client_id = fields.Many2one("res.partner", string="End Client", readonly=True)
-    departure_id = fields.Many2one("travel.departure", string="Departure", readonly=True)
+    departure_id = fields.Many2one(
+        "travel.departure", string="Departure", readonly=True
+    )
     product_id = fields.Many2one("product.product", string="Stay", readonly=True)
     seats = fields.Integer(readonly=True)
     amount_untaxed = fields.Monetary(

@@ -31,14 +31,16 @@ class TestDashboardData(TransactionCase):
     def test_pivots_and_charts_read_existing_fields(self):
         data = self._data()
         filters = {f["id"]: f for f in data["globalFilters"]}
-        self.assertEqual(
-            {f["label"] for f in filters.values()}, {"Period", "Company"}
-        )
+        self.assertEqual({f["label"] for f in filters.values()}, {"Period", "Company"})
         sources = [
-            (f"pivot {pid}", p["model"], p["domain"],
-             [m["fieldName"] for m in p["measures"]]
-             + [r["fieldName"] for r in p["rows"] + p["columns"]],
-             p["fieldMatching"])
+            (
+                f"pivot {pid}",
+                p["model"],
+                p["domain"],
+                [m["fieldName"] for m in p["measures"]]
+                + [r["fieldName"] for r in p["rows"] + p["columns"]],
+                p["fieldMatching"],
+            )
             for pid, p in data["pivots"].items()
         ]
         for sheet in data["sheets"]:
@@ -48,9 +50,13 @@ class TestDashboardData(TransactionCase):
                     continue
                 meta = chart["metaData"]
                 sources.append(
-                    (f"chart {figure['id']}", meta["resModel"],
-                     chart["searchParams"]["domain"],
-                     [meta["measure"], *meta["groupBy"]], chart["fieldMatching"])
+                    (
+                        f"chart {figure['id']}",
+                        meta["resModel"],
+                        chart["searchParams"]["domain"],
+                        [meta["measure"], *meta["groupBy"]],
+                        chart["fieldMatching"],
+                    )
                 )
         for where, model, domain, names, matching in sources:
             self._check_fields(model, names, where)
@@ -86,7 +92,9 @@ class TestDashboardData(TransactionCase):
         views = self.env["sale.order"].get_views(
             [(v.view_id.id, v.view_mode) for v in action.view_ids]
         )
-        self.assertIn('date_start="travel_date_start"', views["views"]["calendar"]["arch"])
+        self.assertIn(
+            'date_start="travel_date_start"', views["views"]["calendar"]["arch"]
+        )
 
 
 @tagged("post_install", "-at_install")

@@ -171,7 +171,11 @@ class TestReports(TravelCustomerCommon):
         by_channel = self._groups(model, ["channel_id"], ["amount_untaxed:sum"], mine)
         self.assertEqual(
             {k.id: v[0] for k, v in by_channel.items()},
-            {self.channel_direct.id: 520.0, self.channel_airbnb.id: 200.0, False: 500.0},
+            {
+                self.channel_direct.id: 520.0,
+                self.channel_airbnb.id: 200.0,
+                False: 500.0,
+            },
         )
         by_company = self._groups(model, ["company_id"], ["amount_untaxed:sum"], mine)
         self.assertEqual(
@@ -196,7 +200,10 @@ class TestReports(TravelCustomerCommon):
         )
         # the quotation is in the report, not among the bookings
         quotations = self._groups(
-            model, ["state"], ["amount_untaxed:sum"], [("order_id", "in", self.orders.ids)]
+            model,
+            ["state"],
+            ["amount_untaxed:sum"],
+            [("order_id", "in", self.orders.ids)],
         )
         self.assertEqual(quotations["draft"], [1000.0])
 
@@ -302,7 +309,13 @@ class TestReports(TravelCustomerCommon):
         )
         self.assertEqual(
             sorted((r.kind, r.customer_count) for r in rows),
-            [("ignored", 3), ("merged", 1), ("merged", 2), ("undone", 1), ("waiting", 2)],
+            [
+                ("ignored", 3),
+                ("merged", 1),
+                ("merged", 2),
+                ("undone", 1),
+                ("waiting", 2),
+            ],
         )
         by_month = self._groups(
             "travel.report.duplicate",
@@ -323,7 +336,11 @@ class TestReports(TravelCustomerCommon):
         Document = self.env["travel.customer.document"]
         # expires during the trip of o1 (1-8 July 2099)
         Document.create(
-            {"partner_id": self.c1.id, "type_id": passport.id, "expiry_date": "2099-07-03"}
+            {
+                "partner_id": self.c1.id,
+                "type_id": passport.id,
+                "expiry_date": "2099-07-03",
+            }
         )
         # no expiry: valid for o2
         Document.create({"partner_id": self.c2.id, "type_id": passport.id})
@@ -397,9 +414,7 @@ class TestReports(TravelCustomerCommon):
             with self.assertRaises(AccessError, msg=model):
                 self.env[model].with_user(self.employee).search([], limit=1)
         # read only, for every one
-        row = self.env["travel.report.booking"].search(
-            [("order_id", "=", self.o1.id)]
-        )
+        row = self.env["travel.report.booking"].search([("order_id", "=", self.o1.id)])
         with self.assertRaises(AccessError):
             row.with_user(self.travel_manager).write({"seats": 9})
 
@@ -423,7 +438,9 @@ class TestReports(TravelCustomerCommon):
         self.o1.user_id = self.salesman
         (self.orders - self.o1).user_id = self.travel_manager
         self.env.flush_all()
-        self.assertEqual(Booking.with_user(self.salesman).search(mine).order_id, self.o1)
+        self.assertEqual(
+            Booking.with_user(self.salesman).search(mine).order_id, self.o1
+        )
         self.assertEqual(
             self.env["travel.report.reseller"].with_user(self.salesman).search([]),
             self.env["travel.report.reseller"],
