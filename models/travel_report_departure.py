@@ -35,6 +35,9 @@ class TravelReportDeparture(models.Model):
     seats_taken = fields.Integer(readonly=True)
     seats_left = fields.Integer(readonly=True)
     booking_count = fields.Integer(string="Bookings", readonly=True)
+    upcoming = fields.Boolean(
+        readonly=True, help="Not over yet: it ends today or later."
+    )
     fill_rate = fields.Float(
         string="Fill Rate (%)",
         digits=(5, 1),
@@ -55,7 +58,8 @@ class TravelReportDeparture(models.Model):
                    COALESCE(s.bookings, 0) AS booking_count,
                    CASE WHEN d.capacity > 0
                         THEN 100.0 * COALESCE(s.seats, 0) / d.capacity
-                        ELSE 0 END AS fill_rate
+                        ELSE 0 END AS fill_rate,
+                   d.date_end >= %(today)s AS upcoming
               FROM travel_departure d
               LEFT JOIN (
                     SELECT travel_departure_id, SUM(travel_seats) AS seats,
@@ -65,5 +69,6 @@ class TravelReportDeparture(models.Model):
                      GROUP BY travel_departure_id
                    ) s ON s.travel_departure_id = d.id
              WHERE d.active
-            """
+            """,
+            today=fields.Date.context_today(self),
         )

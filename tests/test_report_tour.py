@@ -80,7 +80,7 @@ class TestDashboardData(TransactionCase):
             ["travel_customer"], "fr_FR"
         )[0]
         translated = {m["id"] for m in fr["travel_customer"]["messages"]}
-        for term in ("Revenue per month", "Fill rate", "Period", "Company"):
+        for term in ("Revenue per month", "Upcoming fill rate", "Period", "Company"):
             self.assertIn(term, translated)
 
     def test_calendar_views(self):

@@ -219,6 +219,7 @@ class TestReports(TravelCustomerCommon):
             ],
             [(10, 5, 5, 2, 50.0), (4, 0, 4, 0, 0.0)],
         )
+        self.assertTrue(all(report.mapped("upcoming")))
         by_stay = self._groups(
             "travel.report.departure",
             ["product_id"],
