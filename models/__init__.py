@@ -32,6 +32,7 @@ from . import travel_duplicate_ignore
 from . import travel_duplicate_group
 from . import res_config_settings
 from . import res_users
+from . import travel_report_order_mixin
 from . import travel_report_booking
 from . import travel_report_departure
 from . import travel_report_customer

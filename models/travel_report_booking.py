@@ -20,6 +20,7 @@ class TravelReportBooking(models.Model):
     """
 
     _name = "travel.report.booking"
+    _inherit = ["travel.report.order.mixin"]
     _description = "Bookings Analysis"
     _auto = False
     _order = "date desc, id desc"

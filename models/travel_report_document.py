@@ -14,6 +14,7 @@ class TravelReportDocument(models.Model):
     """
 
     _name = "travel.report.document"
+    _inherit = ["travel.report.order.mixin"]
     _description = "Documents to Collect"
     _auto = False
     _order = "travel_date_start, order_id, type_id"

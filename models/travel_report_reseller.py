@@ -12,6 +12,7 @@ class TravelReportReseller(models.Model):
     """
 
     _name = "travel.report.reseller"
+    _inherit = ["travel.report.order.mixin"]
     _description = "Reseller Sales Analysis"
     _auto = False
     _order = "date desc, id desc"

@@ -446,3 +446,14 @@ class TestReports(TravelCustomerCommon):
             self.env["travel.report.reseller"].with_user(self.salesman).search([]),
             self.env["travel.report.reseller"],
         )
+
+    def test_row_opens_its_order(self):
+        self.o1.user_id = self.travel_manager
+        row = self.env["travel.report.booking"].search([("order_id", "=", self.o1.id)])
+        action = row.with_user(self.travel_manager).action_open_order()
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), ("sale.order", self.o1.id)
+        )
+        # a salesperson who sees its own orders only: not another's
+        with self.assertRaises(AccessError):
+            row.with_user(self.salesman).action_open_order()
