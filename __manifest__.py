@@ -18,6 +18,7 @@
         "privacy_consent",
         "sale_loyalty",
         "membership",
+        "spreadsheet_dashboard",
     ],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
@@ -58,6 +59,18 @@
         "views/loyalty_history_views.xml",
         "views/portal_templates.xml",
         "views/travel_menus.xml",
+        "security/travel_report_security.xml",
+        "views/travel_report_booking_views.xml",
+        "views/travel_report_departure_views.xml",
+        "views/travel_report_customer_views.xml",
+        "views/travel_report_reseller_views.xml",
+        "views/travel_report_duplicate_views.xml",
+        "views/travel_report_document_views.xml",
+        "views/travel_report_privacy_views.xml",
+        "views/travel_departure_calendar_views.xml",
+        "views/sale_order_calendar_views.xml",
+        "views/travel_report_menus.xml",
+        "data/spreadsheet_dashboard_data.xml",
     ],
     "demo": [
         "demo/product_demo.xml",
@@ -69,6 +82,7 @@
         "demo/travel_participant_demo.xml",
         "demo/travel_profile_demo.xml",
         "demo/res_partner_tabs_demo.xml",
+        "demo/privacy_log_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

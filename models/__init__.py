@@ -33,3 +33,11 @@ from . import travel_duplicate_ignore
 from . import travel_duplicate_group
 from . import res_config_settings
 from . import res_users
+from . import travel_report_order_mixin
+from . import travel_report_booking
+from . import travel_report_departure
+from . import travel_report_customer
+from . import travel_report_reseller
+from . import travel_report_duplicate
+from . import travel_report_document
+from . import travel_report_privacy

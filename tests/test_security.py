@@ -106,6 +106,10 @@ METHODS = {
     # OCA's impersonation, attacked on the administrator: nobody may
     ("res.users", "impersonate_login"): NOBODY,
     ("res.users", "action_impersonate_login"): OPEN,
+    # a report's row opens its order (read rights on the report and the order)
+    ("travel.report.booking", "action_open_order"): TRAVEL_USERS,
+    ("travel.report.document", "action_open_order"): TRAVEL_USERS,
+    ("travel.report.reseller", "action_open_order"): TRAVEL_USERS,
 }
 # ORM methods the addon overrides: the field table covers the writes, and
 # Odoo's access rights and record rules the reads
@@ -184,6 +188,14 @@ FIELD_WRITERS = {
     },
     "travel.profile.field": {"*": MANAGERS},
     "travel.sales.channel": {"*": MANAGERS},
+    # reports: SQL queries, read only
+    "travel.report.booking": {"*": NOBODY},
+    "travel.report.customer": {"*": NOBODY},
+    "travel.report.departure": {"*": NOBODY},
+    "travel.report.document": {"*": NOBODY},
+    "travel.report.duplicate": {"*": NOBODY},
+    "travel.report.privacy": {"*": NOBODY},
+    "travel.report.reseller": {"*": NOBODY},
 }
 # Wizards (transient): each user works on its own, created by itself; their
 # fields are a form's state, the action methods above do the checks.
