@@ -7,6 +7,7 @@ from . import travel_customer_privacy_export
 from . import privacy_log
 from . import travel_anonymize_request
 from . import travel_search_limit
+from . import travel_customer_protection
 from . import res_partner
 from . import product_template
 from . import travel_profile_field
@@ -24,6 +25,7 @@ from . import res_company
 from . import sale_order
 from . import sale_order_line
 from . import loyalty_card
+from . import privacy_consent
 from . import account_move
 from . import membership_line
 from . import payment_transaction
