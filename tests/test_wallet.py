@@ -42,13 +42,12 @@ class TestWallet(TravelCustomerCommon):
         upcoming.action_confirm()
         cancelled = self._ended_booking()
         cancelled._action_cancel()
-        SaleOrder = self.env["sale.order"]
-        SaleOrder._cron_travel_cashback()
+        self.Card._cron_travel_cashback()
         self.assertEqual(order.travel_cashback_amount, 50.0)
         self.assertFalse(upcoming.travel_cashback_amount)
         self.assertFalse(cancelled.travel_cashback_amount)
         self.assertEqual(self._balance(self.customer), 50.0)
-        self.assertEqual(SaleOrder._cron_travel_cashback(), 0)
+        self.assertEqual(self.Card._cron_travel_cashback(), 0)
         self.assertEqual(self._balance(self.customer), 50.0)
         # refunded afterwards: taken back, once
         invoice = order._create_invoices()
@@ -86,7 +85,7 @@ class TestWallet(TravelCustomerCommon):
 
     def test_referral_credits_both_once(self):
         referrer = self._fake_customer(email="anna@referrer.example")
-        code = referrer._travel_get_referral_code()
+        code = self.Card._travel_referral_code(referrer)
         self.assertIn(f"/travel/referral/{code}", referrer._travel_referral_url())
         newcomer = self._fake_customer(email="ben@newcomer.example")
         self.assertEqual(newcomer._travel_set_referrer(code), referrer)
@@ -99,7 +98,7 @@ class TestWallet(TravelCustomerCommon):
 
     def test_self_referral_refused(self):
         referrer = self._fake_customer(email="same@person.example")
-        code = referrer._travel_get_referral_code()
+        code = self.Card._travel_referral_code(referrer)
         twin = self._fake_customer(email="Same@Person.example")
         self.assertFalse(twin._travel_set_referrer(code))
         self.assertFalse(twin.travel_referred_by_id)
