@@ -59,16 +59,14 @@ class LoyaltyCard(models.Model):
             }
         )
 
-    @api.model
-    def _travel_history(self, partner):
-        """The history lines of ``partner``'s e-wallet, newest first."""
-        card = self._travel_wallet(partner, create=False) if partner.id else self
-        if not card:
+    def _travel_history(self):
+        """The history lines of this e-wallet, newest first."""
+        if not self:
             return self.env["loyalty.history"]
         return (
             self.env["loyalty.history"]
             .sudo()
-            .search([("card_id", "=", card.id)], order="create_date desc, id desc")
+            .search([("card_id", "in", self.ids)], order="create_date desc, id desc")
         )
 
     # ------------------------------------------------------------ PAYMENT

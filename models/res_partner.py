@@ -181,6 +181,11 @@ MARKUP_MAX = 1000.0
 
 
 class ResPartner(models.Model):
+    """A customer: its fields, computes, CRUD and actions. What belongs to
+    another model is there: consents (privacy.consent), e-wallet and
+    referral (loyalty.card), portal accounts (res.users), who may set which
+    field (travel.customer.protection)."""
+
     # travel.search.limit: the multi-word search runs under a statement timeout;
     # travel.customer.protection: who may set which customer field
     _name = "res.partner"
@@ -511,8 +516,10 @@ class ResPartner(models.Model):
                 partner[f"travel_consent_{key}"] = accepted[partner.id, key]
 
     def _inverse_travel_consent(self, key):
+        Consent = self.env["privacy.consent"]
         for partner in self:
-            partner._travel_record_consents(
+            Consent._travel_record(
+                partner,
                 {key: partner[f"travel_consent_{key}"]},
                 channel="backoffice",
                 changed_only=True,
@@ -544,8 +551,9 @@ class ResPartner(models.Model):
     def _inverse_travel_consent_answers(self):
         """Staff record what the customer said; a question never asked, or
         an answer left as it was, records nothing."""
+        Consent = self.env["privacy.consent"]
         for partner in self:
-            current = self.env["privacy.consent"]._travel_answers(partner)
+            current = Consent._travel_answers(partner)
             answers = {}
             for key in CONSENT_KEYS:
                 answer = partner[f"travel_consent_{key}_answer"] or "not_asked"
@@ -562,7 +570,7 @@ class ResPartner(models.Model):
                     )
                 answers[key] = answer == "accepted"
             if answers:
-                partner._travel_record_consents(answers, channel="backoffice")
+                Consent._travel_record(partner, answers, channel="backoffice")
 
     @api.depends_context("uid")
     def _compute_travel_can_edit(self):
@@ -573,7 +581,7 @@ class ResPartner(models.Model):
         for partner in self:
             card = Card._travel_wallet(partner, create=False) if partner.id else Card
             partner.travel_wallet_balance = card.points
-            partner.travel_wallet_history_ids = Card._travel_history(partner)
+            partner.travel_wallet_history_ids = card._travel_history()
 
     @api.depends_context("uid", "company")
     def _compute_travel_anonymize_blockers(self):
