@@ -1,8 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import UserError
+from odoo.tools import mute_logger
 
 from .common import TravelCustomerCommon
 
@@ -59,6 +61,29 @@ class TestWallet(TravelCustomerCommon):
         history = self.Card._travel_wallet(self.customer).history_ids
         self.assertEqual(sorted(history.mapped("issued")), [0.0, 50.0])
         self.assertEqual(sorted(history.mapped("used")), [0.0, 50.0])
+
+    def test_cashback_night_goes_on_after_a_failing_booking(self):
+        failing = self._ended_booking()
+        other = self._ended_booking(self._fake_customer())
+        credit = type(self.Card)._travel_credit_cashback
+
+        def credit_or_fail(card, order, percent):
+            result = credit(card, order, percent)
+            if order == failing:
+                raise UserError("broken booking")
+            return result
+
+        with (
+            patch.object(type(self.Card), "_travel_credit_cashback", credit_or_fail),
+            mute_logger("odoo.addons.travel_customer.models.loyalty_card"),
+        ):
+            self.Card._cron_travel_cashback()
+        self.assertFalse(failing.travel_cashback_amount)
+        self.assertFalse(self._balance(self.customer))
+        self.assertEqual(other.travel_cashback_amount, 50.0)
+        # the failing one is credited the next night
+        self.Card._cron_travel_cashback()
+        self.assertEqual(failing.travel_cashback_amount, 50.0)
 
     def test_wallet_pays_at_most_its_balance(self):
         card = self.Card._travel_wallet(self.customer)
