@@ -70,7 +70,7 @@ class TestWallet(TravelCustomerCommon):
         def credit_or_fail(card, order, percent):
             result = credit(card, order, percent)
             if order == failing:
-                raise UserError("broken booking")
+                raise ValueError("broken booking")
             return result
 
         with (
