@@ -8,6 +8,7 @@ from . import travel_code_only_mixin
 from . import privacy_log
 from . import travel_anonymize_request
 from . import travel_search_limit
+from . import travel_customer_protection
 from . import res_partner
 from . import product_template
 from . import travel_profile_field
@@ -25,6 +26,7 @@ from . import res_company
 from . import sale_order
 from . import sale_order_line
 from . import loyalty_card
+from . import privacy_consent
 from . import account_move
 from . import membership_line
 from . import payment_transaction

@@ -32,6 +32,6 @@ class MembershipLine(models.Model):
         line = self.env["account.move.line"].sudo().browse(invoice_line_id)
         orders = line.sale_line_ids.order_id if line else False
         if orders:
-            return orders[0]._travel_membership_year()
+            return self.env["travel.membership"]._order_year(orders[0])
         day = (line and line.move_id.invoice_date) or fields.Date.context_today(self)
         return day.year

@@ -1,20 +1,21 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
-import secrets
 from collections import Counter
 from datetime import date
 
 import psycopg2
 
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.http import request
 from odoo.tools import SQL, mute_logger
 
+from .privacy_consent import CONSENT_KEYS
 from .travel_customer_privacy import PRIVACY_GROUP
+
+# MANAGER_GROUP: the wizards import it from here
+from .travel_customer_protection import MANAGER_GROUP, USER_GROUP  # noqa: F401
 from .travel_search_limit import MAX_CHARS
 
-CONSENT_KEYS = ("us", "partners")
 CONSENT_ANSWERS = [
     ("not_asked", "Not asked"),
     ("accepted", "Agrees"),
@@ -174,24 +175,21 @@ ON res_partner USING gin (travel_customer_name_key(name) gin_trgm_ops);
 # Candidates fetched per blocking key before scoring.
 SIMILARITY_BLOCK = 100
 
-USER_GROUP = "travel_customer.group_travel_user"
-MANAGER_GROUP = "travel_customer.group_travel_manager"
 # A reseller's price is base price x (1 + markup / 100): never zero or below.
 MARKUP_MIN = -100.0
 MARKUP_MAX = 1000.0
-# Set by the addon's own code (with sudo) only: the nightly assignment, referrals
-SYSTEM_FIELDS = (
-    "travel_offers_assigned_at",
-    "travel_referral_code",
-    "travel_referred_by_id",
-    "travel_referral_rewarded",
-)
 
 
 class ResPartner(models.Model):
-    # travel.search.limit: the multi-word search runs under a statement timeout
+    """A customer: its fields, computes, CRUD and actions. What belongs to
+    another model is there: consents (privacy.consent), e-wallet and
+    referral (loyalty.card), portal accounts (res.users), who may set which
+    field (travel.customer.protection)."""
+
+    # travel.search.limit: the multi-word search runs under a statement timeout;
+    # travel.customer.protection: who may set which customer field
     _name = "res.partner"
-    _inherit = ["res.partner", "travel.search.limit"]
+    _inherit = ["res.partner", "travel.search.limit", "travel.customer.protection"]
 
     def _default_customer_type_id(self):
         return self.env["travel.customer.type"]._get_default()
@@ -491,6 +489,100 @@ class ResPartner(models.Model):
             partner.travel_invoice_ids = invoices
             partner.travel_invoice_count = len(invoices)
 
+    @api.depends("travel_participant_ids.guardian_ids")
+    def _compute_travel_guardian_ids(self):
+        for partner in self:
+            partner.travel_guardian_ids = partner.travel_participant_ids.guardian_ids
+
+    @api.depends("travel_guarded_participant_ids")
+    def _compute_travel_is_guardian(self):
+        for partner in self:
+            partner.travel_is_guardian = bool(partner.travel_guarded_participant_ids)
+
+    def _search_travel_is_guardian(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Operation not supported"))
+        positive = (operator == "=") == value
+        self.env["travel.participant"].flush_model(["guardian_ids"])
+        guardians = SQL("(SELECT partner_id FROM travel_participant_guardian_rel)")
+        return [("id", "in" if positive else "not in", guardians)]
+
+    # the consents are privacy.consent's: these fields read and write them
+    @api.depends("privacy_consent_ids.accepted", "privacy_consent_ids.state")
+    def _compute_travel_consents(self):
+        accepted = self.env["privacy.consent"]._travel_accepted(self)
+        for partner in self:
+            for key in CONSENT_KEYS:
+                partner[f"travel_consent_{key}"] = accepted[partner.id, key]
+
+    def _inverse_travel_consent(self, key):
+        Consent = self.env["privacy.consent"]
+        for partner in self:
+            Consent._travel_record(
+                partner,
+                {key: partner[f"travel_consent_{key}"]},
+                channel="backoffice",
+                changed_only=True,
+            )
+
+    def _inverse_travel_consent_us(self):
+        self._inverse_travel_consent("us")
+
+    def _inverse_travel_consent_partners(self):
+        self._inverse_travel_consent("partners")
+
+    def _search_travel_consent_us(self, operator, value):
+        return self.env["privacy.consent"]._travel_search_accepted(
+            "us", operator, value
+        )
+
+    def _search_travel_consent_partners(self, operator, value):
+        return self.env["privacy.consent"]._travel_search_accepted(
+            "partners", operator, value
+        )
+
+    @api.depends("privacy_consent_ids.accepted", "privacy_consent_ids.state")
+    def _compute_travel_consent_answers(self):
+        Consent = self.env["privacy.consent"]
+        for partner in self:
+            for key, answer in Consent._travel_answers(partner).items():
+                partner[f"travel_consent_{key}_answer"] = answer
+
+    def _inverse_travel_consent_answers(self):
+        """Staff record what the customer said; a question never asked, or
+        an answer left as it was, records nothing."""
+        Consent = self.env["privacy.consent"]
+        for partner in self:
+            current = Consent._travel_answers(partner)
+            answers = {}
+            for key in CONSENT_KEYS:
+                answer = partner[f"travel_consent_{key}_answer"] or "not_asked"
+                if answer == current[key]:
+                    continue
+                if answer == "not_asked":
+                    raise UserError(
+                        _(
+                            "%s has already answered: an answer cannot be set "
+                            "back to Not asked. Record what the customer says "
+                            "now (agrees or refuses).",
+                            partner.display_name,
+                        )
+                    )
+                answers[key] = answer == "accepted"
+            if answers:
+                Consent._travel_record(partner, answers, channel="backoffice")
+
+    @api.depends_context("uid")
+    def _compute_travel_can_edit(self):
+        self.travel_can_edit = self.env.user.has_group(USER_GROUP)
+
+    def _compute_travel_wallet(self):
+        Card = self.env["loyalty.card"]
+        for partner in self:
+            card = Card._travel_wallet(partner, create=False) if partner.id else Card
+            partner.travel_wallet_balance = card.points
+            partner.travel_wallet_history_ids = card._travel_history()
+
     @api.depends_context("uid", "company")
     def _compute_travel_anonymize_blockers(self):
         """For privacy officers: what forbids anonymizing the customer now."""
@@ -605,105 +697,29 @@ class ResPartner(models.Model):
             "travel_all_offers",
         ]
 
+    @api.model
+    def default_get(self, fields_list):
+        """Customers are shared by every company unless the setting restricts
+        new ones to the company they are created in."""
+        values = super().default_get(fields_list)
+        if (
+            "company_id" in fields_list
+            and not values.get("company_id")
+            and self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("travel_customer.customer_company_restricted")
+        ):
+            values["company_id"] = self.env.company.id
+        return values
+
     @api.model_create_multi
     def create(self, vals_list):
-        parents = self.browse(
-            [vals["parent_id"] for vals in vals_list if vals.get("parent_id")]
-        )
         self._travel_check_merged_into(vals_list)
         self._travel_check_staff_values(vals_list, create=True)
-        anonymized = parents.filtered("travel_anonymized")
-        if anonymized:
-            raise UserError(
-                _(
-                    "%s is anonymized: no contact or address can be added to it. "
-                    "Create a new customer instead.",
-                    anonymized[0].display_name,
-                )
-            )
+        self._travel_check_anonymized_parents(vals_list)
         partners = super().create(vals_list)
         partners._travel_check_created()
         return partners
-
-    def _travel_check_merged_into(self, vals_list):
-        """The customer merge alone sets "Merged into": what follows it (the
-        master's export, anonymization...) is the result of a merge. The
-        other system fields are set by the addon's own code only."""
-        if self.env.su:
-            return
-        if any("travel_merged_into_id" in v for v in vals_list):
-            raise AccessError(
-                _(
-                    "The Merged into field cannot be changed by hand: customers "
-                    "are merged with Merge customers, and unmerged with Undo "
-                    "merge (Merge Log)."
-                )
-            )
-        for fname in SYSTEM_FIELDS:
-            if any(fname in vals for vals in vals_list):
-                raise AccessError(
-                    _(
-                        "%s is set by the application itself: it cannot be "
-                        "changed by hand.",
-                        self._fields[fname].get_description(self.env)["string"],
-                    )
-                )
-
-    @api.model
-    def _travel_staff_fields(self):
-        """The addon's customer fields that only Travel customers users set
-        (identity, level, dispute, consents, guardianship...): every stored
-        ``travel_*`` field but the system ones and those with rules of their
-        own (type, markup); one2many lines are guarded by their own model."""
-        special = set(SYSTEM_FIELDS) | set(self._travel_protected_fields())
-        special |= {"travel_merged_into_id", "travel_anonymized"}
-        return [
-            fname
-            for fname, field in self._fields.items()
-            if fname.startswith("travel_")
-            and (field.store or field.inverse)
-            and field.type != "one2many"
-            and fname not in special
-        ]
-
-    def _travel_check_staff_values(self, vals_list, create=False):
-        """Refuse a user outside the Travel customers groups a value of a
-        staff field that changes something: a new customer's value that is
-        not the default, a customer's value other than its own or (for the
-        fields a company shares with its contacts) its company's."""
-        if self.env.su or self.env.user.has_group(USER_GROUP):
-            return
-        staff = set(self._travel_staff_fields())
-        shared = set(self._commercial_fields())
-        for vals in vals_list:
-            for fname in staff & set(vals):
-                field = self._fields[fname]
-                if create:
-                    default = self.default_get([fname]).get(fname, False)
-                    records, allowed = self.browse(), [default]
-                else:
-                    records, allowed = self.sudo(), []
-                changed = False
-                for partner in records or [self.browse()]:
-                    new = field.convert_to_cache(vals[fname], partner)
-                    values = [*allowed]
-                    if partner:
-                        values.append(partner[fname])
-                        if fname in shared:
-                            values.append(partner.commercial_partner_id[fname])
-                    olds = [field.convert_to_cache(v, partner) for v in values]
-                    if isinstance(new, tuple):  # many2many: the same set
-                        new, olds = set(new), [set(o) for o in olds]
-                    if new not in olds and (new or not create):
-                        changed = True
-                if changed:
-                    raise AccessError(
-                        _(
-                            "Only members of the group Travel customers / User can "
-                            "change %s.",
-                            field.get_description(self.env)["string"],
-                        )
-                    )
 
     def write(self, vals):
         self._travel_check_merged_into([vals])
@@ -712,33 +728,7 @@ class ResPartner(models.Model):
         if vals.get("travel_all_offers"):
             # a new beneficiary gets every current departure the next night
             vals["travel_offers_assigned_at"] = False
-        if "travel_anonymized" in vals and not self.env.su:
-            raise AccessError(
-                _(
-                    "The Anonymized flag cannot be changed by hand: a privacy "
-                    "officer uses Anonymize customer (System Info tab)."
-                )
-            )
-        anonymized = self.filtered("travel_anonymized")
-        if anonymized:
-            personal = set(self.env["travel.customer.privacy"]._personal_columns()) | {
-                "name",
-                "image_1920",
-            }
-            changed = [
-                self._fields[fname].get_description(self.env)["string"]
-                for fname, value in vals.items()
-                if fname in personal and value
-            ]
-            if changed:
-                raise UserError(
-                    _(
-                        "%(customer)s is anonymized: personal data (%(fields)s) "
-                        "cannot be entered again. Create a new customer instead.",
-                        customer=anonymized[0].display_name,
-                        fields=", ".join(changed),
-                    )
-                )
+        self._travel_check_anonymized_values(vals)
         before = self._travel_protected_snapshot(vals)
         result = super().write(vals)
         self._travel_check_moved(before)
@@ -758,18 +748,19 @@ class ResPartner(models.Model):
                     {"active": False, "travel_merged_into_id": master_id}
                 )
             return True
-        self._travel_check_unlink()
         self.env["travel.departure.assignment"]._unlink_assignments(
             "partner_id", self.ids
         )
         return super().unlink()
 
-    def _travel_check_unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_booked(self):
         """Customers with bookings or invoices are anonymized, never deleted."""
         if not self.ids:
             return
-        self.env.flush_all()
-        self.env.cr.execute(
+        self.env["sale.order"].flush_model(["partner_id", "state"])
+        self.env["account.move"].flush_model(["partner_id", "move_type"])
+        rows = self.env.execute_query(
             SQL(
                 "SELECT partner_id FROM sale_order "
                 "WHERE partner_id = ANY(%(ids)s) AND state = 'sale' "
@@ -779,133 +770,17 @@ class ResPartner(models.Model):
                 ids=self.ids,
             )
         )
-        row = self.env.cr.fetchone()
-        if row:
+        if rows:
             raise UserError(
                 _(
                     "%s has bookings or invoices: it cannot be deleted. Archive it, "
                     "or ask a privacy officer to anonymize it (System Info tab) if "
                     "the customer asked to be forgotten.",
-                    self.browse(row[0]).display_name,
+                    self.browse(rows[0][0]).display_name,
                 )
             )
 
-    # ------------------------------------------------------------ SETTINGS
-    # The customer type and the reseller markup are commercial fields that only
-    # some groups set. Every path is checked: values written or created (the
-    # context's default_* included), a contact attached to or detached from a
-    # company, an import. Contacts and addresses take their customer's values:
-    # that is no change.
-    @api.model
-    def _travel_protected_fields(self):
-        """``{field: (group, default)}`` of the settings only ``group`` sets."""
-        return {
-            "customer_type_id": (
-                USER_GROUP,
-                self.env["travel.customer.type"].sudo()._get_default().id,
-            ),
-            "travel_markup": (MANAGER_GROUP, 0.0),
-        }
-
-    @api.model
-    def _travel_protected_denied(self):
-        """The protected fields the current user may not set."""
-        if self.env.su:
-            return {}
-        return {
-            fname: spec
-            for fname, spec in self._travel_protected_fields().items()
-            if not self.env.user.has_group(spec[0])
-        }
-
-    def _travel_protected_value(self, fname):
-        value = self.sudo()[fname]
-        if isinstance(value, models.BaseModel):
-            return value.id
-        if isinstance(value, float):
-            return round(value, 2)
-        return value
-
-    def _travel_protected_error(self, fname):
-        if fname == "travel_markup":
-            return AccessError(
-                _("Only a Travel customers manager can set a reseller's markup.")
-            )
-        return AccessError(
-            _(
-                "Only members of the group Travel customers / User can change "
-                "a customer's type."
-            )
-        )
-
-    def _travel_check_protected_values(self, vals):
-        """Refuse a protected value written by a user who may not set it."""
-        for fname in self._travel_protected_denied():
-            if fname not in vals:
-                continue
-            value = vals[fname]
-            if isinstance(value, float | int) and fname == "travel_markup":
-                value = round(value, 2)
-            for partner in self:
-                allowed = (
-                    partner._travel_protected_value(fname),
-                    partner.sudo().commercial_partner_id._travel_protected_value(fname),
-                )
-                if value not in allowed:
-                    raise self._travel_protected_error(fname)
-
-    def _travel_check_created(self):
-        """A new customer of a user who may not set a protected field holds its
-        default; a new contact or address holds its customer's value."""
-        denied = self._travel_protected_denied()
-        for partner in self.sudo():
-            commercial = partner.commercial_partner_id
-            for fname, (_group, default) in denied.items():
-                value = partner._travel_protected_value(fname)
-                if value == default or (
-                    commercial != partner
-                    and value == commercial._travel_protected_value(fname)
-                ):
-                    continue
-                raise self._travel_protected_error(fname)
-
-    def _travel_protected_snapshot(self, vals):
-        """Before a contact changes company: whether each partner is its own
-        customer, and its protected values."""
-        if not {"parent_id", "is_company"} & set(vals):
-            return None
-        denied = self._travel_protected_denied()
-        if not denied:
-            return None
-        return {
-            partner.id: (
-                partner.commercial_partner_id == partner,
-                {fname: partner._travel_protected_value(fname) for fname in denied},
-            )
-            for partner in self.sudo()
-        }
-
-    def _travel_check_moved(self, before):
-        """After a contact changed company: a customer's own setting is never
-        replaced by its new company's, and a contact that becomes a customer
-        of its own (detached, or made a company) starts with the defaults,
-        not with its former company's settings."""
-        if not before:
-            return
-        denied = self._travel_protected_denied()
-        for partner in self.sudo():
-            was_customer, values = before[partner.id]
-            is_customer = partner.commercial_partner_id == partner
-            reset = {}
-            for fname, (_group, default) in denied.items():
-                value = partner._travel_protected_value(fname)
-                if was_customer and values[fname] not in (default, value):
-                    raise self._travel_protected_error(fname)
-                if is_customer and not was_customer and value != default:
-                    reset[fname] = default
-            if reset:
-                partner.write(reset)
-
+    # ------------------------------------------------------------ CONSTRAINT
     @api.constrains("customer_type_id")
     def _check_customer_type_set(self):
         if any(not partner.customer_type_id for partner in self.sudo()):
@@ -1121,139 +996,27 @@ class ResPartner(models.Model):
         self.ensure_one()
         return self.env["travel.departure.offer"]._reseller_action(self)
 
-    # ------------------------------------------------------------ GUARDIANS
-    @api.depends("travel_participant_ids.guardian_ids")
-    def _compute_travel_guardian_ids(self):
-        for partner in self:
-            partner.travel_guardian_ids = partner.travel_participant_ids.guardian_ids
-
-    @api.depends("travel_guarded_participant_ids")
-    def _compute_travel_is_guardian(self):
-        for partner in self:
-            partner.travel_is_guardian = bool(partner.travel_guarded_participant_ids)
-
-    def _search_travel_is_guardian(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Operation not supported"))
-        positive = (operator == "=") == value
-        self.env["travel.participant"].flush_model(["guardian_ids"])
-        guardians = SQL("(SELECT partner_id FROM travel_participant_guardian_rel)")
-        return [("id", "in" if positive else "not in", guardians)]
-
-    def _travel_check_guardian_portal(self):
-        """Refuse a portal account to a contact who is only a guardian, unless
-        a customer of its participants is of a type allowing guardian accounts."""
-        for partner in self.sudo():
-            participants = partner.travel_guarded_participant_ids
-            customers = participants.partner_id
-            if not participants or partner.commercial_partner_id in customers:
-                continue
-            if not customers.customer_type_id.filtered("guardian_portal_allowed"):
-                raise UserError(
-                    _(
-                        "%(guardian)s is a legal guardian, and the customer type of "
-                        "%(customers)s does not allow guardian portal accounts "
-                        "(Contacts > Configuration > Customer Types).",
-                        guardian=partner.display_name,
-                        customers=", ".join(customers.mapped("display_name")),
-                    )
-                )
-
-    # ------------------------------------------------------------ ACCOUNT
-    def _travel_check_account_action(self):
-        """Account actions are for customers, never for our own users."""
+    def action_travel_link_customer(self):
+        """Link a customer to this one, with a supervised discount."""
+        self.env["travel.customer.link"].check_access("create")
         self.ensure_one()
-        if not self.env.user.has_group("travel_customer.group_travel_user"):
-            raise AccessError(
-                _("Only Travel customers users may manage customer accounts.")
-            )
-        if self.travel_anonymized:
-            raise UserError(
-                _("%s is anonymized: it has no account any more.", self.display_name)
-            )
-        users = self.sudo().with_context(active_test=False).user_ids
-        if users.filtered(lambda u: not u.share):
-            raise UserError(
-                _(
-                    "%s is one of our users, not a customer: manage its account "
-                    "in Settings > Users.",
-                    self.display_name,
-                )
-            )
-        return users[:1]
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "travel_customer.travel_link_discount_action"
+        )
+        action["context"] = {"default_partner_id": self.id}
+        return action
 
     def action_travel_send_portal_access(self):
-        """Grant portal access through Odoo's portal wizard, or send the
-        invitation again; the chatter says who sent it."""
-        user = self._travel_check_account_action()
-        wizard = (
-            self.env["portal.wizard"]
-            .sudo()
-            .create({"partner_ids": [Command.set(self.ids)]})
-        )
-        line = wizard.user_ids
-        if user and user.active:
-            line.action_invite_again()
-            body = _("Portal access link sent again by %s.", self.env.user.name)
-        else:
-            line.action_grant_access()
-            body = _("Portal access granted and link sent by %s.", self.env.user.name)
-        self.sudo().message_post(
-            body=body,
-            author_id=self.env.user.partner_id.id,
-            subtype_xmlid="mail.mt_note",
-        )
-        return self._travel_notify(_("Portal access link sent to %s.", self.email))
+        """Grant portal access, or send the invitation again (res.users)."""
+        return self.env["res.users"]._travel_send_portal_access(self)
 
     def action_travel_send_password_reset(self):
         """Odoo's password reset e-mail: nobody but the customer sets it."""
-        user = self._travel_check_account_action()
-        if not user or not user.active:
-            raise UserError(
-                _(
-                    "%s has no portal account: send it the portal access link "
-                    "first.",
-                    self.display_name,
-                )
-            )
-        user.sudo().action_reset_password()
-        self.sudo().message_post(
-            body=_("Password reset e-mail sent by %s.", self.env.user.name),
-            author_id=self.env.user.partner_id.id,
-            subtype_xmlid="mail.mt_note",
-        )
-        return self._travel_notify(_("Password reset e-mail sent to %s.", self.email))
+        return self.env["res.users"]._travel_send_password_reset(self)
 
     def action_travel_view_portal(self):
-        """Open the portal as the customer sees it (OCA impersonate_login):
-        the session is logged and the staff member named in what it does."""
-        user = self._travel_check_account_action()
-        if not self.env.user.has_group(
-            "travel_customer.group_travel_portal_impersonation"
-        ):
-            raise AccessError(
-                _(
-                    "Only the group Portal impersonation may view the portal as "
-                    "a customer."
-                )
-            )
-        if not user or not user.active:
-            raise UserError(
-                _(
-                    "%s has no portal account: send it the portal access link "
-                    "first.",
-                    self.display_name,
-                )
-            )
-        if not request:
-            raise UserError(_("The portal can only be viewed from a browser."))
-        self.sudo().message_post(
-            body=_("Portal viewed as this customer by %s.", self.env.user.name),
-            author_id=self.env.user.partner_id.id,
-            subtype_xmlid="mail.mt_note",
-        )
-        user.impersonate_login()
-        return {"type": "ir.actions.act_url", "url": "/my", "target": "self"}
+        """Open the portal as the customer sees it (res.users, logged)."""
+        return self.env["res.users"]._travel_view_portal(self)
 
     @api.model
     def _travel_notify(self, message, reload=False):
@@ -1267,286 +1030,30 @@ class ResPartner(models.Model):
             "params": params,
         }
 
-    # ------------------------------------------------------------ CONSENTS
+    # ------------------------------------------------------------ BUSINESS
+    # one-line entry points of the controllers, wizards and templates; the
+    # logic is in the model that owns it
     @api.model
     def _travel_consent_purposes(self):
         """``{key: privacy.activity}`` of the two consents we ask."""
-        return {
-            key: self.env.ref(f"travel_customer.privacy_activity_contact_{key}").sudo()
-            for key in CONSENT_KEYS
-        }
+        return self.env["privacy.consent"]._travel_purposes()
 
-    @api.depends("privacy_consent_ids.accepted", "privacy_consent_ids.state")
-    def _compute_travel_consents(self):
-        purposes = self._travel_consent_purposes()
-        answered = {
-            (consent.partner_id.id, consent.activity_id.id): consent.accepted
-            for consent in self.env["privacy.consent"]
-            .sudo()
-            .search([("partner_id", "in", self.ids), ("state", "=", "answered")])
-        }
-        for partner in self:
-            for key, activity in purposes.items():
-                partner[f"travel_consent_{key}"] = answered.get(
-                    (partner.id, activity.id), activity.default_consent
-                )
-
-    def _travel_consent_answers(self):
-        """``{key: answer}`` of this customer, read from its consents."""
-        self.ensure_one()
-        answers = dict.fromkeys(CONSENT_KEYS, "not_asked")
-        if not self.id:
-            return answers
-        purposes = self._travel_consent_purposes()
-        consents = (
-            self.env["privacy.consent"]
-            .sudo()
-            .search([("partner_id", "=", self.id), ("state", "=", "answered")])
+    def _travel_record_consents(self, answers, channel, **kwargs):
+        """Record the customer's answers ``{key: bool}`` (privacy.consent)."""
+        return self.env["privacy.consent"]._travel_record(
+            self, answers, channel, **kwargs
         )
-        for key, activity in purposes.items():
-            consent = consents.filtered(lambda c, a=activity: c.activity_id == a)[:1]
-            if consent:
-                answers[key] = "accepted" if consent.accepted else "refused"
-        return answers
-
-    @api.depends("privacy_consent_ids.accepted", "privacy_consent_ids.state")
-    def _compute_travel_consent_answers(self):
-        for partner in self:
-            for key, answer in partner._travel_consent_answers().items():
-                partner[f"travel_consent_{key}_answer"] = answer
-
-    def _inverse_travel_consent_answers(self):
-        """Staff record what the customer said; a question never asked, or
-        an answer left as it was, records nothing."""
-        for partner in self:
-            current = partner._travel_consent_answers()
-            answers = {}
-            for key in CONSENT_KEYS:
-                answer = partner[f"travel_consent_{key}_answer"] or "not_asked"
-                if answer == current[key]:
-                    continue
-                if answer == "not_asked":
-                    raise UserError(
-                        _(
-                            "%s has already answered: an answer cannot be set "
-                            "back to Not asked. Record what the customer says "
-                            "now (agrees or refuses).",
-                            partner.display_name,
-                        )
-                    )
-                answers[key] = answer == "accepted"
-            if answers:
-                partner._travel_record_consents(answers, channel="backoffice")
-
-    @api.depends_context("uid")
-    def _compute_travel_can_edit(self):
-        self.travel_can_edit = self.env.user.has_group(USER_GROUP)
-
-    def _search_travel_consent(self, key, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Operation not supported"))
-        self.env["privacy.consent"].flush_model()
-        activity = self._travel_consent_purposes()[key]
-        accepted = SQL(
-            "(SELECT partner_id FROM privacy_consent WHERE activity_id = %s "
-            "AND accepted AND state = 'answered' AND active)",
-            activity.id,
-        )
-        positive = (operator == "=") == value
-        return [("id", "in" if positive else "not in", accepted)]
-
-    def _search_travel_consent_us(self, operator, value):
-        return self._search_travel_consent("us", operator, value)
-
-    def _search_travel_consent_partners(self, operator, value):
-        return self._search_travel_consent("partners", operator, value)
-
-    def _inverse_travel_consent(self, key):
-        for partner in self:
-            partner._travel_record_consents(
-                {key: partner[f"travel_consent_{key}"]},
-                channel="backoffice",
-                changed_only=True,
-            )
-
-    def _inverse_travel_consent_us(self):
-        self._inverse_travel_consent("us")
-
-    def _inverse_travel_consent_partners(self):
-        self._inverse_travel_consent("partners")
-
-    def _travel_record_consents(
-        self,
-        answers,
-        channel,
-        ip_address=None,
-        text=None,
-        order=None,
-        changed_only=False,
-    ):
-        """Record the customer's answers ``{key: bool}``: the current answer in
-        OCA privacy_consent, a line of history, and the e-mail blacklist for
-        "contacted by us" (which mass mailing respects)."""
-        self.ensure_one()
-        purposes = self._travel_consent_purposes()
-        Consent = self.env["privacy.consent"].sudo()
-        history = self.env["travel.consent.record"].sudo()
-        for key, accepted in answers.items():
-            activity = purposes[key]
-            consent = Consent.with_context(active_test=False).search(
-                [("partner_id", "=", self.id), ("activity_id", "=", activity.id)]
-            )
-            current = (
-                consent.accepted
-                if consent.state == "answered"
-                else activity.default_consent
-            )
-            if changed_only and bool(accepted) == current:
-                continue
-            if not consent:
-                consent = Consent.create(
-                    {"partner_id": self.id, "activity_id": activity.id}
-                )
-            consent.action_answer(
-                bool(accepted), metadata=f"{channel} {ip_address or ''}".strip()
-            )
-            history |= history.create(
-                {
-                    "partner_id": self.id,
-                    "activity_id": activity.id,
-                    "accepted": bool(accepted),
-                    "channel": channel,
-                    "ip_address": ip_address,
-                    "text_shown": text or activity.name,
-                    "order_id": order.id if order else False,
-                }
-            )
-            if key == "us" and self.email:
-                blacklist = self.env["mail.blacklist"].sudo()
-                if accepted:
-                    blacklist._remove(self.email)
-                else:
-                    blacklist._add(self.email)
-        self.invalidate_recordset(["travel_consent_us", "travel_consent_partners"])
-        return history
-
-    # ------------------------------------------------------------ COMPANIES
-    @api.model
-    def default_get(self, fields_list):
-        """Customers are shared by every company unless the setting restricts
-        new ones to the company they are created in."""
-        values = super().default_get(fields_list)
-        if (
-            "company_id" in fields_list
-            and not values.get("company_id")
-            and self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("travel_customer.customer_company_restricted")
-        ):
-            values["company_id"] = self.env.company.id
-        return values
-
-    def action_travel_link_customer(self):
-        """Link a customer to this one, with a supervised discount."""
-        self.env["travel.customer.link"].check_access("create")
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "travel_customer.travel_link_discount_action"
-        )
-        action["context"] = {"default_partner_id": self.id}
-        return action
-
-    # ------------------------------------------------------------ WALLET
-    def _compute_travel_wallet(self):
-        Card = self.env["loyalty.card"]
-        for partner in self:
-            card = Card._travel_wallet(partner, create=False) if partner.id else Card
-            partner.travel_wallet_balance = card.points
-            partner.travel_wallet_history_ids = (
-                self.env["loyalty.history"]
-                .sudo()
-                .search([("card_id", "=", card.id)], order="create_date desc, id desc")
-                if card
-                else False
-            )
-
-    def _travel_get_referral_code(self):
-        """The customer's referral code, made on first use."""
-        self.ensure_one()
-        customer = self.commercial_partner_id.sudo()
-        if not customer.travel_referral_code:
-            customer.travel_referral_code = secrets.token_hex(4).upper()
-        return customer.travel_referral_code
 
     def _travel_referral_url(self):
-        return (
-            f"{self.get_base_url()}/travel/referral/{self._travel_get_referral_code()}"
-        )
-
-    def _travel_same_person(self, other):
-        """Same e-mail, same phone, or merged into one another: a customer
-        cannot refer itself."""
-        self.ensure_one()
-        if self.commercial_partner_id == other.commercial_partner_id:
-            return True
-        if self.email_normalized and self.email_normalized == other.email_normalized:
-            return True
-        # the phone rule of the duplicate search, in one place
-        self.flush_recordset(["phone", "mobile"])
-        other.flush_recordset(["phone", "mobile"])
-        self.env.cr.execute(
-            "SELECT 'phone' = ANY((travel_customer_pair_score(a, b)).reasons) "
-            "FROM res_partner a, res_partner b WHERE a.id = %s AND b.id = %s",
-            [self.id, other.id],
-        )
-        if self.env.cr.fetchone()[0]:
-            return True
-        merged = self.with_context(active_test=False)
-        return (
-            merged.travel_merged_into_id == other
-            or other.with_context(active_test=False).travel_merged_into_id == self
-        )
+        return self.env["loyalty.card"]._travel_referral_url(self)
 
     def _travel_set_referrer(self, code):
-        """At sign-up: who referred this new customer (self-referral refused)."""
-        self.ensure_one()
-        referrer = self.sudo().search([("travel_referral_code", "=", code)], limit=1)
-        if not referrer or self._travel_same_person(referrer):
-            return False
-        self.sudo().travel_referred_by_id = referrer
-        return referrer
+        """At sign-up: who referred this new customer (loyalty.card)."""
+        return self.env["loyalty.card"]._travel_set_referrer(self, code)
 
-    def _travel_reward_referral(self):
-        """On the first confirmed booking of a referred customer, credit both
-        wallets once; a self-referral found since (merge...) gets nothing."""
-        params = self.env["ir.config_parameter"].sudo()
-        for customer in self.sudo().filtered(
-            lambda p: p.travel_referred_by_id and not p.travel_referral_rewarded
-        ):
-            customer.travel_referral_rewarded = True
-            referrer = customer.travel_referred_by_id
-            if customer._travel_same_person(referrer):
-                customer.message_post(
-                    body=_(
-                        "Referral by %s refused: it is the same person.", referrer.name
-                    )
-                )
-                continue
-            Card = self.env["loyalty.card"]
-            for partner, key in (
-                (referrer, "travel_customer.referral_referrer_amount"),
-                (customer, "travel_customer.referral_referee_amount"),
-            ):
-                amount = params._travel_get_float(key, 0.0)
-                if amount > 0:
-                    Card._travel_wallet(partner)._travel_move(
-                        amount,
-                        _(
-                            "Referral: %(referee)s, referred by %(referrer)s",
-                            referee=customer.name,
-                            referrer=referrer.name,
-                        ),
-                    )
+    def _travel_check_guardian_portal(self):
+        """A guardian's portal account, allowed by its customers' types."""
+        self.env["res.users"]._travel_check_guardian_portal(self)
 
     def _travel_lock(self):
         """Lock these customers for a merge or an anonymization, or refuse at
@@ -1555,7 +1062,7 @@ class ResPartner(models.Model):
             return
         try:
             with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
+                self.env.execute_query(
                     SQL(
                         "SELECT id FROM res_partner WHERE id IN %s "
                         "FOR NO KEY UPDATE NOWAIT",

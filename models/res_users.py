@@ -1,12 +1,17 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, models
-from odoo.exceptions import AccessError
+from odoo import Command, api, models
+from odoo.exceptions import AccessError, UserError
 from odoo.http import request
+
+USER_GROUP = "travel_customer.group_travel_user"
+IMPERSONATION_GROUP = "travel_customer.group_travel_portal_impersonation"
 
 
 class ResUsers(models.Model):
-    """Viewing the portal as a customer (OCA ``impersonate_login``): portal
-    users only, never an employee, whatever the OCA settings say."""
+    """Customers' portal accounts, managed by Travel staff from the customer
+    (access link, password reset), and viewing the portal as a customer (OCA
+    ``impersonate_login``): portal users only, never an employee, whatever
+    the OCA settings say."""
 
     _inherit = "res.users"
 
@@ -66,3 +71,133 @@ class ResUsers(models.Model):
         if from_uid:
             return self.env["res.users"].sudo().browse(from_uid)
         return self.env.user
+
+    # ------------------------------------------------------------ CUSTOMERS
+    @api.model
+    def _travel_customer_account(self, partner):
+        """The portal user of the customer ``partner`` (or none yet), once
+        checked that the current user manages customer accounts and that
+        ``partner`` is a customer, never one of our users."""
+        partner.ensure_one()
+        if not self.env.user.has_group(USER_GROUP):
+            raise AccessError(
+                self.env._("Only Travel customers users may manage customer accounts.")
+            )
+        if partner.travel_anonymized:
+            raise UserError(
+                self.env._(
+                    "%s is anonymized: it has no account any more.",
+                    partner.display_name,
+                )
+            )
+        users = partner.sudo().with_context(active_test=False).user_ids
+        if users.filtered(lambda u: not u.share):
+            raise UserError(
+                self.env._(
+                    "%s is one of our users, not a customer: manage its account "
+                    "in Settings > Users.",
+                    partner.display_name,
+                )
+            )
+        return users[:1]
+
+    @api.model
+    def _travel_active_account(self, partner):
+        """The customer's active portal user; none is an error."""
+        user = self._travel_customer_account(partner)
+        if not user or not user.active:
+            raise UserError(
+                self.env._(
+                    "%s has no portal account: send it the portal access link "
+                    "first.",
+                    partner.display_name,
+                )
+            )
+        return user
+
+    @api.model
+    def _travel_note(self, partner, body):
+        """A note in the customer's chatter, by the staff member."""
+        partner.sudo().message_post(
+            body=body,
+            author_id=self.env.user.partner_id.id,
+            subtype_xmlid="mail.mt_note",
+        )
+
+    @api.model
+    def _travel_send_portal_access(self, partner):
+        """Grant portal access through Odoo's portal wizard, or send the
+        invitation again; the chatter says who sent it."""
+        user = self._travel_customer_account(partner)
+        wizard = (
+            self.env["portal.wizard"]
+            .sudo()
+            .create({"partner_ids": [Command.set(partner.ids)]})
+        )
+        line = wizard.user_ids
+        name = self.env.user.name
+        if user and user.active:
+            line.action_invite_again()
+            body = self.env._("Portal access link sent again by %s.", name)
+        else:
+            line.action_grant_access()
+            body = self.env._("Portal access granted and link sent by %s.", name)
+        self._travel_note(partner, body)
+        return partner._travel_notify(
+            self.env._("Portal access link sent to %s.", partner.email)
+        )
+
+    @api.model
+    def _travel_send_password_reset(self, partner):
+        """Odoo's password reset e-mail: nobody but the customer sets it."""
+        user = self._travel_active_account(partner)
+        user.sudo().action_reset_password()
+        self._travel_note(
+            partner,
+            self.env._("Password reset e-mail sent by %s.", self.env.user.name),
+        )
+        return partner._travel_notify(
+            self.env._("Password reset e-mail sent to %s.", partner.email)
+        )
+
+    @api.model
+    def _travel_view_portal(self, partner):
+        """Open the portal as the customer sees it (OCA impersonate_login):
+        the session is logged and the staff member named in what it does."""
+        self._travel_customer_account(partner)
+        if not self.env.user.has_group(IMPERSONATION_GROUP):
+            raise AccessError(
+                self.env._(
+                    "Only the group Portal impersonation may view the portal as "
+                    "a customer."
+                )
+            )
+        user = self._travel_active_account(partner)
+        if not request:
+            raise UserError(self.env._("The portal can only be viewed from a browser."))
+        self._travel_note(
+            partner,
+            self.env._("Portal viewed as this customer by %s.", self.env.user.name),
+        )
+        user.impersonate_login()
+        return {"type": "ir.actions.act_url", "url": "/my", "target": "self"}
+
+    @api.model
+    def _travel_check_guardian_portal(self, partners):
+        """Refuse a portal account to a contact who is only a guardian, unless
+        a customer of its participants is of a type allowing guardian accounts."""
+        for partner in partners.sudo():
+            participants = partner.travel_guarded_participant_ids
+            customers = participants.partner_id
+            if not participants or partner.commercial_partner_id in customers:
+                continue
+            if not customers.customer_type_id.filtered("guardian_portal_allowed"):
+                raise UserError(
+                    self.env._(
+                        "%(guardian)s is a legal guardian, and the customer type of "
+                        "%(customers)s does not allow guardian portal accounts "
+                        "(Contacts > Configuration > Customer Types).",
+                        guardian=partner.display_name,
+                        customers=", ".join(customers.mapped("display_name")),
+                    )
+                )

@@ -120,6 +120,103 @@ class TravelCustomerDocument(models.Model):
         )
         return documents.type_id
 
+    # ------------------------------------------------------------ BOOKINGS
+    @api.model
+    def _order_day(self, order):
+        """The day a document must still be valid on for ``order``: its end."""
+        return order.travel_date_end or order.travel_date_start or fields.Date.today()
+
+    @api.model
+    def _required_types(self):
+        return (
+            self.env["travel.customer.document.type"]
+            .sudo()
+            .search([("required", "=", True)])
+        )
+
+    @api.model
+    def _order_missing_types(self, order):
+        """Required document types without a document valid until the end of
+        ``order``'s trip (the customer's, or one of its contacts')."""
+        order.ensure_one()
+        valid = self._valid_on(order.partner_id, self._order_day(order))
+        return self._required_types() - valid
+
+    @api.model
+    def _order_rows(self, order, participants=None):
+        """Where each traveller's required documents stand for ``order``'s
+        trip: ``[(traveller name, document type, state, document)]``, state
+        ``given`` (valid until the trip ends), ``expiring`` (on file but
+        expiring before) or ``missing``. The travellers are the participants
+        given (the order's by default), else the customer itself."""
+        order = order.sudo().ensure_one()
+        required = self._required_types()
+        day = self._order_day(order)
+        Document = self.sudo()
+        participants = (
+            order.travel_participant_ids if participants is None else participants
+        )
+        if participants:
+            travellers = [
+                (p.name, [("participant_id", "=", p.id)]) for p in participants
+            ]
+        else:
+            customer = order.partner_id.commercial_partner_id
+            travellers = [
+                (
+                    order.partner_id.name,
+                    [
+                        ("partner_id", "child_of", customer.id),
+                        ("participant_id", "=", False),
+                    ],
+                )
+            ]
+        rows = []
+        for name, domain in travellers:
+            documents = Document.search(domain + [("type_id", "in", required.ids)])
+            for doc_type in required:
+                of_type = documents.filtered(lambda d, t=doc_type: d.type_id == t)
+                valid = of_type.filtered(
+                    lambda d: not d.expiry_date or d.expiry_date >= day
+                )
+                if valid:
+                    rows.append((name, doc_type, "given", valid[0]))
+                elif of_type:
+                    rows.append((name, doc_type, "expiring", of_type[-1]))
+                else:
+                    rows.append((name, doc_type, "missing", Document))
+        return rows
+
+    @api.model
+    def _order_refusal(self, order):
+        """Why the customer cannot download ``order``'s travel documents yet,
+        or False."""
+        order.ensure_one()
+        if order.state != "sale":
+            return _("Travel documents come with the confirmed booking.")
+        customer_type = order.partner_id.commercial_partner_id.customer_type_id
+        if customer_type.documents_despite_incomplete:
+            return False
+        reasons = []
+        if not order._travel_is_paid():
+            reasons.append(_("the booking is not fully paid yet"))
+        missing = self._order_missing_types(order)
+        if missing:
+            reasons.append(
+                _(
+                    "these documents are missing or expire before the trip ends: "
+                    "%(types)s",
+                    types=", ".join(missing.mapped("name")),
+                )
+            )
+        if reasons:
+            return _(
+                "Your travel documents will be available once your file is "
+                "complete: %(reasons)s.",
+                reasons="; ".join(reasons),
+            )
+        return False
+
     @api.model
     def _cron_expiry_activities(self):
         """An activity for the salesperson of each upcoming booking whose

@@ -1,6 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date, datetime
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date, format_datetime
 
 # key: (field of the customer, field of a participant, fields of the booking)
 PROFILE_KEYS = {
@@ -115,3 +118,23 @@ class TravelProfileField(models.Model):
                     ),
                 )
             )
+
+    def _card_values(self, person):
+        """``[(label, value)]`` of these fields for ``person`` (a customer or
+        a participant), as the registration card prints them."""
+        index = 0 if person._name == "res.partner" else 1
+        labels = dict(self._fields["key"]._description_selection(self.env))
+        values = []
+        for field in self:
+            fname = PROFILE_KEYS[field.key][index]
+            if not fname:
+                continue
+            value = person[fname]
+            if isinstance(value, models.BaseModel):
+                value = value.display_name
+            elif isinstance(value, datetime):
+                value = format_datetime(self.env, value)
+            elif isinstance(value, date):  # as the card's reader writes dates
+                value = format_date(self.env, value)
+            values.append((labels[field.key], value or ""))
+        return values

@@ -1,8 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import UserError
+from odoo.tools import mute_logger
 
 from .common import TravelCustomerCommon
 
@@ -42,13 +44,12 @@ class TestWallet(TravelCustomerCommon):
         upcoming.action_confirm()
         cancelled = self._ended_booking()
         cancelled._action_cancel()
-        SaleOrder = self.env["sale.order"]
-        SaleOrder._cron_travel_cashback()
+        self.Card._cron_travel_cashback()
         self.assertEqual(order.travel_cashback_amount, 50.0)
         self.assertFalse(upcoming.travel_cashback_amount)
         self.assertFalse(cancelled.travel_cashback_amount)
         self.assertEqual(self._balance(self.customer), 50.0)
-        self.assertEqual(SaleOrder._cron_travel_cashback(), 0)
+        self.assertEqual(self.Card._cron_travel_cashback(), 0)
         self.assertEqual(self._balance(self.customer), 50.0)
         # refunded afterwards: taken back, once
         invoice = order._create_invoices()
@@ -60,6 +61,29 @@ class TestWallet(TravelCustomerCommon):
         history = self.Card._travel_wallet(self.customer).history_ids
         self.assertEqual(sorted(history.mapped("issued")), [0.0, 50.0])
         self.assertEqual(sorted(history.mapped("used")), [0.0, 50.0])
+
+    def test_cashback_night_goes_on_after_a_failing_booking(self):
+        failing = self._ended_booking()
+        other = self._ended_booking(self._fake_customer())
+        credit = type(self.Card)._travel_credit_cashback
+
+        def credit_or_fail(card, order, percent):
+            result = credit(card, order, percent)
+            if order == failing:
+                raise ValueError("broken booking")
+            return result
+
+        with (
+            patch.object(type(self.Card), "_travel_credit_cashback", credit_or_fail),
+            mute_logger("odoo.addons.travel_customer.models.loyalty_card"),
+        ):
+            self.Card._cron_travel_cashback()
+        self.assertFalse(failing.travel_cashback_amount)
+        self.assertFalse(self._balance(self.customer))
+        self.assertEqual(other.travel_cashback_amount, 50.0)
+        # the failing one is credited the next night
+        self.Card._cron_travel_cashback()
+        self.assertEqual(failing.travel_cashback_amount, 50.0)
 
     def test_wallet_pays_at_most_its_balance(self):
         card = self.Card._travel_wallet(self.customer)
@@ -86,7 +110,7 @@ class TestWallet(TravelCustomerCommon):
 
     def test_referral_credits_both_once(self):
         referrer = self._fake_customer(email="anna@referrer.example")
-        code = referrer._travel_get_referral_code()
+        code = self.Card._travel_referral_code(referrer)
         self.assertIn(f"/travel/referral/{code}", referrer._travel_referral_url())
         newcomer = self._fake_customer(email="ben@newcomer.example")
         self.assertEqual(newcomer._travel_set_referrer(code), referrer)
@@ -99,7 +123,7 @@ class TestWallet(TravelCustomerCommon):
 
     def test_self_referral_refused(self):
         referrer = self._fake_customer(email="same@person.example")
-        code = referrer._travel_get_referral_code()
+        code = self.Card._travel_referral_code(referrer)
         twin = self._fake_customer(email="Same@Person.example")
         self.assertFalse(twin._travel_set_referrer(code))
         self.assertFalse(twin.travel_referred_by_id)
