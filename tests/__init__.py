@@ -38,3 +38,4 @@ from . import test_security_rules
 from . import test_merge_clashes
 from . import test_privacy_log
 from . import test_retention_sessions
+from . import test_replica
