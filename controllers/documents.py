@@ -56,9 +56,7 @@ class TravelDocumentsPortal(CustomerPortal):
             "travel_customer.portal_my_documents", values, status=status
         )
 
-    @http.route(
-        "/my/documents", type="http", auth="user", website=True, readonly=True
-    )
+    @http.route("/my/documents", type="http", auth="user", website=True, readonly=True)
     def portal_my_documents(self, **kw):
         return self._travel_render_documents()
 

@@ -66,7 +66,9 @@ class TestReplica(TravelBookingMixin, HttpCase):
             }
         )
         cls.env["travel.departure.assignment"]._assign(agency, cls.departure)
-        user = new_test_user(cls.env, login="replica_agency", groups="base.group_portal")
+        user = new_test_user(
+            cls.env, login="replica_agency", groups="base.group_portal"
+        )
         user.partner_id.parent_id = agency
 
     @contextlib.contextmanager
@@ -196,9 +198,7 @@ class TestReplica(TravelBookingMixin, HttpCase):
         replica = {"db_replica_host": "standby.example", "db_replica_port": 5433}
         with patch.dict(config.options, replica):
             _db, primary = sql_db.connection_info_for(self.env.cr.dbname)
-            _db, standby = sql_db.connection_info_for(
-                self.env.cr.dbname, readonly=True
-            )
+            _db, standby = sql_db.connection_info_for(self.env.cr.dbname, readonly=True)
         self.assertEqual((standby["host"], standby["port"]), ("standby.example", 5433))
         self.assertNotEqual(primary.get("port"), 5433)
         self.assertEqual(standby["database"], primary["database"])

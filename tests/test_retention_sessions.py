@@ -38,7 +38,10 @@ class TestRetentionSessions(CommittedDataCase):
                 env["res.partner"]
                 .create(
                     [
-                        {"name": f"Retention-session customer {number}", "customer_rank": 1}
+                        {
+                            "name": f"Retention-session customer {number}",
+                            "customer_rank": 1,
+                        }
                         for number in range(CUSTOMERS)
                     ]
                 )
@@ -131,7 +134,9 @@ class TestRetentionSessions(CommittedDataCase):
             cr_a.close()
             cr_b.close()
         self.assertEqual(self._anonymized(), self.customer_ids[:6])
-        self.assertEqual(self._retention_logs(), dict.fromkeys(self.customer_ids[:6], 1))
+        self.assertEqual(
+            self._retention_logs(), dict.fromkeys(self.customer_ids[:6], 1)
+        )
 
     def test_two_cron_servers_run_the_job_once(self):
         """Two sessions running the scheduled job at once, a customer a

@@ -16,6 +16,7 @@ one), else created with the addon and its demo data.
 
     python3 tools/cluster.py start [--db DB] [--port 8080] [--workers 2]
     python3 tools/cluster.py status
+    python3 tools/cluster.py drill [--requests 200]
     python3 tools/cluster.py stop
 """
 
@@ -638,7 +639,8 @@ def cmd_status(_args):
         running = "running" if pid and pid_alive(pid) else "stopped"
         say(f"Odoo {name}: {running}")
     pid = read_pid(RUN / "nginx.pid")
-    say(f"nginx on {state['port']}: {'running' if pid and pid_alive(pid) else 'stopped'}")
+    running = "running" if pid and pid_alive(pid) else "stopped"
+    say(f"nginx on {state['port']}: {running}")
     for name in ("primary", "standby"):
         if not ((PG / name).exists() and pg_running(PG / name)):
             say(f"PostgreSQL {name}: stopped")
@@ -649,17 +651,113 @@ def cmd_status(_args):
             "|| ', ' || pg_wal_lsn_diff(sent_lsn, replay_lsn) || ' bytes behind' "
             "FROM pg_stat_replication",
         )
-        say(f"PostgreSQL primary on {state['primary_port']}: replication {replication or 'none'}")
+        replication = replication or "none"
+        say(f"PostgreSQL primary on {state['primary_port']}: replication {replication}")
     if pg_running(PG / "standby"):
-        odoo = psql(
-            state["standby_port"],
-            "SELECT count(*) FROM pg_stat_activity "
-            f"WHERE datname = '{state['db']}' AND application_name LIKE 'odoo-%'",
-        )
         say(
             f"PostgreSQL standby on {state['standby_port']}: "
-            f"{odoo} connections of the Odoo servers (their read-only requests)"
+            f"{standby_connections(state)} (their read-only requests)"
         )
+
+
+def standby_connections(state):
+    """The Odoo processes connected to the standby, as a sentence."""
+    pids = psql(
+        state["standby_port"],
+        "SELECT string_agg(DISTINCT application_name, ' ') FROM pg_stat_activity "
+        f"WHERE datname = '{state['db']}' AND application_name LIKE 'odoo-%'",
+    )
+    return f"connections of the Odoo processes {pids}" if pids else "no Odoo process"
+
+
+# ---------------------------------------------------------------- drills
+def timed_requests(session, base, count):
+    """``count`` customer searches through nginx (a read-only call): their
+    durations in ms and how many failed."""
+    times, errors = [], 0
+    for number in range(count):
+        start = time.monotonic()
+        try:
+            response = session.post(
+                f"{base}/web/dataset/call_kw/res.partner/name_search",
+                json={
+                    "jsonrpc": "2.0",
+                    "params": {
+                        "model": "res.partner",
+                        "method": "name_search",
+                        "args": [],
+                        "kwargs": {"name": "ma " + "aeiou"[number % 5], "limit": 10},
+                    },
+                },
+                timeout=30,
+            )
+            if not response.ok or "error" in response.json():
+                errors += 1
+        except Exception:  # a refused connection counts as an error
+            errors += 1
+        times.append((time.monotonic() - start) * 1000)
+    return times, errors
+
+
+def summary(label, times, errors):
+    ordered = sorted(times)
+    median = ordered[len(ordered) // 2]
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    say(
+        f"{label}: {len(times)} searches, median {median:.0f} ms, "
+        f"p95 {p95:.0f} ms, max {ordered[-1]:.0f} ms, errors {errors}"
+    )
+
+
+def cmd_drill(args):
+    """The two drills of doc/scaling.md, on the running cluster: searches
+    through nginx while the standby, then one HTTP server, is stopped; the
+    session logged in before each drill is used throughout."""
+    import requests  # an Odoo dependency
+
+    if not STATE.exists():
+        fail("no cluster: `make cluster` first")
+    state = json.loads(STATE.read_text())
+    base = f"http://localhost:{state['port']}"
+    session = requests.Session()
+    login = session.post(
+        f"{base}/web/session/authenticate",
+        json={
+            "jsonrpc": "2.0",
+            "params": {"db": state["db"], "login": "admin", "password": "admin"},
+        },
+        timeout=60,
+    )
+    if "error" in login.json():
+        fail("admin / admin could not log in")
+    servers = {
+        name: read_pid(RUN / f"odoo-{name}.pid")
+        for name in (*HTTP_SERVERS, CRON_SERVER)
+    }
+    say(f"Odoo processes: {servers}")
+    summary("all up", *timed_requests(session, base, args.requests))
+    say(f"on the standby: {standby_connections(state)}")
+    lag = psql(
+        state["primary_port"],
+        "SELECT coalesce(max(replay_lag)::text, 'none') FROM pg_stat_replication",
+    )
+    say(f"replication replay lag reported by the primary: {lag}")
+
+    pg_stop("standby", PG / "standby")
+    summary("standby stopped", *timed_requests(session, base, args.requests))
+    pg_start("standby", PG / "standby", state["standby_port"])
+    summary("standby back", *timed_requests(session, base, args.requests))
+    # Odoo 18 stops using a replica it failed to reach until the process
+    # restarts: the servers are restarted one after the other below
+    say(f"on the standby: {standby_connections(state)}")
+
+    for name, port in zip(HTTP_SERVERS, state["http_ports"], strict=True):
+        stop_pid(f"the Odoo {name} server", read_pid(RUN / f"odoo-{name}.pid"))
+        summary(f"{name} stopped", *timed_requests(session, base, args.requests))
+        start_odoo(name)
+        wait_http(f"http://127.0.0.1:{port}/web/health", f"the Odoo {name} server")
+    summary("both servers restarted", *timed_requests(session, base, args.requests))
+    say(f"on the standby: {standby_connections(state)}")
 
 
 def main():
@@ -684,8 +782,16 @@ def main():
     start.add_argument("--cron-threads", type=int, default=2)
     sub.add_parser("status")
     sub.add_parser("stop")
+    drill = sub.add_parser("drill")
+    drill.add_argument("--requests", type=int, default=200, help="per step")
     args = parser.parse_args()
-    {"start": cmd_start, "status": cmd_status, "stop": cmd_stop}[args.command](args)
+    commands = {
+        "start": cmd_start,
+        "status": cmd_status,
+        "stop": cmd_stop,
+        "drill": cmd_drill,
+    }
+    commands[args.command](args)
 
 
 if __name__ == "__main__":
