@@ -143,18 +143,28 @@ class TestReplica(TravelBookingMixin, HttpCase):
         )
         self.authenticate("admin", "admin")
         with self._cursors() as modes:
-            self.make_jsonrpc_request(
-                "/web/dataset/call_button/sale.order/action_confirm",
-                {
-                    "model": "sale.order",
-                    "method": "action_confirm",
-                    "args": [order.ids],
-                    "kwargs": {},
-                },
-            )
+            self._button(order, "action_confirm")
+            # opening it again (a button that only reads) goes to the replica
+            action = self._button(order, "action_travel_open")
         self.assertEqual(order.state, "sale")
+        self.assertEqual(action["res_id"], order.id)
         self.assertEqual(
-            modes, {"/web/dataset/call_button/sale.order/action_confirm": "rw"}
+            modes,
+            {
+                "/web/dataset/call_button/sale.order/action_confirm": "rw",
+                "/web/dataset/call_button/sale.order/action_travel_open": "ro",
+            },
+        )
+
+    def _button(self, record, method):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_button/{record._name}/{method}",
+            {
+                "model": record._name,
+                "method": method,
+                "args": [record.ids],
+                "kwargs": {},
+            },
         )
 
     def test_a_form_posted_goes_to_the_primary(self):
