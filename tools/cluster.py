@@ -224,6 +224,12 @@ def ensure_postgresql(state):
     if os.geteuid() == 0:
         shutil.chown(PG, pg_user(), pg_user())
         shutil.chown(PG_RUN, pg_user(), pg_user())
+        if as_pg(["test", "-w", str(PG_RUN)], check=False).returncode:
+            fail(
+                f"PostgreSQL's user {pg_user()} cannot reach {PG}: let it "
+                "through the checkout's folders (chmod o+x), or run as a "
+                "user other than root"
+            )
     if not primary.exists():
         say("creating the primary PostgreSQL cluster")
         as_pg(
