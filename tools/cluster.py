@@ -48,6 +48,7 @@ TEMPLATES = Path(__file__).resolve().parent / "cluster"
 HTTP_SERVERS = ("http-1", "http-2")
 CRON_SERVER = "cron"
 ADMIN_PASSWD = "admin"
+NGINX_RETRY = 2  # seconds
 
 
 def say(message):
@@ -116,6 +117,8 @@ def render(template, target, **values):
 
 
 def pid_alive(pid):
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # a server this process started and stopped
     try:
         os.kill(pid, 0)
     except (ProcessLookupError, PermissionError):
@@ -481,6 +484,12 @@ def wait_http(url, what, process_pid=None, timeout=300):
 
 
 # ---------------------------------------------------------------- nginx
+def upstream(port):
+    """An Odoo server for nginx: one that failed is tried again after
+    NGINX_RETRY seconds (when both failed recently, nginx answers 502)."""
+    return f"        server 127.0.0.1:{port} max_fails=1 fail_timeout={NGINX_RETRY}s;"
+
+
 def start_nginx(nginx, state):
     temp = CLUSTER / "nginx"
     for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
@@ -493,23 +502,20 @@ def start_nginx(nginx, state):
         log=LOG,
         temp=temp,
         port=state["port"],
-        http_servers="\n".join(
-            f"        server 127.0.0.1:{port};" for port in state["http_ports"]
-        ),
-        websocket_servers="\n".join(
-            f"        server 127.0.0.1:{port};" for port in state["gevent_ports"]
-        ),
+        http_servers="\n".join(upstream(port) for port in state["http_ports"]),
+        websocket_servers="\n".join(upstream(port) for port in state["gevent_ports"]),
     )
-    pid = read_pid(RUN / "nginx.pid")
-    if pid and pid_alive(pid):
-        return
-    say(f"starting nginx on port {state['port']}")
     command = [nginx, "-p", str(CLUSTER), "-c", str(CLUSTER / "nginx.conf")]
     checked = subprocess.run(
         [*command, "-t", "-q"], capture_output=True, text=True, check=False
     )
     if checked.returncode:
         fail(f"nginx refuses its configuration:\n{checked.stderr}")
+    pid = read_pid(RUN / "nginx.pid")
+    if pid and pid_alive(pid):
+        subprocess.run([*command, "-s", "reload"], check=True)
+        return
+    say(f"starting nginx on port {state['port']}")
     subprocess.run(command, check=True)
 
 
@@ -762,6 +768,8 @@ def cmd_drill(args):
         summary(f"{name} stopped", *timed_requests(session, base, args.requests))
         start_odoo(name)
         wait_http(f"http://127.0.0.1:{port}/web/health", f"the Odoo {name} server")
+        # a rolling restart waits until nginx tries the server again
+        time.sleep(NGINX_RETRY + 1)
     summary("both servers restarted", *timed_requests(session, base, args.requests))
     say(f"on the standby: {standby_connections(state)}")
 
