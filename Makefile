@@ -41,3 +41,20 @@ lint: setup
 
 clean:
 	rm -rf .build
+
+# the deployed topology on one machine: PostgreSQL primary and hot standby,
+# two Odoo HTTP servers reading from the standby, a cron server, nginx
+CLUSTER_DB ?= $(BENCH_DB)
+CLUSTER_PORT ?= 8080
+CLUSTER_ARGS ?=
+
+.PHONY: cluster cluster-stop cluster-status
+
+cluster: setup
+	@$(PYTHON) tools/cluster.py start --db $(CLUSTER_DB) --port $(CLUSTER_PORT) $(CLUSTER_ARGS)
+
+cluster-stop:
+	@$(PYTHON) tools/cluster.py stop
+
+cluster-status:
+	@$(PYTHON) tools/cluster.py status

@@ -7,7 +7,7 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-from .portal import travel_flash, travel_order_or_404
+from .portal import travel_flash, travel_order_or_404, travel_readonly_get
 
 CONSENT_FIELDS = {"us": "travel_consent_us", "partners": "travel_consent_partners"}
 
@@ -55,6 +55,7 @@ class TravelConsentPortal(CustomerPortal):
         auth="user",
         website=True,
         methods=["GET", "POST"],
+        readonly=travel_readonly_get,
     )
     def portal_my_consents(self, **post):
         partner = request.env.user.partner_id

@@ -56,7 +56,7 @@ class TravelDocumentsPortal(CustomerPortal):
             "travel_customer.portal_my_documents", values, status=status
         )
 
-    @http.route("/my/documents", type="http", auth="user", website=True)
+    @http.route("/my/documents", type="http", auth="user", website=True, readonly=True)
     def portal_my_documents(self, **kw):
         return self._travel_render_documents()
 
@@ -187,7 +187,11 @@ class TravelDocumentsPortal(CustomerPortal):
         return own.sudo() | theirs
 
     @http.route(
-        "/my/documents/<int:document_id>/file", type="http", auth="user", website=True
+        "/my/documents/<int:document_id>/file",
+        type="http",
+        auth="user",
+        website=True,
+        readonly=True,
     )
     def portal_document_file(self, document_id, **kw):
         document = self._travel_visible_documents([("id", "=", document_id)])
@@ -230,6 +234,7 @@ class TravelDocumentsPortal(CustomerPortal):
         auth="user",
         website=True,
         methods=["GET"],
+        readonly=True,
     )
     def portal_my_trip(self, order_id, access_token=None, **kw):
         """A booking's trip: departure, dates, participants, the documents
@@ -253,6 +258,7 @@ class TravelDocumentsPortal(CustomerPortal):
         type="http",
         auth="user",
         website=True,
+        readonly=True,
     )
     def portal_travel_documents(self, order_id, access_token=None, **kw):
         """The confirmed order's PDF and the departure's attachments, in one

@@ -39,6 +39,12 @@ def _travel_refusal(order_id, access_token, portal, consents=False):
     return refusal
 
 
+def travel_readonly_get(_controller):
+    """A route that shows on GET and writes on POST: read-only on GET, so
+    that Odoo runs it on the database replica when there is one."""
+    return request.httprequest.method in ("GET", "HEAD")
+
+
 def travel_flash(message, kind="success"):
     """A message shown once, on the page the visitor is sent to next (the
     POST-redirect-GET of every change confirms it there)."""
@@ -185,6 +191,7 @@ class TravelResellerPortal(CustomerPortal):
         type="http",
         auth="user",
         website=True,
+        readonly=True,
     )
     def portal_my_departures(self, page=1, sortby=None, **kw):
         if not travel_is_reseller():
@@ -244,6 +251,7 @@ class TravelResellerPortal(CustomerPortal):
         auth="user",
         website=True,
         methods=["GET"],
+        readonly=True,
     )
     def portal_my_departure(self, departure_id, **kw):
         return self._travel_render_departure(self._travel_offer(departure_id))
@@ -423,6 +431,7 @@ class TravelResellerPortal(CustomerPortal):
         auth="user",
         website=True,
         methods=["GET"],
+        readonly=True,
     )
     def portal_my_client_quotes(self, page=1, **kw):
         """A reseller's quotations for its clients, 20 a page."""
@@ -434,6 +443,7 @@ class TravelResellerPortal(CustomerPortal):
         auth="user",
         website=True,
         methods=["GET"],
+        readonly=True,
     )
     def portal_my_client_bookings(self, page=1, **kw):
         """A reseller's confirmed bookings for its clients, 20 a page."""
@@ -574,7 +584,12 @@ class TravelResellerPortal(CustomerPortal):
         return travel_participant_or_404(participant_id)
 
     @http.route(
-        "/my/participants", type="http", auth="user", website=True, methods=["GET"]
+        "/my/participants",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET"],
+        readonly=True,
     )
     def portal_my_participants(self, **kw):
         if not self._travel_participants_concern():
@@ -674,6 +689,7 @@ class TravelResellerPortal(CustomerPortal):
         auth="user",
         website=True,
         methods=["GET", "POST"],
+        readonly=travel_readonly_get,
     )
     def portal_my_participant(self, participant_id, **post):
         """A participant, its bookings, and what its family may update:

@@ -319,6 +319,7 @@ class SaleOrder(models.Model):
             )._check_order(order, "confirmation")
         return super().action_confirm()
 
+    @api.readonly
     def action_travel_open(self):
         """Open the booking itself (from the customer's booking lists)."""
         self.check_access("read")
@@ -342,6 +343,7 @@ class SaleOrder(models.Model):
             _("Checked in: %s.", ", ".join(self.mapped("name"))), reload=True
         )
 
+    @api.readonly
     def action_travel_registration_card(self):
         """The check-in card (personal data of every guest): staff only."""
         if not self.env.user.has_group("sales_team.group_sale_salesman"):

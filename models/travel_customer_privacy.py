@@ -2,6 +2,7 @@
 import json
 import logging
 import re
+import threading
 from collections import Counter
 from datetime import timedelta
 
@@ -1153,13 +1154,30 @@ class TravelCustomerPrivacy(models.AbstractModel):
         time, none of whose contacts is a company of the database or an
         internal user, and allowed by the rules of anonymization (checked in
         SQL, so that a batch never returns a customer it must skip).
+
+        The batch is locked and the customers another session holds are
+        skipped (``SKIP LOCKED``): cron servers and sessions running the
+        retention at once share the customers, none anonymized twice. The
+        row conditions are checked again on the locked row, so a customer
+        another session has just anonymized is seen done. The count (for the
+        progress) includes the customers other sessions hold.
         """
         self._flush_fields(BOOKING_FIELDS, RETENTION_FIELDS)
         rows = self._fetch_without_jit(
             SQL(
-                "SELECT p.id, count(*) OVER () %s ORDER BY p.id LIMIT %s",
-                self._retention_query(years),
-                limit,
+                """
+                WITH candidates AS MATERIALIZED (
+                    SELECT p.id, count(*) OVER () AS total %(query)s
+                )
+                SELECT p.id, c.total FROM candidates c
+                JOIN res_partner p ON p.id = c.id
+                WHERE p.travel_anonymized IS NOT TRUE
+                  AND p.travel_merged_into_id IS NULL
+                ORDER BY p.id LIMIT %(limit)s
+                FOR NO KEY UPDATE OF p SKIP LOCKED
+                """,
+                query=self._retention_query(years),
+                limit=limit,
             )
         )
         partners = self.env["res.partner"].browse([row[0] for row in rows])
@@ -1228,6 +1246,8 @@ class TravelCustomerPrivacy(models.AbstractModel):
         while customers remain): a stopped run loses at most its current
         batch, and the next run starts from what is left. The batch size is
         the system parameter ``travel_customer.retention_batch_size`` (500).
+        Cron servers and sessions running it at once share the customers
+        (see ``_retention_candidates``).
         """
         years = self._retention_years()
         Cron = self.env["ir.cron"]
@@ -1240,6 +1260,7 @@ class TravelCustomerPrivacy(models.AbstractModel):
                 )
                 or RETENTION_BATCH
             )
+        self._retention_begin_batch()
         partners, total = self._retention_candidates(years, batch_size)
         done, failed = self._retention_anonymize(partners)
         if done:
@@ -1248,6 +1269,17 @@ class TravelCustomerPrivacy(models.AbstractModel):
         # rather than trying the same customers again
         Cron._notify_progress(done=len(done), remaining=total - len(done) - len(failed))
         return len(done)
+
+    @api.model
+    def _retention_begin_batch(self):
+        """Start the batch's own READ COMMITTED transaction: a customer
+        another cron server or session has just anonymized is then skipped,
+        not a serialization failure (Odoo's transactions are REPEATABLE
+        READ). In a test, the test's transaction goes on."""
+        if getattr(threading.current_thread(), "testing", False):
+            return
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env.cr.execute(SQL("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"))
 
     @api.model
     def _retention_anonymize(self, partners):

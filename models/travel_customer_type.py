@@ -143,6 +143,7 @@ class TravelCustomerType(models.Model):
                 )
 
     # ------------------------------------------------------------ ACTION
+    @api.readonly
     def action_view_partners(self):
         self.env["res.partner"].check_access("read")
         self.ensure_one()

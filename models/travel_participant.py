@@ -163,11 +163,13 @@ class TravelParticipant(models.Model):
         return result
 
     # ------------------------------------------------------------ ACTIONS
+    @api.readonly
     def action_open_customer(self):
         self.check_access("read")
         self.ensure_one()
         return self.partner_id._get_records_action(name=_("Customer"))
 
+    @api.readonly
     def action_open_bookings(self):
         self.env["sale.order"].check_access("read")
         self.ensure_one()

@@ -39,3 +39,5 @@ from . import test_merge_clashes
 from . import test_privacy_log
 from . import test_reports
 from . import test_report_tour
+from . import test_retention_sessions
+from . import test_replica

@@ -1,0 +1,812 @@
+"""The topology a travel group deploys, on one machine (`make cluster`).
+
+- a PostgreSQL 15 primary and a hot standby fed by streaming replication,
+  two clusters of Debian's postgresql-15 binaries under .build/cluster/pg/
+  (the project's usual server on 5432 is left alone);
+- two Odoo HTTP servers (prefork workers, each with its websocket port)
+  using the standby as replica (`db_replica_host` / `db_replica_port`):
+  read-only routes and methods run there;
+- one Odoo cron server (no HTTP) running the scheduled actions;
+- nginx in front, with Odoo's proxy settings (`proxy_mode`, /websocket).
+
+The servers share one data directory (sessions and file store): a user's
+session lives on whichever server answers. The database is copied from the
+project's usual server when it exists there (`make bench` makes the bench
+one), else created with the addon and its demo data.
+
+    python3 tools/cluster.py start [--db DB] [--port 8080] [--workers 2]
+    python3 tools/cluster.py status
+    python3 tools/cluster.py drill [--requests 200]
+    python3 tools/cluster.py stop
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import dev  # noqa: E402
+
+CLUSTER = dev.BUILD / "cluster"
+PG = CLUSTER / "pg"  # owned by PostgreSQL's user
+PG_RUN = PG / "run"  # the servers' sockets
+PG_BIN = Path(f"/usr/lib/postgresql/{dev.PG_VERSION}/bin")
+LOG = CLUSTER / "log"
+RUN = CLUSTER / "run"
+DATA = CLUSTER / "data"
+STATE = CLUSTER / "cluster.json"
+TEMPLATES = Path(__file__).resolve().parent / "cluster"
+HTTP_SERVERS = ("http-1", "http-2")
+CRON_SERVER = "cron"
+ADMIN_PASSWD = "admin"
+NGINX_RETRY = 2  # seconds
+
+
+def say(message):
+    dev.say(f"cluster: {message}")
+
+
+def fail(message):
+    sys.exit(f"[{dev.ADDON}] cluster: {message}")
+
+
+# ---------------------------------------------------------------- helpers
+def pg_user():
+    """PostgreSQL refuses to run as root: as root, its servers run as the
+    `postgres` user of Debian's package; otherwise as the current user."""
+    if os.geteuid() != 0:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    try:
+        return pwd.getpwnam("postgres").pw_name
+    except KeyError:
+        fail("no `postgres` user: install Debian's postgresql-15 package")
+
+
+def as_pg(cmd, **kwargs):
+    if os.geteuid() == 0:
+        cmd = ["runuser", "-u", pg_user(), "--", *cmd]
+    kwargs.setdefault("check", True)
+    return subprocess.run(cmd, **kwargs)
+
+
+def psql(port, sql, db="postgres"):
+    """``sql`` as PostgreSQL's superuser on a cluster server: its output."""
+    return as_pg(
+        [
+            str(PG_BIN / "psql"),
+            "-h",
+            str(PG_RUN),
+            "-p",
+            str(port),
+            "-U",
+            pg_user(),
+            "-d",
+            db,
+            "-XtAqc",
+            sql,
+        ],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+def port_free(port):
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def render(template, target, **values):
+    text = (TEMPLATES / template).read_text()
+    for key, value in values.items():
+        text = text.replace(f"@{key.upper()}@", str(value))
+    target.write_text(text)
+
+
+def pid_alive(pid):
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # a server this process started and stopped
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+def read_pid(path):
+    with contextlib.suppress(OSError, ValueError):
+        return int(path.read_text().split()[0])
+    return None
+
+
+def stop_pid(name, pid, timeout=60):
+    """Stop the process ``pid`` that this script started (SIGTERM, then
+    SIGKILL after ``timeout`` seconds)."""
+    if not pid or not pid_alive(pid):
+        return
+    say(f"stopping {name} (pid {pid})")
+    os.kill(pid, signal.SIGTERM)
+    for _i in range(timeout * 4):
+        if not pid_alive(pid):
+            return
+        time.sleep(0.25)
+    os.kill(pid, signal.SIGKILL)
+
+
+# ---------------------------------------------------------------- prerequisites
+def nginx_binary():
+    found = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+    )
+    if not found:
+        dev.apt_install("nginx")
+        found = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(found).exists():
+        fail("nginx is missing: install Debian's `nginx` package")
+    return found
+
+
+def check_prerequisites():
+    dev.odoo_location()
+    if not (PG_BIN / "initdb").exists() or not (PG_BIN / "pg_basebackup").exists():
+        dev.apt_install(f"postgresql-{dev.PG_VERSION}")
+    for tool in ("initdb", "pg_ctl", "pg_basebackup", "psql", "pg_dump", "pg_restore"):
+        if not (PG_BIN / tool).exists():
+            fail(f"{PG_BIN / tool} is missing: install Debian's postgresql-15 package")
+    for template in ("odoo.cfg", "nginx.conf"):
+        if not (TEMPLATES / template).exists():
+            fail(f"the template tools/cluster/{template} is missing")
+    return nginx_binary()
+
+
+# ---------------------------------------------------------------- PostgreSQL
+def pg_running(data):
+    return (
+        as_pg(
+            [str(PG_BIN / "pg_ctl"), "status", "-D", str(data)],
+            capture_output=True,
+            check=False,
+        ).returncode
+        == 0
+    )
+
+
+def pg_start(name, data, port):
+    if pg_running(data):
+        return
+    say(f"starting PostgreSQL {name} on port {port}")
+    started = as_pg(
+        [
+            str(PG_BIN / "pg_ctl"),
+            "start",
+            "-w",
+            "-t",
+            "120",
+            "-D",
+            str(data),
+            "-l",
+            str(PG / f"{name}.log"),
+            "-o",
+            f"-c port={port} -c listen_addresses=localhost "
+            f"-c unix_socket_directories={PG_RUN}",
+        ],
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
+    if started.returncode:
+        fail(f"PostgreSQL {name} did not start: see {PG / f'{name}.log'}")
+
+
+def pg_stop(name, data):
+    if data.exists() and pg_running(data):
+        say(f"stopping PostgreSQL {name}")
+        as_pg(
+            [str(PG_BIN / "pg_ctl"), "stop", "-m", "fast", "-w", "-D", str(data)],
+            stdout=subprocess.DEVNULL,
+        )
+
+
+def ensure_postgresql(state):
+    """The primary (created once) and its standby (a base backup of it,
+    following it by streaming replication)."""
+    primary, standby = PG / "primary", PG / "standby"
+    PG_RUN.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        shutil.chown(PG, pg_user(), pg_user())
+        shutil.chown(PG_RUN, pg_user(), pg_user())
+        if as_pg(["test", "-w", str(PG_RUN)], check=False).returncode:
+            fail(
+                f"PostgreSQL's user {pg_user()} cannot reach {PG}: let it "
+                "through the checkout's folders (chmod o+x), or run as a "
+                "user other than root"
+            )
+    if not primary.exists():
+        say("creating the primary PostgreSQL cluster")
+        as_pg(
+            [
+                str(PG_BIN / "initdb"),
+                "-D",
+                str(primary),
+                "-U",
+                pg_user(),
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--auth-local=peer",
+                "--auth-host=scram-sha-256",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+    pg_start("primary", primary, state["primary_port"])
+    if not psql(
+        state["primary_port"],
+        f"SELECT 1 FROM pg_roles WHERE rolname = '{dev.DB_USER}'",
+    ):
+        psql(
+            state["primary_port"],
+            f"CREATE ROLE {dev.DB_USER} LOGIN CREATEDB "
+            f"PASSWORD '{dev.DB_PASSWORD}'",
+        )
+    if not standby.exists():
+        say("creating the hot standby (base backup of the primary)")
+        as_pg(
+            [
+                str(PG_BIN / "pg_basebackup"),
+                "-h",
+                str(PG_RUN),
+                "-p",
+                str(state["primary_port"]),
+                "-U",
+                pg_user(),
+                "-D",
+                str(standby),
+                "-X",
+                "stream",
+                "-c",
+                "fast",
+                "-R",  # standby.signal and the primary's address
+            ]
+        )
+    pg_start("standby", standby, state["standby_port"])
+    if psql(state["standby_port"], "SELECT pg_is_in_recovery()") != "t":
+        fail("the standby is not in recovery: remove .build/cluster/pg/standby")
+
+
+# ---------------------------------------------------------------- database
+# pg_dump makes the restore run with an empty search_path, where the addon's
+# SQL functions (index expressions calling one another) are not found: the
+# copy keeps PostgreSQL's usual one
+EMPTY_SEARCH_PATH = b"SELECT pg_catalog.set_config('search_path', '', false);\n"
+
+
+def copy_database(db, port, env):
+    """Copy ``db`` from the usual server into the (empty) database of the
+    same name on the primary: whether it worked."""
+    dump = subprocess.Popen(
+        [
+            str(PG_BIN / "pg_dump"),
+            "-h",
+            "localhost",
+            "-p",
+            "5432",
+            "-U",
+            dev.DB_USER,
+            "--no-owner",
+            "--no-privileges",
+            db,
+        ],
+        stdout=subprocess.PIPE,
+        env=env,
+    )
+    restore = subprocess.Popen(
+        [
+            str(PG_BIN / "psql"),
+            "-h",
+            "localhost",
+            "-p",
+            str(port),
+            "-U",
+            dev.DB_USER,
+            "-d",
+            db,
+            "-Xq",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-o",
+            os.devnull,
+        ],
+        stdin=subprocess.PIPE,
+        env=env,
+    )
+    for line in dump.stdout:
+        if line != EMPTY_SEARCH_PATH:
+            restore.stdin.write(line)
+    restore.stdin.close()
+    return not dump.wait() and not restore.wait()
+
+
+def ensure_database(state):
+    """The database on the primary: copied from the project's usual server
+    when it has one of that name (its file store too), else created with
+    the addon and its demo data."""
+    db, port = state["db"], state["primary_port"]
+    if psql(port, f"SELECT 1 FROM pg_database WHERE datname = '{db}'"):
+        return
+    env = dict(os.environ, PGPASSWORD=dev.DB_PASSWORD)
+    if dev.database_exists(db):
+        say(f"copying {db} from the usual server (port 5432) to the primary")
+        psql(port, f'CREATE DATABASE "{db}" OWNER {dev.DB_USER}')
+        if not copy_database(db, port, env):
+            psql(port, f'DROP DATABASE IF EXISTS "{db}"')
+            fail(f"copying {db} failed (see above)")
+        filestore = dev.BUILD / "data" / "filestore" / db
+        if filestore.exists():
+            shutil.copytree(filestore, DATA / "filestore" / db, dirs_exist_ok=True)
+        else:
+            # made by another checkout: Odoo builds its assets again
+            say(f"{db}'s file store is not in this checkout: assets rebuilt")
+            subprocess.run(
+                [
+                    str(PG_BIN / "psql"),
+                    "-h",
+                    "localhost",
+                    "-p",
+                    str(port),
+                    "-U",
+                    dev.DB_USER,
+                    "-d",
+                    db,
+                    "-qc",
+                    "DELETE FROM ir_attachment WHERE url LIKE '/web/assets/%'",
+                ],
+                env=env,
+                check=True,
+            )
+        return
+    say(
+        f"{db} is on neither server: creating it with {dev.ADDON} and its demo "
+        "data (`make bench` first, then `make cluster-stop` and `rm -rf "
+        ".build/cluster`, to run the cluster on the bench base)"
+    )
+    installed = subprocess.run(
+        [
+            *dev.ODOO_COMMAND,
+            "-c",
+            str(CLUSTER / f"{CRON_SERVER}.cfg"),
+            "-d",
+            db,
+            "-i",
+            dev.ADDON,
+            "--stop-after-init",
+            "--log-level=warn",
+            "--logfile=",
+        ],
+        cwd=CLUSTER,
+        check=False,
+    )
+    if installed.returncode:
+        fail(f"installing {dev.ADDON} in {db} failed (see above)")
+
+
+# ---------------------------------------------------------------- Odoo
+def write_odoo_configs(state):
+    odoo_path = dev.odoo_location()
+    common = {
+        "addons_path": f"{odoo_path / 'addons'},{dev.ADDONS}",
+        "data_dir": DATA,
+        "primary_port": state["primary_port"],
+        "db_user": dev.DB_USER,
+        "db_password": dev.DB_PASSWORD,
+        "db": state["db"],
+        "admin_passwd": ADMIN_PASSWD,
+    }
+    for index, name in enumerate(HTTP_SERVERS):
+        render(
+            "odoo.cfg",
+            CLUSTER / f"{name}.cfg",
+            **common,
+            logfile=LOG / f"odoo-{name}.log",
+            pidfile=RUN / f"odoo-{name}.pid",
+            server_options="\n".join(
+                [
+                    "; an HTTP server: reads of read-only requests on the standby",
+                    "db_replica_host = localhost",
+                    f"db_replica_port = {state['standby_port']}",
+                    "proxy_mode = True",
+                    "http_interface = 127.0.0.1",
+                    f"http_port = {state['http_ports'][index]}",
+                    f"gevent_port = {state['gevent_ports'][index]}",
+                    f"workers = {state['workers']}",
+                    "max_cron_threads = 0",
+                ]
+            ),
+        )
+    render(
+        "odoo.cfg",
+        CLUSTER / f"{CRON_SERVER}.cfg",
+        **common,
+        logfile=LOG / f"odoo-{CRON_SERVER}.log",
+        pidfile=RUN / f"odoo-{CRON_SERVER}.pid",
+        server_options="\n".join(
+            [
+                "; the cron server: scheduled actions only, no HTTP",
+                "http_enable = False",
+                "workers = 0",
+                f"max_cron_threads = {state['cron_threads']}",
+            ]
+        ),
+    )
+
+
+def start_odoo(name):
+    pid = read_pid(RUN / f"odoo-{name}.pid")
+    if pid and pid_alive(pid):
+        return
+    say(f"starting the Odoo {name} server")
+    with open(LOG / f"odoo-{name}.out", "ab") as out:
+        process = subprocess.Popen(
+            [*dev.ODOO_COMMAND, "-c", str(CLUSTER / f"{name}.cfg")],
+            cwd=CLUSTER,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    (RUN / f"odoo-{name}.pid").write_text(f"{process.pid}\n")
+
+
+def wait_http(url, what, process_pid=None, timeout=300):
+    import requests  # an Odoo dependency
+
+    for _i in range(timeout * 2):
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass  # still starting
+        if process_pid and not pid_alive(process_pid):
+            break
+        time.sleep(0.5)
+    fail(f"{what} does not answer at {url}: see {LOG}")
+
+
+# ---------------------------------------------------------------- nginx
+def upstream(port):
+    """An Odoo server for nginx: one that failed is tried again after
+    NGINX_RETRY seconds (when both failed recently, nginx answers 502)."""
+    return f"        server 127.0.0.1:{port} max_fails=1 fail_timeout={NGINX_RETRY}s;"
+
+
+def start_nginx(nginx, state):
+    temp = CLUSTER / "nginx"
+    for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (temp / sub).mkdir(parents=True, exist_ok=True)
+        (temp / sub).chmod(0o1777)  # nginx's workers may run as another user
+    render(
+        "nginx.conf",
+        CLUSTER / "nginx.conf",
+        run=RUN,
+        log=LOG,
+        temp=temp,
+        port=state["port"],
+        http_servers="\n".join(upstream(port) for port in state["http_ports"]),
+        websocket_servers="\n".join(upstream(port) for port in state["gevent_ports"]),
+    )
+    command = [nginx, "-p", str(CLUSTER), "-c", str(CLUSTER / "nginx.conf")]
+    checked = subprocess.run(
+        [*command, "-t", "-q"], capture_output=True, text=True, check=False
+    )
+    if checked.returncode:
+        fail(f"nginx refuses its configuration:\n{checked.stderr}")
+    pid = read_pid(RUN / "nginx.pid")
+    if pid and pid_alive(pid):
+        subprocess.run([*command, "-s", "reload"], check=True)
+        return
+    say(f"starting nginx on port {state['port']}")
+    subprocess.run(command, check=True)
+
+
+# ---------------------------------------------------------------- commands
+def gevent_problem():
+    """Why Odoo's websocket server (gevent, started by a server with
+    workers) cannot start from this Python, or None."""
+    probe = subprocess.run(
+        [sys.executable, "-c", "import gevent.monkey; gevent.monkey.patch_all()"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd="/",
+    )
+    if probe.returncode:
+        lines = (probe.stderr or probe.stdout).strip().splitlines()
+        return lines[-1] if lines else f"exit status {probe.returncode}"
+    return None
+
+
+def new_state(args):
+    workers = args.workers
+    problem = workers and gevent_problem()
+    if problem:
+        say(
+            "Odoo's websocket server (gevent) cannot start from "
+            f"{sys.executable}: {problem}\n  Odoo's Python dependencies are "
+            "incomplete (see Odoo's requirements.txt); meanwhile the HTTP "
+            "servers run threaded (workers = 0) and serve /websocket themselves"
+        )
+        workers = 0
+    http_ports = [args.base_port, args.base_port + 1]
+    # a threaded server answers /websocket on its HTTP port
+    gevent_ports = (
+        [args.base_port + 2, args.base_port + 3] if workers else list(http_ports)
+    )
+    return {
+        "db": args.db,
+        "port": args.port,
+        "primary_port": args.pg_port,
+        "standby_port": args.pg_port + 1,
+        "http_ports": http_ports,
+        "gevent_ports": gevent_ports,
+        "workers": workers,
+        "cron_threads": args.cron_threads,
+    }
+
+
+def check_ports(state):
+    wanted = {
+        "nginx": [state["port"]],
+        "PostgreSQL primary": [state["primary_port"]],
+        "PostgreSQL standby": [state["standby_port"]],
+        "Odoo HTTP": state["http_ports"],
+        "Odoo websocket": state["gevent_ports"] if state["workers"] else [],
+    }
+    busy = [
+        f"{what} {port}"
+        for what, ports in wanted.items()
+        for port in ports
+        if not port_free(port)
+    ]
+    if busy:
+        fail(
+            f"ports in use: {', '.join(busy)} (another program, or a cluster "
+            "started from another checkout): choose others with --port, "
+            "--base-port, --pg-port"
+        )
+
+
+def cmd_start(args):
+    nginx = check_prerequisites()
+    if not dev.CONFIG.exists():
+        dev.setup()
+    dev.write_config(dev.odoo_location())  # the addon's link in .build/addons
+    if STATE.exists() and cluster_running():
+        state = json.loads(STATE.read_text())
+        if state["db"] != args.db:
+            fail(f"the cluster runs on {state['db']}: `make cluster-stop` first")
+    else:
+        state = new_state(args)
+        check_ports(state)
+    for folder in (CLUSTER, LOG, RUN, DATA):
+        folder.mkdir(parents=True, exist_ok=True)
+    STATE.write_text(json.dumps(state, indent=2))
+    ensure_postgresql(state)
+    write_odoo_configs(state)
+    ensure_database(state)
+    for name in HTTP_SERVERS:
+        start_odoo(name)
+    for name, port in zip(HTTP_SERVERS, state["http_ports"], strict=True):
+        wait_http(
+            f"http://127.0.0.1:{port}/web/health",
+            f"the Odoo {name} server",
+            read_pid(RUN / f"odoo-{name}.pid"),
+        )
+    start_odoo(CRON_SERVER)
+    start_nginx(nginx, state)
+    base = f"http://localhost:{state['port']}"
+    wait_http(f"{base}/web/login", "nginx")
+    say(f"serving {state['db']} on {base} (admin / admin)")
+    cmd_status(args)
+
+
+def cluster_running():
+    pids = [read_pid(RUN / f"odoo-{n}.pid") for n in (*HTTP_SERVERS, CRON_SERVER)]
+    pids.append(read_pid(RUN / "nginx.pid"))
+    return any(pid and pid_alive(pid) for pid in pids) or any(
+        (PG / name).exists() and pg_running(PG / name)
+        for name in ("primary", "standby")
+    )
+
+
+def cmd_stop(_args):
+    if not CLUSTER.exists():
+        say("no cluster in this checkout")
+        return
+    stop_pid("nginx", read_pid(RUN / "nginx.pid"))
+    for name in (*HTTP_SERVERS, CRON_SERVER):
+        stop_pid(f"the Odoo {name} server", read_pid(RUN / f"odoo-{name}.pid"))
+    pg_stop("standby", PG / "standby")
+    pg_stop("primary", PG / "primary")
+    say("stopped")
+
+
+def cmd_status(_args):
+    if not STATE.exists():
+        say("no cluster in this checkout: `make cluster`")
+        return
+    state = json.loads(STATE.read_text())
+    for name in (*HTTP_SERVERS, CRON_SERVER):
+        pid = read_pid(RUN / f"odoo-{name}.pid")
+        running = "running" if pid and pid_alive(pid) else "stopped"
+        say(f"Odoo {name}: {running}")
+    pid = read_pid(RUN / "nginx.pid")
+    running = "running" if pid and pid_alive(pid) else "stopped"
+    say(f"nginx on {state['port']}: {running}")
+    for name in ("primary", "standby"):
+        if not ((PG / name).exists() and pg_running(PG / name)):
+            say(f"PostgreSQL {name}: stopped")
+    if pg_running(PG / "primary"):
+        replication = psql(
+            state["primary_port"],
+            "SELECT state || ', replay lag ' || coalesce(replay_lag::text, '0') "
+            "|| ', ' || pg_wal_lsn_diff(sent_lsn, replay_lsn) || ' bytes behind' "
+            "FROM pg_stat_replication",
+        )
+        replication = replication or "none"
+        say(f"PostgreSQL primary on {state['primary_port']}: replication {replication}")
+    if pg_running(PG / "standby"):
+        say(
+            f"PostgreSQL standby on {state['standby_port']}: "
+            f"{standby_connections(state)} (their read-only requests)"
+        )
+
+
+def standby_connections(state):
+    """The Odoo processes connected to the standby, as a sentence."""
+    pids = psql(
+        state["standby_port"],
+        "SELECT string_agg(DISTINCT application_name, ' ') FROM pg_stat_activity "
+        f"WHERE datname = '{state['db']}' AND application_name LIKE 'odoo-%'",
+    )
+    return f"connections of the Odoo processes {pids}" if pids else "no Odoo process"
+
+
+# ---------------------------------------------------------------- drills
+def timed_requests(session, base, count):
+    """``count`` customer searches through nginx (a read-only call): their
+    durations in ms and how many failed."""
+    times, errors = [], 0
+    for number in range(count):
+        start = time.monotonic()
+        try:
+            response = session.post(
+                f"{base}/web/dataset/call_kw/res.partner/name_search",
+                json={
+                    "jsonrpc": "2.0",
+                    "params": {
+                        "model": "res.partner",
+                        "method": "name_search",
+                        "args": [],
+                        "kwargs": {"name": "ma " + "aeiou"[number % 5], "limit": 10},
+                    },
+                },
+                timeout=30,
+            )
+            if not response.ok or "error" in response.json():
+                errors += 1
+        except Exception:  # a refused connection counts as an error
+            errors += 1
+        times.append((time.monotonic() - start) * 1000)
+    return times, errors
+
+
+def summary(label, times, errors):
+    ordered = sorted(times)
+    median = ordered[len(ordered) // 2]
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    say(
+        f"{label}: {len(times)} searches, median {median:.0f} ms, "
+        f"p95 {p95:.0f} ms, max {ordered[-1]:.0f} ms, errors {errors}"
+    )
+
+
+def cmd_drill(args):
+    """The two drills of doc/scaling.md, on the running cluster: searches
+    through nginx while the standby, then one HTTP server, is stopped; the
+    session logged in before each drill is used throughout."""
+    import requests  # an Odoo dependency
+
+    if not STATE.exists():
+        fail("no cluster: `make cluster` first")
+    state = json.loads(STATE.read_text())
+    base = f"http://localhost:{state['port']}"
+    session = requests.Session()
+    login = session.post(
+        f"{base}/web/session/authenticate",
+        json={
+            "jsonrpc": "2.0",
+            "params": {"db": state["db"], "login": "admin", "password": "admin"},
+        },
+        timeout=60,
+    )
+    if "error" in login.json():
+        fail("admin / admin could not log in")
+    servers = {
+        name: read_pid(RUN / f"odoo-{name}.pid")
+        for name in (*HTTP_SERVERS, CRON_SERVER)
+    }
+    say(f"Odoo processes: {servers}")
+    summary("all up", *timed_requests(session, base, args.requests))
+    say(f"on the standby: {standby_connections(state)}")
+    lag = psql(
+        state["primary_port"],
+        "SELECT coalesce(max(replay_lag)::text, 'none') FROM pg_stat_replication",
+    )
+    say(f"replication replay lag reported by the primary: {lag}")
+
+    pg_stop("standby", PG / "standby")
+    summary("standby stopped", *timed_requests(session, base, args.requests))
+    pg_start("standby", PG / "standby", state["standby_port"])
+    summary("standby back", *timed_requests(session, base, args.requests))
+    # Odoo 18 stops using a replica it failed to reach until the process
+    # restarts: the servers are restarted one after the other below
+    say(f"on the standby: {standby_connections(state)}")
+
+    for name, port in zip(HTTP_SERVERS, state["http_ports"], strict=True):
+        stop_pid(f"the Odoo {name} server", read_pid(RUN / f"odoo-{name}.pid"))
+        summary(f"{name} stopped", *timed_requests(session, base, args.requests))
+        start_odoo(name)
+        wait_http(f"http://127.0.0.1:{port}/web/health", f"the Odoo {name} server")
+        # a rolling restart waits until nginx tries the server again
+        time.sleep(NGINX_RETRY + 1)
+    summary("both servers restarted", *timed_requests(session, base, args.requests))
+    say(f"on the standby: {standby_connections(state)}")
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    start = sub.add_parser("start")
+    start.add_argument("--db", default="travel_customer_bench")
+    start.add_argument("--port", type=int, default=8080, help="nginx's port")
+    start.add_argument(
+        "--base-port",
+        type=int,
+        default=8170,
+        help="the Odoo servers' HTTP ports (this one and the next) and "
+        "websocket ports (the two after)",
+    )
+    start.add_argument(
+        "--pg-port", type=int, default=5442, help="the primary's (the standby: +1)"
+    )
+    start.add_argument("--workers", type=int, default=2, help="per HTTP server")
+    start.add_argument("--cron-threads", type=int, default=2)
+    sub.add_parser("status")
+    sub.add_parser("stop")
+    drill = sub.add_parser("drill")
+    drill.add_argument("--requests", type=int, default=200, help="per step")
+    args = parser.parse_args()
+    commands = {
+        "start": cmd_start,
+        "status": cmd_status,
+        "stop": cmd_stop,
+        "drill": cmd_drill,
+    }
+    commands[args.command](args)
+
+
+if __name__ == "__main__":
+    main()
