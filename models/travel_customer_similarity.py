@@ -12,6 +12,8 @@ counted per pattern in SQL; a pair's match weight is the sum of its fields'
 import json
 import math
 
+from markupsafe import Markup
+
 from odoo import _, api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -29,7 +31,7 @@ FIELDS = ("first", "last", "birth", "street", "zip", "city", "email", "phone")
 PRIOR_M = {
     "first": (0.02, 0.05, 0.13, 0.80),
     "last": (0.02, 0.05, 0.13, 0.80),
-    "birth": (0.02, 0.04, 0.09, 0.85),
+    "birth": (0.01, 0.04, 0.10, 0.85),
     "street": (0.05, 0.05, 0.10, 0.80),
     "zip": (0.05, 0.03, 0.07, 0.85),
     "city": (0.05, 0.03, 0.07, 0.85),
@@ -37,8 +39,8 @@ PRIOR_M = {
     "phone": (0.40, 0.60),
 }
 PRIOR_U = {
-    "first": (0.90, 0.05, 0.03, 0.02),
-    "last": (0.86, 0.06, 0.04, 0.04),
+    "first": (0.80, 0.05, 0.05, 0.10),
+    "last": (0.70, 0.08, 0.07, 0.15),
     "birth": (0.94, 0.03, 0.02, 0.01),
     "street": (0.88, 0.05, 0.04, 0.03),
     "zip": (0.70, 0.05, 0.05, 0.20),
@@ -138,19 +140,18 @@ $$ SELECT CASE WHEN count(*) > 0 THEN bool_or(
    WHERE x.v IS NOT NULL AND y.v IS NOT NULL $$;
 
 -- The levels of two people, field by field (see FIELDS): first name, last
--- name (a swapped first and last name is the same name), birth date,
--- street, zip, city, e-mail, phones.
+-- name (compared swapped as well: "Weiss Johana" is Johanna Weiss with a
+-- typo), birth date, street, zip, city, e-mail, phones.
 CREATE OR REPLACE FUNCTION travel_customer_compare(
     a_first text, a_last text, a_birth date, a_street text, a_zip text,
     a_city text, a_email text, a_phone text, a_mobile text,
     b_first text, b_last text, b_birth date, b_street text, b_zip text,
     b_city text, b_email text, b_phone text, b_mobile text
 ) RETURNS int[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-$$ SELECT ARRAY[
-    CASE WHEN a_first = b_last AND a_last = b_first THEN 3
-         ELSE travel_customer_text_level(a_first, b_first) END,
-    CASE WHEN a_first = b_last AND a_last = b_first THEN 3
-         ELSE travel_customer_text_level(a_last, b_last) END,
+$$ SELECT CASE
+        WHEN coalesce(least(sf, sl), -1) > coalesce(least(f, l), -1)
+        THEN ARRAY[sf, sl] ELSE ARRAY[f, l] END
+    || ARRAY[
     travel_customer_date_level(a_birth, b_birth),
     travel_customer_text_level(a_street, b_street),
     travel_customer_text_level(a_zip, b_zip),
@@ -158,7 +159,11 @@ $$ SELECT ARRAY[
     CASE WHEN a_email IS NOT NULL AND b_email IS NOT NULL
          THEN (a_email = b_email)::int END,
     travel_customer_phone_level(a_phone, a_mobile, b_phone, b_mobile)
-] $$;
+   ]
+   FROM (SELECT travel_customer_text_level(a_first, b_first) AS f,
+                travel_customer_text_level(a_last, b_last) AS l,
+                travel_customer_text_level(a_first, b_last) AS sf,
+                travel_customer_text_level(a_last, b_first) AS sl) AS names $$;
 
 -- The keys of a customer that travel_customer_compare takes.
 CREATE OR REPLACE FUNCTION travel_customer_compare_keys(p res_partner)
@@ -391,6 +396,28 @@ class TravelCustomerSimilarity(models.AbstractModel):
         return [f"{label} {weight:+.1f}" for weight, label in ranked]
 
     @api.model
+    def _weights_table(self):
+        """The model's weights as an HTML table (the settings show it)."""
+        model = self._model()
+        weights = self._weights(model)
+        labels = self._level_labels()
+        rows = Markup("").join(
+            Markup("<tr><td>%s</td><td class='text-end'>%s</td></tr>")
+            % (labels[f][level], f"{weight:+.1f}")
+            for f in FIELDS
+            for level, weight in reversed(list(enumerate(weights[f])))
+        )
+        caption = self.env._(
+            "Learnt from %(pairs)s candidate pairs; duplicates among them: "
+            "%(share)s %%.",
+            pairs=model.get("pairs", 0),
+            share=round(100 * model["share"], 1),
+        )
+        return Markup(
+            "<table class='table table-sm'><caption>%s</caption>%s</table>"
+        ) % (caption, rows)
+
+    @api.model
     def _levels_code(self, levels):
         """``"first:3,last:3,zip:2"``: the levels kept on a group (the
         filters of the duplicate candidates search them)."""
@@ -532,4 +559,77 @@ class TravelCustomerSimilarity(models.AbstractModel):
             name_alike=SQL("travel_customer_name_key(p.name) %% k.name"),
             block=SIMILAR_BLOCK,
             archived=include_archived,
+        )
+
+    # ------------------------------------------------------------ PARTICIPANTS
+    @api.model
+    def _similar_participants(self, participant, limit=10):
+        """Participants that are probably ``participant`` registered again:
+        in the same customer's family, under a guardian they share, or by
+        another customer (the same child registered by each of its guardians),
+        most probable first, over the threshold:
+        ``[{"participant_id", "probability", "reasons"}]``."""
+        participant.ensure_one()
+        participant.flush_model()
+        self.env["travel.participant"].flush_model()
+        rows = self.env.execute_query(self._similar_participants_query(participant))
+        model = self._model()
+        weights = self._weights(model)
+        threshold = self._threshold()
+        found = []
+        for participant_id, levels in rows:
+            probability = self._probability(levels, model, weights)
+            if probability >= threshold:
+                found.append(
+                    {
+                        "participant_id": participant_id,
+                        "probability": probability,
+                        "reasons": self._reasons(levels, weights),
+                    }
+                )
+        found.sort(key=lambda f: (-f["probability"], f["participant_id"]))
+        return found[:limit]
+
+    @api.model
+    def _similar_participants_query(self, participant):
+        """The person's own fields only: a child's address is its guardian's,
+        and two guardians live apart."""
+        return SQL(
+            """
+            WITH m AS (SELECT * FROM travel_participant WHERE id = %(id)s),
+            candidate AS (
+                SELECT p.id FROM travel_participant p, m
+                 WHERE p.partner_id = m.partner_id
+                UNION
+                SELECT g.participant_id FROM travel_participant_guardian_rel g
+                  JOIN travel_participant_guardian_rel mg
+                    ON mg.partner_id = g.partner_id AND mg.participant_id = %(id)s
+                UNION
+                (SELECT p.id FROM travel_participant p, m
+                  WHERE p.birth_date = m.birth_date LIMIT %(block)s)
+                UNION
+                (SELECT p.id FROM travel_participant p, m
+                  WHERE %(name_alike)s
+                  ORDER BY travel_customer_normalize(p.name)
+                           <-> travel_customer_normalize(m.name)
+                  LIMIT %(block)s)
+            )
+            SELECT p.id, travel_customer_compare(
+                travel_customer_name_key(m.first_name),
+                travel_customer_name_key(m.last_name), m.birth_date,
+                NULL, NULL, NULL, NULL, NULL, NULL,
+                travel_customer_name_key(p.first_name),
+                travel_customer_name_key(p.last_name), p.birth_date,
+                NULL, NULL, NULL, NULL, NULL, NULL)
+            FROM candidate c
+            JOIN travel_participant p ON p.id = c.id
+            CROSS JOIN m
+            WHERE p.id != m.id AND p.active
+            """,
+            id=participant.id,
+            block=SIMILAR_BLOCK,
+            # pg_trgm's operator, kept escaped for the query's parameters
+            name_alike=SQL(
+                "travel_customer_normalize(p.name) %% travel_customer_normalize(m.name)"
+            ),
         )

@@ -128,6 +128,40 @@ class TravelDuplicateGroup(models.Model):
             self.env["travel.duplicate.ignore"]._ignore(group.partner_ids)
         self.state = "ignored"
 
+    def action_merge_groups(self):
+        """Merge each selected group into its suggested master, one merge
+        (logged, undoable) per group: a group the merge refuses is listed
+        with its reason, the others are merged."""
+        self.check_access("write")
+        merged, refused = self.browse(), []
+        Merge = self.env["travel.customer.merge"]
+        for group in self.filtered(lambda g: g.state == "open"):
+            master = group.suggested_master_id or group.partner_ids[:1]
+            try:
+                with self.env.cr.savepoint():
+                    Merge._merge_customers(master, group.partner_ids - master)
+            except (UserError, AccessError, ValidationError) as error:
+                refused.append(f"{group.name}: {error.args[0]}")
+                continue
+            merged |= group
+        return self._merge_groups_notification(merged, refused)
+
+    def _merge_groups_notification(self, merged, refused):
+        message = _("%s group(s) merged.", len(merged))
+        if refused:
+            message += "\n" + _("Not merged:") + "\n" + "\n".join(refused)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Merge into the suggested masters"),
+                "message": message,
+                "type": "warning" if refused else "success",
+                "sticky": bool(refused),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
     def action_scan(self):
         """Scan now (a list header button: the selected groups, if any, do not
         matter). Managers only: the scan replaces every open group and
