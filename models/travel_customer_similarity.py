@@ -50,7 +50,7 @@ PRIOR_U = {
 }
 PRIOR_SHARE = 0.05
 # weight of the priors, in pairs: a large base's own pairs outweigh them
-PRIOR_PAIRS = 50
+PRIOR_PAIRS = 200
 EM_ITERATIONS = 60
 # candidates fetched per blocking key of the similar customers
 SIMILAR_BLOCK = 100
@@ -592,8 +592,9 @@ class TravelCustomerSimilarity(models.AbstractModel):
 
     @api.model
     def _similar_participants_query(self, participant):
-        """The person's own fields only: a child's address is its guardian's,
-        and two guardians live apart."""
+        """The person's own fields, and the address only when it is the same:
+        a child's address is its guardian's, and two guardians may live
+        apart (another address is no sign of another child)."""
         return SQL(
             """
             WITH m AS (SELECT * FROM travel_participant WHERE id = %(id)s),
@@ -617,16 +618,28 @@ class TravelCustomerSimilarity(models.AbstractModel):
             SELECT p.id, travel_customer_compare(
                 travel_customer_name_key(m.first_name),
                 travel_customer_name_key(m.last_name), m.birth_date,
-                NULL, NULL, NULL, NULL, NULL, NULL,
+                ms.street, ms.zip, ms.city, NULL, NULL, NULL,
                 travel_customer_name_key(p.first_name),
                 travel_customer_name_key(p.last_name), p.birth_date,
-                NULL, NULL, NULL, NULL, NULL, NULL)
+                CASE WHEN ps.street = ms.street THEN ps.street END,
+                CASE WHEN ps.zip = ms.zip THEN ps.zip END,
+                CASE WHEN ps.city = ms.city THEN ps.city END, NULL, NULL, NULL)
             FROM candidate c
             JOIN travel_participant p ON p.id = c.id
             CROSS JOIN m
+            CROSS JOIN LATERAL (SELECT %(address_m)s) AS ms(street, zip, city)
+            CROSS JOIN LATERAL (SELECT %(address_p)s) AS ps(street, zip, city)
             WHERE p.id != m.id AND p.active
             """,
             id=participant.id,
+            address_m=SQL(
+                "travel_customer_name_key(m.street), travel_customer_name_key(m.zip), "
+                "travel_customer_name_key(m.city)"
+            ),
+            address_p=SQL(
+                "travel_customer_name_key(p.street), travel_customer_name_key(p.zip), "
+                "travel_customer_name_key(p.city)"
+            ),
             block=SIMILAR_BLOCK,
             # pg_trgm's operator, kept escaped for the query's parameters
             name_alike=SQL(

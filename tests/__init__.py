@@ -37,3 +37,4 @@ from . import test_security_merge
 from . import test_security_rules
 from . import test_merge_clashes
 from . import test_privacy_log
+from . import test_duplicate_model
