@@ -12,7 +12,6 @@ from odoo.http import request
 from odoo.tools import SQL, mute_logger
 
 from .travel_customer_privacy import PRIVACY_GROUP
-from .travel_search_limit import MAX_CHARS
 
 CONSENT_KEYS = ("us", "partners")
 CONSENT_ANSWERS = [

@@ -9,6 +9,7 @@ expectation-maximisation on the levels of the base's own candidate pairs,
 counted per pattern in SQL; a pair's match weight is the sum of its fields'
 ``log2(m / u)``, its match probability follows with the share of duplicates.
 """
+
 import json
 import math
 
@@ -265,9 +266,7 @@ class TravelCustomerSimilarity(models.AbstractModel):
 
     @api.model
     def _store_model(self, model):
-        self.env["ir.config_parameter"].sudo().set_param(
-            MODEL_PARAM, json.dumps(model)
-        )
+        self.env["ir.config_parameter"].sudo().set_param(MODEL_PARAM, json.dumps(model))
 
     @api.model
     def _weights(self, model=None):
@@ -364,7 +363,12 @@ class TravelCustomerSimilarity(models.AbstractModel):
                 _("Street one letter apart"),
                 _("Same street"),
             ],
-            "zip": [_("Other zip"), _("Similar zip"), _("Zip one digit apart"), _("Same zip")],
+            "zip": [
+                _("Other zip"),
+                _("Similar zip"),
+                _("Zip one digit apart"),
+                _("Same zip"),
+            ],
             "city": [
                 _("Other city"),
                 _("Similar city"),
@@ -429,10 +433,10 @@ class TravelCustomerSimilarity(models.AbstractModel):
 
     @api.model
     def _levels_from_code(self, code):
-        known = dict(part.split(":", 1) for part in (code or "").split(",") if ":" in part)
-        return [
-            int(known[f]) if known.get(f, "").isdigit() else None for f in FIELDS
-        ]
+        known = dict(
+            part.split(":", 1) for part in (code or "").split(",") if ":" in part
+        )
+        return [int(known[f]) if known.get(f, "").isdigit() else None for f in FIELDS]
 
     # ------------------------------------------------------------ SIMILAR
     @api.model

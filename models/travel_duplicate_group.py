@@ -175,7 +175,6 @@ class TravelDuplicateGroup(models.Model):
             "travel_customer.travel_duplicate_group_action"
         )
 
-
     # ------------------------------------------------------------ BUSINESS
     @api.model
     def _cron_scan(self):
@@ -211,7 +210,7 @@ class TravelDuplicateGroup(models.Model):
             self._scan_in_sessions(workers, batches)
         Similarity = self.env["travel.customer.similarity"]
         patterns = self.env.execute_query(
-            SQL("SELECT levels, count(*) FROM travel_duplicate_scan_pair GROUP BY levels")
+            SQL("SELECT levels, count(*) FROM travel_duplicate_scan_pair " "GROUP BY 1")
         )
         model = Similarity._learn(patterns)
         Similarity._store_model(model)
@@ -422,7 +421,9 @@ class TravelDuplicateGroup(models.Model):
                 "WHERE levels::text = ANY(%s)",
                 # the patterns as PostgreSQL writes an int[]
                 [
-                    "{%s}" % ",".join("NULL" if v is None else str(v) for v in levels)
+                    "{"
+                    + ",".join("NULL" if v is None else str(v) for v in levels)
+                    + "}"
                     for levels in probability
                 ],
             )

@@ -25,9 +25,7 @@ class TestComparisonLevels(TravelCustomerCommon):
         """Levels of two (first, last, birth, street, zip, city, e-mail,
         phone, mobile) tuples."""
         return self._query(
-            "SELECT travel_customer_compare("
-            + ", ".join(["%s"] * 18)
-            + ")",
+            "SELECT travel_customer_compare(" + ", ".join(["%s"] * 18) + ")",
             *a,
             *b,
         )
@@ -58,10 +56,28 @@ class TestComparisonLevels(TravelCustomerCommon):
             [2, 3],
         )
         levels = self._compare(
-            ("jean", "dupont", date(1980, 1, 2), "8 quai des chartrons", "33000",
-             "bordeaux", "jean@example.org", "33612345678", None),
-            ("jean", "dupont", None, "8 quai des chartrons", "33000", "bordeau",
-             "jean.dupont@example.org", None, "612345678"),
+            (
+                "jean",
+                "dupont",
+                date(1980, 1, 2),
+                "8 quai des chartrons",
+                "33000",
+                "bordeaux",
+                "jean@example.org",
+                "33612345678",
+                None,
+            ),
+            (
+                "jean",
+                "dupont",
+                None,
+                "8 quai des chartrons",
+                "33000",
+                "bordeau",
+                "jean.dupont@example.org",
+                None,
+                "612345678",
+            ),
         )
         # first, last, birth (missing), street, zip, city, e-mail, phones
         self.assertEqual(levels, [3, 3, None, 3, 3, 2, 0, 1])

