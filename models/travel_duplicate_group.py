@@ -18,6 +18,8 @@ SCAN_WORKERS = 2
 # name in a big town): left out, the pairs stay near-linear in the base.
 BLOCK_MAX = 50
 MANAGER_GROUP = "travel_customer.group_travel_manager"
+# advisory lock of the scan ("tcdup")
+SCAN_LOCK = 0x74636475
 
 # Tables of a scan, shared by its database sessions (unlogged: rebuilt by
 # each scan, nothing to recover after a crash).
@@ -200,7 +202,25 @@ class TravelDuplicateGroup(models.Model):
         workers = workers or (
             params._travel_get_int(SCAN_WORKERS_PARAM, SCAN_WORKERS) or 1
         )
-        testing = getattr(threading.current_thread(), "testing", False)
+        # in tests: one session, the test's transaction (nothing committed)
+        testing = (
+            getattr(threading.current_thread(), "testing", False)
+            or self.env.registry.in_test_mode()
+        )
+        # one scan at a time: its tables are shared (held until the
+        # session ends or the scan does)
+        if not self.env.execute_query(
+            SQL("SELECT pg_try_advisory_lock(%s)", SCAN_LOCK)
+        )[0][0]:
+            raise UserError(_("A duplicate scan is already running: try later."))
+        try:
+            return self._scan_locked(batch_size, workers, testing, start)
+        finally:
+            self.env.execute_query(SQL("SELECT pg_advisory_unlock(%s)", SCAN_LOCK))
+
+    @api.model
+    def _scan_locked(self, batch_size, workers, testing, start):
+        """The scan, once its lock is held (see ``_scan``)."""
         batches = self._scan_prepare(batch_size)
         if not testing:
             self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -210,7 +230,7 @@ class TravelDuplicateGroup(models.Model):
             self._scan_in_sessions(workers, batches)
         Similarity = self.env["travel.customer.similarity"]
         patterns = self.env.execute_query(
-            SQL("SELECT levels, count(*) FROM travel_duplicate_scan_pair " "GROUP BY 1")
+            SQL("SELECT levels, count(*) FROM travel_duplicate_scan_pair GROUP BY 1")
         )
         model = Similarity._learn(patterns)
         Similarity._store_model(model)
