@@ -96,24 +96,24 @@ $$ SELECT NULLIF(substr($1, position(' ' IN $1) + 1), '') $$;
 
 -- Comparison levels of two keys: 3 the same, 2 one typo apart, 1 alike
 -- (two typos, shared trigrams or one word of the other: compound names),
--- 0 different, NULL when one is missing.
+-- 0 different, NULL when one is missing. The small functions below are
+-- single expressions that PostgreSQL inlines: a pair costs no call.
 CREATE OR REPLACE FUNCTION travel_customer_text_level(a text, b text)
 RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
 $$ SELECT CASE
     WHEN a IS NULL OR b IS NULL OR a = '' OR b = '' THEN NULL
     WHEN a = b THEN 3
-    WHEN d <= 1 AND least(length(a), length(b)) >= 3 THEN 2
-    WHEN d <= 2 AND least(length(a), length(b)) >= 5 THEN 1
+    WHEN least(length(a), length(b)) >= 3
+         AND levenshtein_less_equal(a, b, 1) <= 1 THEN 2
+    WHEN least(length(a), length(b)) >= 5
+         AND levenshtein_less_equal(a, b, 2) <= 2 THEN 1
     WHEN similarity(a, b) >= 0.5 THEN 1
     WHEN strpos(' ' || a || ' ', ' ' || b || ' ') > 0
       OR strpos(' ' || b || ' ', ' ' || a || ' ') > 0 THEN 1
-    ELSE 0 END
-   FROM (SELECT levenshtein_less_equal(a, b, 2) AS d) AS distance $$;
+    ELSE 0 END $$;
 
-CREATE OR REPLACE FUNCTION travel_customer_date_digits(date)
-RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
-$$ SELECT (date_part('year', $1) * 10000 + date_part('month', $1) * 100
-           + date_part('day', $1))::int::text $$;
+-- the former helper of the birth date's level
+DROP FUNCTION IF EXISTS travel_customer_date_digits(date);
 
 -- Birth dates: 3 the same, 2 one digit apart or day and month swapped, 1 the
 -- same year, 0 different.
@@ -122,23 +122,37 @@ RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
 $$ SELECT CASE
     WHEN a IS NULL OR b IS NULL THEN NULL
     WHEN a = b THEN 3
-    WHEN levenshtein(travel_customer_date_digits(a), travel_customer_date_digits(b)) = 1
+    WHEN levenshtein(
+            (date_part('year', a) * 10000 + date_part('month', a) * 100
+             + date_part('day', a))::int::text,
+            (date_part('year', b) * 10000 + date_part('month', b) * 100
+             + date_part('day', b))::int::text) = 1
       OR (date_part('year', a) = date_part('year', b)
           AND date_part('month', a) = date_part('day', b)
           AND date_part('day', a) = date_part('month', b)) THEN 2
     WHEN date_part('year', a) = date_part('year', b) THEN 1
     ELSE 0 END $$;
 
--- Phones (as travel_customer_phone_digits): 1 one number shared, 0 none.
+-- Two phone numbers (as travel_customer_phone_digits) are one: the shorter
+-- is the end of the longer.
+CREATE OR REPLACE FUNCTION travel_customer_same_phone(a text, b text)
+RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT a IS NOT NULL AND b IS NOT NULL
+          AND right(a, least(length(a), length(b)))
+              = right(b, least(length(a), length(b))) $$;
+
+-- Phones: 1 one number shared, 0 none, NULL when one has no phone.
 CREATE OR REPLACE FUNCTION travel_customer_phone_level(
     a_phone text, a_mobile text, b_phone text, b_mobile text
 ) RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-$$ SELECT CASE WHEN count(*) > 0 THEN bool_or(
-        right(x.v, least(length(x.v), length(y.v)))
-        = right(y.v, least(length(x.v), length(y.v))))::int END
-   FROM unnest(ARRAY[a_phone, a_mobile]) AS x(v)
-   CROSS JOIN unnest(ARRAY[b_phone, b_mobile]) AS y(v)
-   WHERE x.v IS NOT NULL AND y.v IS NOT NULL $$;
+$$ SELECT CASE
+    WHEN coalesce(a_phone, a_mobile) IS NULL
+      OR coalesce(b_phone, b_mobile) IS NULL THEN NULL
+    WHEN travel_customer_same_phone(a_phone, b_phone)
+      OR travel_customer_same_phone(a_phone, b_mobile)
+      OR travel_customer_same_phone(a_mobile, b_phone)
+      OR travel_customer_same_phone(a_mobile, b_mobile) THEN 1
+    ELSE 0 END $$;
 
 -- The levels of two people, field by field (see FIELDS): first name, last
 -- name (compared swapped as well: "Weiss Johana" is Johanna Weiss with a
@@ -148,23 +162,34 @@ CREATE OR REPLACE FUNCTION travel_customer_compare(
     a_city text, a_email text, a_phone text, a_mobile text,
     b_first text, b_last text, b_birth date, b_street text, b_zip text,
     b_city text, b_email text, b_phone text, b_mobile text
-) RETURNS int[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-$$ SELECT CASE
-        WHEN coalesce(least(sf, sl), -1) > coalesce(least(f, l), -1)
-        THEN ARRAY[sf, sl] ELSE ARRAY[f, l] END
-    || ARRAY[
-    travel_customer_date_level(a_birth, b_birth),
-    travel_customer_text_level(a_street, b_street),
-    travel_customer_text_level(a_zip, b_zip),
-    travel_customer_text_level(a_city, b_city),
-    CASE WHEN a_email IS NOT NULL AND b_email IS NOT NULL
-         THEN (a_email = b_email)::int END,
-    travel_customer_phone_level(a_phone, a_mobile, b_phone, b_mobile)
-   ]
-   FROM (SELECT travel_customer_text_level(a_first, b_first) AS f,
-                travel_customer_text_level(a_last, b_last) AS l,
-                travel_customer_text_level(a_first, b_last) AS sf,
-                travel_customer_text_level(a_last, b_first) AS sl) AS names $$;
+) RETURNS int[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS
+$$
+DECLARE
+    f int := travel_customer_text_level(a_first, b_first);
+    l int := travel_customer_text_level(a_last, b_last);
+    sf int;
+    sl int;
+BEGIN
+    IF coalesce(least(f, l), 0) < 3 THEN
+        sf := travel_customer_text_level(a_first, b_last);
+        sl := travel_customer_text_level(a_last, b_first);
+        IF coalesce(least(sf, sl), -1) > coalesce(least(f, l), -1) THEN
+            f := sf;
+            l := sl;
+        END IF;
+    END IF;
+    RETURN ARRAY[
+        f, l,
+        travel_customer_date_level(a_birth, b_birth),
+        travel_customer_text_level(a_street, b_street),
+        travel_customer_text_level(a_zip, b_zip),
+        travel_customer_text_level(a_city, b_city),
+        CASE WHEN a_email IS NOT NULL AND b_email IS NOT NULL
+             THEN (a_email = b_email)::int END,
+        travel_customer_phone_level(a_phone, a_mobile, b_phone, b_mobile)
+    ];
+END
+$$;
 
 -- The keys of a customer that travel_customer_compare takes.
 CREATE OR REPLACE FUNCTION travel_customer_compare_keys(p res_partner)
@@ -487,7 +512,8 @@ class TravelCustomerSimilarity(models.AbstractModel):
             # names below this likeness are not looked at: fewer rows
             previous = self.env.execute_query(
                 SQL(
-                    "SELECT current_setting('pg_trgm.similarity_threshold'), "
+                    "SELECT coalesce(current_setting("
+                    "'pg_trgm.similarity_threshold', true), '0.3'), "
                     "set_config('pg_trgm.similarity_threshold', '0.4', true)"
                 )
             )[0][0]

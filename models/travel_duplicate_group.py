@@ -267,6 +267,13 @@ class TravelDuplicateGroup(models.Model):
         self._scan_clear()
         self.env.execute_query(
             SQL(
+                # built once filled: faster than kept up row by row
+                "DROP INDEX IF EXISTS travel_duplicate_scan_block_key_index, "
+                "travel_duplicate_scan_block_id_index"
+            )
+        )
+        self.env.execute_query(
+            SQL(
                 """
                 INSERT INTO travel_duplicate_scan_key
                 SELECT p.id, p.commercial_partner_id, k.*
@@ -282,14 +289,9 @@ class TravelDuplicateGroup(models.Model):
         self.env.execute_query(
             SQL(
                 """
-                DELETE FROM travel_duplicate_scan_block
-                WHERE key IN (SELECT key FROM travel_duplicate_scan_block
-                              GROUP BY key HAVING count(*) > %s)
-                   OR key IN (SELECT key FROM travel_duplicate_scan_block
-                              GROUP BY key HAVING count(*) < 2);
-                CREATE INDEX IF NOT EXISTS travel_duplicate_scan_block_key_index
+                CREATE INDEX travel_duplicate_scan_block_key_index
                 ON travel_duplicate_scan_block (key, id);
-                CREATE INDEX IF NOT EXISTS travel_duplicate_scan_block_id_index
+                CREATE INDEX travel_duplicate_scan_block_id_index
                 ON travel_duplicate_scan_block (id);
                 ANALYZE travel_duplicate_scan_key, travel_duplicate_scan_block;
                 INSERT INTO travel_duplicate_scan_batch (low, high)
@@ -297,7 +299,6 @@ class TravelDuplicateGroup(models.Model):
                     (SELECT min(id) FROM travel_duplicate_scan_key),
                     (SELECT max(id) FROM travel_duplicate_scan_key), %s) AS low;
                 """,
-                BLOCK_MAX,
                 batch_size,
                 batch_size,
             )
@@ -317,7 +318,8 @@ class TravelDuplicateGroup(models.Model):
         return SQL(
             """
             INSERT INTO travel_duplicate_scan_block (key, id)
-            SELECT b.key, k.id
+            SELECT key, id FROM (
+            SELECT b.key, k.id, count(*) OVER (PARTITION BY b.key) AS size
             FROM travel_duplicate_scan_key k
             CROSS JOIN LATERAL unnest(ARRAY[
                 'e' || k.email,
@@ -336,7 +338,11 @@ class TravelDuplicateGroup(models.Model):
                 's' || k.street
             ]) AS b(key)
             WHERE b.key IS NOT NULL
-            """
+            ) AS member
+            -- a key of one customer pairs nothing; one of too many, too much
+            WHERE size BETWEEN 2 AND %s
+            """,
+            BLOCK_MAX,
         )
 
     @api.model
