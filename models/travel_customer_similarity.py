@@ -22,7 +22,7 @@ from odoo.tools import SQL
 MODEL_PARAM = "travel_customer.duplicate_model"
 THRESHOLD_PARAM = "travel_customer.scan_threshold"
 # match probability (%) from which the scan proposes a pair
-THRESHOLD_DEFAULT = 90
+THRESHOLD_DEFAULT = 80
 EXTENSIONS = ("pg_trgm", "unaccent", "fuzzystrmatch")
 
 # The compared fields, in the order of travel_customer_compare's levels, and

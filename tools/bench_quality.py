@@ -109,12 +109,15 @@ def ours(db, records):
     """Load ``records`` as the only active customers of ``db``, scan."""
     from bench import odoo_env
 
+    from odoo.tools import SQL
+
+    archive = SQL(
+        "UPDATE res_partner SET active = false WHERE ref LIKE %s", REF_PREFIX + "%"
+    )
     with odoo_env(db) as env:
         cr = env.cr
-        cr.execute(
-            "UPDATE res_partner SET active = false WHERE ref LIKE %s", ["febrl:%"]
-        )
-        cr.execute("DELETE FROM travel_duplicate_group")
+        env.execute_query(archive)
+        env.execute_query(SQL("DELETE FROM travel_duplicate_group"))
         Partner = env["res.partner"].with_context(
             tracking_disable=True, mail_create_nolog=True
         )
@@ -125,10 +128,8 @@ def ours(db, records):
         start = time.monotonic()
         env["travel.duplicate.group"]._scan()
         seconds = time.monotonic() - start
-        found = pairs_found(cr, REF_PREFIX)
-        cr.execute(
-            "UPDATE res_partner SET active = false WHERE ref LIKE %s", ["febrl:%"]
-        )
+        found = pairs_found(env, REF_PREFIX)
+        env.execute_query(archive)
         cr.commit()
     return found, seconds
 
