@@ -912,6 +912,7 @@ def main():
     )
     install_bench(big, big_stock)
     search_bench(big_stock, big, f"{args.install_size:,} partners")
+    bench_quality.scale(big, f"{args.install_size:,} partners")
     for name in (big, big_stock):
         dev.drop_database(name)
 

@@ -209,6 +209,41 @@ def planted(db):
     return quality(found, truth), len(truth)
 
 
+def scale(db, label, sample=200):
+    """The scan of the whole of ``db`` (its sessions as the settings say)
+    and the similar customers of ``sample`` customers, top 10."""
+    import statistics
+
+    from bench import odoo_env
+
+    from odoo.tools import SQL
+
+    with odoo_env(db) as env:
+        start = time.monotonic()
+        groups = env["travel.duplicate.group"]._scan()
+        seconds = time.monotonic() - start
+        ids = [
+            pid
+            for (pid,) in env.execute_query(
+                SQL(
+                    "SELECT id FROM res_partner WHERE active ORDER BY id DESC LIMIT %s",
+                    sample,
+                )
+            )
+        ]
+        Partner = env["res.partner"]
+        timings = []
+        for pid in ids:
+            start = time.perf_counter()
+            Partner.browse(pid)._travel_similar_customers(limit=10)
+            timings.append((time.perf_counter() - start) * 1000)
+        env.cr.rollback()
+    say(
+        f"\nDuplicate scan, {label}: {seconds:.1f} s ({groups:,} groups); similar "
+        f"customers, top 10: median {statistics.median(timings):.2f} ms"
+    )
+
+
 def line(label, method, figures, seconds, size):
     precision, recall, f1 = figures
     say(
