@@ -514,7 +514,7 @@ class TravelCustomerSimilarity(models.AbstractModel):
                 SQL(
                     "SELECT coalesce(current_setting("
                     "'pg_trgm.similarity_threshold', true), '0.3'), "
-                    "set_config('pg_trgm.similarity_threshold', '0.4', true)"
+                    "set_config('pg_trgm.similarity_threshold', '0.45', true)"
                 )
             )[0][0]
             try:
