@@ -103,10 +103,11 @@ RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
 $$ SELECT CASE
     WHEN a IS NULL OR b IS NULL OR a = '' OR b = '' THEN NULL
     WHEN a = b THEN 3
+    -- (levenshtein takes at most 255 characters)
     WHEN least(length(a), length(b)) >= 3
-         AND levenshtein_less_equal(a, b, 1) <= 1 THEN 2
+         AND levenshtein_less_equal(left(a, 255), left(b, 255), 1) <= 1 THEN 2
     WHEN least(length(a), length(b)) >= 5
-         AND levenshtein_less_equal(a, b, 2) <= 2 THEN 1
+         AND levenshtein_less_equal(left(a, 255), left(b, 255), 2) <= 2 THEN 1
     WHEN similarity(a, b) >= 0.5 THEN 1
     WHEN strpos(' ' || a || ' ', ' ' || b || ' ') > 0
       OR strpos(' ' || b || ' ', ' ' || a || ' ') > 0 THEN 1
