@@ -49,6 +49,7 @@
         "views/travel_customer_merge_log_views.xml",
         "wizards/travel_customer_merge_views.xml",
         "views/travel_duplicate_group_views.xml",
+        "views/travel_participant_duplicate_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
@@ -83,6 +84,7 @@
         "demo/travel_profile_demo.xml",
         "demo/res_partner_tabs_demo.xml",
         "demo/privacy_log_demo.xml",
+        "demo/travel_duplicate_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

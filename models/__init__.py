@@ -31,6 +31,7 @@ from . import account_move
 from . import membership_line
 from . import payment_transaction
 from . import travel_customer_merge_log
+from . import travel_customer_similarity
 from . import travel_duplicate_ignore
 from . import travel_duplicate_group
 from . import res_config_settings

@@ -12,10 +12,11 @@ class ResConfigSettings(models.TransientModel):
         help="The most customers a manager merges at once (users: 3, as in Odoo).",
     )
     travel_scan_threshold = fields.Integer(
-        string="Duplicate scan threshold",
+        string="Duplicate match probability (%)",
         config_parameter="travel_customer.scan_threshold",
-        default=60,
-        help="Likeness score (0-100) from which the scan proposes two customers.",
+        default=80,
+        help="Match probability (%) from which the scan proposes two customers, "
+        "as learnt from the base by its last scan.",
     )
     travel_merge_undo_days = fields.Integer(
         string="Undo a merge within (days)",
@@ -92,3 +93,17 @@ class ResConfigSettings(models.TransientModel):
             self.company_id._travel_set_supervisor_code(self.travel_supervisor_code)
             self.travel_supervisor_code = False
         return result
+
+    # ------------------------------------------------------------ DUPLICATES
+    travel_duplicate_weights = fields.Html(
+        string="Duplicate match weights",
+        compute="_compute_travel_duplicate_weights",
+        sanitize=False,
+        help="The weight of each field's level, learnt from the base by the "
+        "last duplicate scan.",
+    )
+
+    def _compute_travel_duplicate_weights(self):
+        table = self.env["travel.customer.similarity"]._weights_table()
+        for settings in self:
+            settings.travel_duplicate_weights = table

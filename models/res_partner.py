@@ -63,86 +63,6 @@ $$ SELECT travel_customer_normalize(
     || ' ' || regexp_replace(coalesce($6, ''), '[^0-9]', '', 'g')
     || ' ' || regexp_replace(coalesce($7, ''), '[^0-9]', '', 'g')
 ) $$;
-
--- Keys that find duplicates: e-mail without case, spaces or "+tag"; a
--- phone's digits without the international ("00", "+") or national ("0")
--- prefix, and their last eight as the lookup key: "030 1234567" and
--- "+49 30 1234567" are the same number, "040 1234567" is another one (the
--- shorter is compared with the end of the longer); a name without accents,
--- case or punctuation.
-CREATE OR REPLACE FUNCTION travel_customer_email_key(text)
-RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
-$$ SELECT NULLIF(regexp_replace(lower(replace($1, ' ', '')), '\+[^@]*@', '@'), '') $$;
-
-CREATE OR REPLACE FUNCTION travel_customer_phone_digits(text)
-RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
-$$ SELECT CASE WHEN length(d) >= 6 THEN d END
-   FROM regexp_replace(regexp_replace($1, '[^0-9]', '', 'g'), '^0{1,2}', '') AS d $$;
-
-CREATE OR REPLACE FUNCTION travel_customer_phone_tail(text)
-RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
-$$ SELECT right(travel_customer_phone_digits($1), 8) $$;
-
-CREATE OR REPLACE FUNCTION travel_customer_name_key(text)
-RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
-$$ SELECT trim(regexp_replace(travel_customer_normalize($1), '[^a-z0-9]+', ' ',
-                           'g')) $$;
-
--- How much two customers look alike (0-100), and why, from their keys (the
--- phones as travel_customer_phone_digits): shared by the similar customers
--- of one customer and by the scan.
-CREATE OR REPLACE FUNCTION travel_customer_key_score(
-    a_email text, a_phone text, a_mobile text, a_name text,
-    a_zip text, a_city text, a_street text,
-    b_email text, b_phone text, b_mobile text, b_name text,
-    b_zip text, b_city text, b_street text,
-    OUT score int, OUT reasons text[]
-) LANGUAGE sql STABLE PARALLEL SAFE AS
-$$ SELECT
-    LEAST(100,
-        CASE WHEN same_email THEN 45 ELSE 0 END
-        + CASE WHEN same_phone THEN 35 ELSE 0 END
-        + CASE WHEN name_sim >= 0.5 THEN round(40 * name_sim)::int ELSE 0 END
-        + CASE WHEN name_sim >= 0.4 AND same_zip THEN 10
-               WHEN name_sim >= 0.4 AND same_city THEN 5 ELSE 0 END
-        + CASE WHEN same_street THEN 15 ELSE 0 END
-    ),
-    array_remove(ARRAY[
-        CASE WHEN same_email THEN 'email' END,
-        CASE WHEN same_phone THEN 'phone' END,
-        CASE WHEN name_sim = 1 THEN 'same_name' WHEN name_sim >= 0.5 THEN 'name' END,
-        CASE WHEN name_sim >= 0.4 AND same_zip THEN 'zip'
-             WHEN name_sim >= 0.4 AND same_city THEN 'city' END,
-        CASE WHEN same_street THEN 'street' END
-    ], NULL)
-  FROM (SELECT
-    coalesce(a_email = b_email, false) AS same_email,
-    coalesce((
-        SELECT bool_or(right(x.v, least(length(x.v), length(y.v)))
-                       = right(y.v, least(length(x.v), length(y.v))))
-        FROM unnest(ARRAY[a_phone, a_mobile]) AS x(v)
-        CROSS JOIN unnest(ARRAY[b_phone, b_mobile]) AS y(v)
-        WHERE x.v IS NOT NULL AND y.v IS NOT NULL
-    ), false) AS same_phone,
-    similarity(coalesce(a_name, ''), coalesce(b_name, '')) AS name_sim,
-    coalesce(a_zip = b_zip, false) AS same_zip,
-    coalesce(a_city = b_city, false) AS same_city,
-    coalesce(a_street = b_street AND a_street != '', false) AS same_street
-  ) AS compared $$;
-
-CREATE OR REPLACE FUNCTION travel_customer_pair_score(
-    a res_partner, b res_partner, OUT score int, OUT reasons text[]
-) LANGUAGE sql STABLE PARALLEL SAFE AS
-$$ SELECT * FROM travel_customer_key_score(
-    travel_customer_email_key(a.email), travel_customer_phone_digits(a.phone),
-    travel_customer_phone_digits(a.mobile), travel_customer_name_key(a.name),
-    travel_customer_normalize(a.zip), travel_customer_normalize(a.city),
-    travel_customer_name_key(a.street),
-    travel_customer_email_key(b.email), travel_customer_phone_digits(b.phone),
-    travel_customer_phone_digits(b.mobile), travel_customer_name_key(b.name),
-    travel_customer_normalize(b.zip), travel_customer_normalize(b.city),
-    travel_customer_name_key(b.street)
-) $$;
 """
 SEARCH_INDEXES = """
 CREATE INDEX IF NOT EXISTS res_partner_travel_search_index
@@ -154,26 +74,10 @@ ON res_partner USING gin (
 -- words of one or two letters: the start of the customer's name
 CREATE INDEX IF NOT EXISTS res_partner_travel_name_prefix_index
 ON res_partner (travel_customer_normalize(complete_name) text_pattern_ops);
--- similar customers
-CREATE INDEX IF NOT EXISTS res_partner_travel_email_key_index
-ON res_partner (travel_customer_email_key(email)) WHERE email IS NOT NULL;
--- (the former key, the last nine digits, took 030 and 040 numbers for one)
-DROP INDEX IF EXISTS res_partner_travel_phone_key_index;
-DROP INDEX IF EXISTS res_partner_travel_mobile_key_index;
-DROP FUNCTION IF EXISTS travel_customer_phone_key(text);
-CREATE INDEX IF NOT EXISTS res_partner_travel_phone_tail_index
-ON res_partner (travel_customer_phone_tail(phone)) WHERE phone IS NOT NULL;
-CREATE INDEX IF NOT EXISTS res_partner_travel_mobile_tail_index
-ON res_partner (travel_customer_phone_tail(mobile)) WHERE mobile IS NOT NULL;
 -- membership's own key has no index: a merge scanned every customer for it
 CREATE INDEX IF NOT EXISTS res_partner_travel_associate_member_index
 ON res_partner (associate_member) WHERE associate_member IS NOT NULL;
-CREATE INDEX IF NOT EXISTS res_partner_travel_name_key_index
-ON res_partner USING gin (travel_customer_name_key(name) gin_trgm_ops);
 """
-
-# Candidates fetched per blocking key before scoring.
-SIMILARITY_BLOCK = 100
 
 # A reseller's price is base price x (1 + markup / 100): never zero or below.
 MARKUP_MIN = -100.0
@@ -829,113 +733,11 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------ SIMILARITY
     def _travel_similar_customers(self, limit=10, include_archived=False):
-        """Customers that look like this one, best first.
-
-        :return: list of dicts ``{"partner_id", "score" (0-100), "reasons"}``,
-            found through the key indexes (e-mail, phones, name trigrams),
-            never by loading customers into Python. The customer's own
-            contacts and addresses, its parent company and the companies'
-            own partners are left out.
-        """
-        self.ensure_one()
-        if self.travel_anonymized:
-            return []
-        self.flush_model()
-        cr = self.env.cr
-        cr.execute(
-            """
-            SELECT travel_customer_email_key(email), travel_customer_phone_tail(phone),
-                   travel_customer_phone_tail(mobile),
-                   left(travel_customer_name_key(name), %s)
-            FROM res_partner WHERE id = %s
-            """,
-            # a name's first characters find its look-alikes as well
-            [MAX_CHARS, self.id],
+        """Customers that look like this one, most probable first (see
+        ``travel.customer.similarity``)."""
+        return self.env["travel.customer.similarity"]._similar_customers(
+            self, limit=limit, include_archived=include_archived
         )
-        email, phone, mobile, name = cr.fetchone()
-        phones = tuple({p for p in (phone, mobile) if p}) or (None,)
-        # names below this likeness score nothing: fewer rows to compare
-        cr.execute("SET LOCAL pg_trgm.similarity_threshold = 0.45")
-        with self._travel_statement_timeout():
-            rows = self._travel_similar_rows(
-                name, email, phones, limit, include_archived
-            )
-        labels = self._travel_similarity_reasons()
-        return [
-            {
-                "partner_id": partner_id,
-                "score": score,
-                "reasons": [labels[r] for r in reasons],
-            }
-            for partner_id, score, reasons in rows
-        ]
-
-    def _travel_similar_rows(self, name, email, phones, limit, include_archived):
-        """``(partner_id, score, reasons)`` of the customers found by the keys."""
-        cr = self.env.cr
-        cr.execute(
-            """
-            WITH candidate AS (
-                (SELECT id FROM res_partner
-                  WHERE travel_customer_email_key(email) = %(email)s
-                    AND email IS NOT NULL LIMIT %(block)s)
-                UNION
-                (SELECT id FROM res_partner
-                  WHERE travel_customer_phone_tail(phone) IN %(phones)s
-                    AND phone IS NOT NULL LIMIT %(block)s)
-                UNION
-                (SELECT id FROM res_partner
-                  WHERE travel_customer_phone_tail(mobile) IN %(phones)s
-                    AND mobile IS NOT NULL LIMIT %(block)s)
-                UNION
-                (SELECT id FROM res_partner
-                  WHERE travel_customer_name_key(name) %% %(name)s
-                  ORDER BY travel_customer_name_key(name) <-> %(name)s
-                  LIMIT %(block)s)
-            )
-            SELECT p.id, s.score, s.reasons
-            FROM candidate c
-            JOIN res_partner p ON p.id = c.id
-            JOIN res_partner m ON m.id = %(id)s
-            CROSS JOIN LATERAL travel_customer_pair_score(m, p) s
-            WHERE p.id != m.id
-              AND p.commercial_partner_id != m.commercial_partner_id
-              AND (p.active OR %(archived)s)
-              AND p.travel_merged_into_id IS NULL
-              AND p.travel_anonymized IS NOT TRUE
-              AND NOT EXISTS (
-                  SELECT 1 FROM travel_duplicate_ignore i
-                  WHERE i.partner_a_id = LEAST(m.id, p.id)
-                    AND i.partner_b_id = GREATEST(m.id, p.id))
-              AND NOT EXISTS (SELECT 1 FROM res_company co WHERE co.partner_id = p.id)
-              AND s.reasons && ARRAY['email', 'phone', 'same_name', 'name', 'street']
-            ORDER BY s.score DESC, p.id
-            LIMIT %(limit)s
-            """,
-            {
-                "id": self.id,
-                "email": email,
-                "phones": phones,
-                "name": name or "",
-                "archived": include_archived,
-                "block": SIMILARITY_BLOCK,
-                "limit": limit,
-            },
-        )
-        return cr.fetchall()
-
-    @api.model
-    def _travel_similarity_reasons(self):
-        """Why two customers look alike, as shown to the user."""
-        return {
-            "email": _("Same e-mail"),
-            "phone": _("Same phone"),
-            "same_name": _("Same name"),
-            "name": _("Similar name"),
-            "zip": _("Same zip"),
-            "city": _("Same city"),
-            "street": _("Same street"),
-        }
 
     # ------------------------------------------------------------ ACTION
     def action_travel_anonymize(self):

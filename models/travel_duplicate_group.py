@@ -2,17 +2,43 @@
 import logging
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
-SCAN_THRESHOLD_PARAM = "travel_customer.scan_threshold"
-SCAN_THRESHOLD_DEFAULT = 60
-SCAN_BATCH = 50_000
+SCAN_BATCH_PARAM = "travel_customer.scan_batch_size"
+SCAN_BATCH = 20_000
+SCAN_WORKERS_PARAM = "travel_customer.scan_workers"
+SCAN_WORKERS = 2
+# A blocking key shared by more customers than this tells nothing (a common
+# name in a big town): left out, the pairs stay near-linear in the base.
+BLOCK_MAX = 50
 MANAGER_GROUP = "travel_customer.group_travel_manager"
+# advisory lock of the scan ("tcdup")
+SCAN_LOCK = 0x74636475
+
+# Tables of a scan, shared by its database sessions (unlogged: rebuilt by
+# each scan, nothing to recover after a crash).
+SCAN_TABLES = """
+CREATE UNLOGGED TABLE IF NOT EXISTS travel_duplicate_scan_key (
+    id int PRIMARY KEY, commercial_partner_id int,
+    first text, last text, birth date, street text, zip text, city text,
+    email text, phone text, mobile text
+);
+CREATE UNLOGGED TABLE IF NOT EXISTS travel_duplicate_scan_block (
+    key text NOT NULL, id int NOT NULL
+);
+CREATE UNLOGGED TABLE IF NOT EXISTS travel_duplicate_scan_batch (
+    low int PRIMARY KEY, high int NOT NULL, done boolean NOT NULL DEFAULT false
+);
+CREATE UNLOGGED TABLE IF NOT EXISTS travel_duplicate_scan_pair (
+    a int NOT NULL, b int NOT NULL, levels int[] NOT NULL
+);
+"""
 
 
 class TravelDuplicateGroup(models.Model):
@@ -20,7 +46,13 @@ class TravelDuplicateGroup(models.Model):
 
     _name = "travel.duplicate.group"
     _description = "Duplicate Candidates"
-    _order = "score desc, id"
+    _order = "probability desc, score desc, id"
+
+    def init(self):
+        """Create the tables the scan's sessions share."""
+        result = super().init()
+        self.env.execute_query(SQL(SCAN_TABLES))
+        return result
 
     name = fields.Char(compute="_compute_name", store=True)
     partner_ids = fields.Many2many(
@@ -37,8 +69,19 @@ class TravelDuplicateGroup(models.Model):
         ondelete="set null",
         help="The customer with the most bookings, then the oldest.",
     )
-    score = fields.Integer(help="The highest likeness (0-100) between two of them.")
-    # the keys of _travel_similarity_reasons: shown in the reader's language
+    score = fields.Integer(
+        string="Match %",
+        help="The highest match probability (%) between two of them.",
+    )
+    probability = fields.Float(
+        string="Match probability",
+        digits=(1, 4),
+        readonly=True,
+        help="The highest match probability between two of them, as learnt "
+        "from the base by the scan.",
+    )
+    # the levels of the most probable pair ("first:3,birth:2"): shown in the
+    # reader's language, with the weights of the model
     reason_codes = fields.Char(readonly=True)
     reasons = fields.Char(compute="_compute_reasons")
     state = fields.Selection(
@@ -52,10 +95,11 @@ class TravelDuplicateGroup(models.Model):
     @api.depends("reason_codes")
     @api.depends_context("lang")
     def _compute_reasons(self):
-        labels = self.env["res.partner"]._travel_similarity_reasons()
+        Similarity = self.env["travel.customer.similarity"]
+        weights = Similarity._weights()
         for group in self:
-            codes = (group.reason_codes or "").split(",")
-            group.reasons = ", ".join(labels.get(c, c) for c in codes if c)
+            levels = Similarity._levels_from_code(group.reason_codes)
+            group.reasons = ", ".join(Similarity._reasons(levels, weights))
 
     @api.depends("partner_ids")
     def _compute_name(self):
@@ -86,6 +130,40 @@ class TravelDuplicateGroup(models.Model):
             self.env["travel.duplicate.ignore"]._ignore(group.partner_ids)
         self.state = "ignored"
 
+    def action_merge_groups(self):
+        """Merge each selected group into its suggested master, one merge
+        (logged, undoable) per group: a group the merge refuses is listed
+        with its reason, the others are merged."""
+        self.check_access("write")
+        merged, refused = self.browse(), []
+        Merge = self.env["travel.customer.merge"]
+        for group in self.filtered(lambda g: g.state == "open"):
+            master = group.suggested_master_id or group.partner_ids[:1]
+            try:
+                with self.env.cr.savepoint():
+                    Merge._merge_customers(master, group.partner_ids - master)
+            except (UserError, AccessError, ValidationError) as error:
+                refused.append(f"{group.name}: {error.args[0]}")
+                continue
+            merged |= group
+        return self._merge_groups_notification(merged, refused)
+
+    def _merge_groups_notification(self, merged, refused):
+        message = _("%s group(s) merged.", len(merged))
+        if refused:
+            message += "\n" + _("Not merged:") + "\n" + "\n".join(refused)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Merge into the suggested masters"),
+                "message": message,
+                "type": "warning" if refused else "success",
+                "sticky": bool(refused),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
     def action_scan(self):
         """Scan now (a list header button: the selected groups, if any, do not
         matter). Managers only: the scan replaces every open group and
@@ -105,148 +183,285 @@ class TravelDuplicateGroup(models.Model):
         self._scan()
 
     @api.model
-    def _scan_threshold(self):
-        return self.env["ir.config_parameter"]._travel_get_int(
-            SCAN_THRESHOLD_PARAM, SCAN_THRESHOLD_DEFAULT
-        )
+    def _scan(self, batch_size=None, workers=None):
+        """Find the duplicate groups of the whole base.
 
-    @api.model
-    def _scan(self, batch_size=SCAN_BATCH):
-        """Find the duplicate groups of the whole base, in committed batches.
-
-        Pairs are found by blocking (same e-mail key, same phone key, same
-        zip with a similar name) and scored in SQL; the open groups are then
-        rebuilt from the pairs. Groups already merged or marked "not
-        duplicates" stay.
+        The customers' keys are put in shared tables, their candidate pairs
+        found by several blocking keys and compared field by field in
+        committed batches that several database sessions share (``FOR UPDATE
+        SKIP LOCKED``; system parameters ``travel_customer.scan_batch_size``
+        and ``travel_customer.scan_workers``); the model is learnt from the
+        pairs' patterns, then the open groups are rebuilt from the pairs above
+        the threshold. Groups already merged or marked "not duplicates" stay.
         """
         start = time.monotonic()
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
-        cr = self.env.cr
-        self.env.flush_all()
-        cr.execute("DELETE FROM travel_duplicate_group WHERE state = 'open'")
-        self.invalidate_model()
-        cr.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS travel_duplicate_pair_tmp "
-            "(a int, b int, score int, reasons text[]) ON COMMIT PRESERVE ROWS"
+        params = self.env["ir.config_parameter"]
+        batch_size = batch_size or (
+            params._travel_get_int(SCAN_BATCH_PARAM, SCAN_BATCH) or SCAN_BATCH
         )
-        cr.execute("TRUNCATE travel_duplicate_pair_tmp")
-        self._scan_prepare_keys()
-        cr.execute("SELECT min(id), max(id) FROM travel_duplicate_key_tmp")
-        low, high = cr.fetchone()
-        span = high - low + 1 if low is not None else 0  # no customer: no batch
-        threshold = self._scan_threshold()
-        done = 0
-        for batch_start in range(low or 0, (low or 0) + span, batch_size):
-            cr.execute(
-                self._scan_batch_query(batch_start, batch_start + batch_size, threshold)
-            )
-            done += batch_size
-            if auto_commit:
-                self.env["ir.cron"]._notify_progress(
-                    done=min(done, span), remaining=max(span - done, 0)
-                )
-                # a crash loses one batch, not the scan
-                cr.commit()  # pylint: disable=invalid-commit
-        cr.execute("SELECT a, b, score, reasons FROM travel_duplicate_pair_tmp")
-        groups = self._group_pairs(cr.fetchall())
+        workers = workers or (
+            params._travel_get_int(SCAN_WORKERS_PARAM, SCAN_WORKERS) or 1
+        )
+        # in tests: one session, the test's transaction (nothing committed)
+        testing = (
+            getattr(threading.current_thread(), "testing", False)
+            or self.env.registry.in_test_mode()
+        )
+        # one scan at a time: its tables are shared (held until the
+        # session ends or the scan does)
+        if not self.env.execute_query(
+            SQL("SELECT pg_try_advisory_lock(%s)", SCAN_LOCK)
+        )[0][0]:
+            raise UserError(_("A duplicate scan is already running: try later."))
+        try:
+            return self._scan_locked(batch_size, workers, testing, start)
+        finally:
+            self.env.execute_query(SQL("SELECT pg_advisory_unlock(%s)", SCAN_LOCK))
+
+    @api.model
+    def _scan_locked(self, batch_size, workers, testing, start):
+        """The scan, once its lock is held (see ``_scan``)."""
+        batches = self._scan_prepare(batch_size)
+        if not testing:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        if testing or workers == 1:
+            self._scan_batches(commit=not testing, total=batches)
+        else:
+            self._scan_in_sessions(workers, batches)
+        Similarity = self.env["travel.customer.similarity"]
+        patterns = self.env.execute_query(
+            SQL("SELECT levels, count(*) FROM travel_duplicate_scan_pair GROUP BY 1")
+        )
+        model = Similarity._learn(patterns)
+        Similarity._store_model(model)
+        groups = self._scan_groups(patterns, model)
+        self.env.execute_query(
+            SQL("DELETE FROM travel_duplicate_group WHERE state = 'open'")
+        )
+        self.invalidate_model()
         self._create_groups(groups)
-        cr.execute("DROP TABLE travel_duplicate_pair_tmp, travel_duplicate_key_tmp")
+        self._scan_clear()
         _logger.info(
-            "Duplicate scan: %d groups in %.1f s", len(groups), time.monotonic() - start
+            "Duplicate scan: %d groups from %d pairs in %.1f s",
+            len(groups),
+            model["pairs"],
+            time.monotonic() - start,
         )
         return len(groups)
 
     @api.model
-    def _scan_prepare_keys(self):
-        """The blocking keys of every active customer, computed once."""
-        cr = self.env.cr
-        cr.execute("DROP TABLE IF EXISTS travel_duplicate_key_tmp")
-        cr.execute(
-            """
-            CREATE TEMP TABLE travel_duplicate_key_tmp ON COMMIT PRESERVE ROWS AS
-            SELECT p.id, p.commercial_partner_id,
-                   travel_customer_email_key(p.email) AS email_key,
-                   travel_customer_phone_tail(p.phone) AS phone_key,
-                   travel_customer_phone_tail(p.mobile) AS mobile_key,
-                   travel_customer_phone_digits(p.phone) AS phone_digits,
-                   travel_customer_phone_digits(p.mobile) AS mobile_digits,
-                   travel_customer_name_key(p.name) AS name_key,
-                   travel_customer_normalize(p.zip) AS zip_key,
-                   travel_customer_normalize(p.city) AS city_key,
-                   travel_customer_name_key(p.street) AS street_key
-            FROM res_partner p
-            WHERE p.active AND p.travel_anonymized IS NOT TRUE
-              AND NOT EXISTS (SELECT 1 FROM res_company co WHERE co.partner_id = p.id)
-            """
-        )
-        for column in ("id", "email_key", "phone_key", "mobile_key", "zip_key"):
-            cr.execute(
-                SQL(
-                    "CREATE INDEX ON travel_duplicate_key_tmp (%s)",
-                    SQL.identifier(column),
-                )
+    def _scan_clear(self):
+        self.env.execute_query(
+            SQL(
+                "TRUNCATE travel_duplicate_scan_key, travel_duplicate_scan_block, "
+                "travel_duplicate_scan_batch, travel_duplicate_scan_pair"
             )
-        cr.execute("ANALYZE travel_duplicate_key_tmp")
+        )
 
     @api.model
-    def _scan_batch_query(self, low, high, threshold):
-        """Pairs (a < b) with ``low <= a < high`` that score ``threshold`` or more."""
-        same_key = SQL(" UNION ").join(
+    def _scan_prepare(self, batch_size):
+        """The keys and blocking keys of every active customer, and the
+        batches of customers (by id) to compare; the count of batches."""
+        self.env["res.partner"].flush_model()
+        self.env["travel.duplicate.ignore"].flush_model()
+        self._scan_clear()
+        self.env.execute_query(
             SQL(
-                "SELECT a.id AS a_id, b.id AS b_id "
-                "FROM travel_duplicate_key_tmp a JOIN travel_duplicate_key_tmp b "
-                "ON b.%s = a.%s AND b.id > a.id "
-                "WHERE a.id >= %s AND a.id < %s AND a.%s IS NOT NULL",
-                SQL.identifier(key_b),
-                SQL.identifier(key_a),
-                low,
-                high,
-                SQL.identifier(key_a),
-            )
-            for key_a, key_b in (
-                ("email_key", "email_key"),
-                ("phone_key", "phone_key"),
-                ("mobile_key", "mobile_key"),
-                ("phone_key", "mobile_key"),
-                ("mobile_key", "phone_key"),
+                # built once filled: faster than kept up row by row
+                "DROP INDEX IF EXISTS travel_duplicate_scan_block_key_index, "
+                "travel_duplicate_scan_block_id_index"
             )
         )
+        self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO travel_duplicate_scan_key
+                SELECT p.id, p.commercial_partner_id, k.*
+                FROM res_partner p
+                CROSS JOIN LATERAL travel_customer_compare_keys(p) k
+                WHERE p.active AND p.travel_anonymized IS NOT TRUE
+                  AND NOT EXISTS (
+                      SELECT 1 FROM res_company co WHERE co.partner_id = p.id)
+                """
+            )
+        )
+        self.env.execute_query(self._scan_block_query())
+        self.env.execute_query(
+            SQL(
+                """
+                CREATE INDEX travel_duplicate_scan_block_key_index
+                ON travel_duplicate_scan_block (key, id);
+                CREATE INDEX travel_duplicate_scan_block_id_index
+                ON travel_duplicate_scan_block (id);
+                ANALYZE travel_duplicate_scan_key, travel_duplicate_scan_block;
+                INSERT INTO travel_duplicate_scan_batch (low, high)
+                SELECT low, low + %s FROM generate_series(
+                    (SELECT min(id) FROM travel_duplicate_scan_key),
+                    (SELECT max(id) FROM travel_duplicate_scan_key), %s) AS low;
+                """,
+                batch_size,
+                batch_size,
+            )
+        )
+        return self.env.execute_query(
+            SQL("SELECT count(*) FROM travel_duplicate_scan_batch")
+        )[0][0]
+
+    @api.model
+    def _scan_block_query(self):
+        """Several blocking keys per customer, so that a duplicate with one
+        field missing or mistyped still meets its original on another: the
+        e-mail, the phones, the birth date with the sound of a name or the
+        zip, the zip with the sound or the first letters of a name, the whole
+        name (in any order, or without its spaces), the names' first
+        trigrams, the street."""
         return SQL(
             """
-            INSERT INTO travel_duplicate_pair_tmp (a, b, score, reasons)
-            SELECT a.id, b.id, s.score, s.reasons
+            INSERT INTO travel_duplicate_scan_block (key, id)
+            SELECT key, id FROM (
+            SELECT b.key, k.id, count(*) OVER (PARTITION BY b.key) AS size
+            FROM travel_duplicate_scan_key k
+            CROSS JOIN LATERAL unnest(ARRAY[
+                'e' || k.email,
+                'p' || right(k.phone, 8),
+                'p' || right(k.mobile, 8),
+                'b' || k.birth || soundex(k.last),
+                'b' || k.birth || soundex(k.first),
+                'b' || k.birth || k.zip,
+                'z' || k.zip || soundex(k.last),
+                'z' || k.zip || soundex(k.first),
+                'z' || k.zip || ' ' || left(k.first, 2),
+                'z' || k.zip || ' ' || left(k.last, 2),
+                'n' || least(k.first, k.last) || ' ' || greatest(k.first, k.last),
+                'c' || replace(k.first || k.last, ' ', ''),
+                't' || left(k.last, 3) || left(k.first, 3),
+                's' || k.street
+            ]) AS b(key)
+            WHERE b.key IS NOT NULL
+            ) AS member
+            -- a key of one customer pairs nothing; one of too many, too much
+            WHERE size BETWEEN 2 AND %s
+            """,
+            BLOCK_MAX,
+        )
+
+    @api.model
+    def _scan_batch_query(self, low, high):
+        """Compare each pair (a < b) of customers sharing a blocking key, with
+        ``low <= a < high``."""
+        return SQL(
+            """
+            INSERT INTO travel_duplicate_scan_pair (a, b, levels)
+            SELECT a.id, b.id, travel_customer_compare(
+                a.first, a.last, a.birth, a.street, a.zip, a.city,
+                a.email, a.phone, a.mobile,
+                b.first, b.last, b.birth, b.street, b.zip, b.city,
+                b.email, b.phone, b.mobile)
             FROM (
-                %(same_key)s
-              UNION
-                SELECT a.id, b.id
-                FROM travel_duplicate_key_tmp a JOIN travel_duplicate_key_tmp b
-                  ON b.zip_key = a.zip_key AND b.id > a.id
-                WHERE a.id >= %(low)s AND a.id < %(high)s AND a.zip_key IS NOT NULL
-                  AND similarity(a.name_key, b.name_key) >= 0.5
+                SELECT DISTINCT x.id AS a_id, y.id AS b_id
+                FROM travel_duplicate_scan_block x
+                JOIN travel_duplicate_scan_block y ON y.key = x.key AND y.id > x.id
+                WHERE x.id >= %(low)s AND x.id < %(high)s
             ) AS candidate
-            JOIN travel_duplicate_key_tmp a ON a.id = candidate.a_id
-            JOIN travel_duplicate_key_tmp b ON b.id = candidate.b_id
-            CROSS JOIN LATERAL travel_customer_key_score(
-                a.email_key, a.phone_digits, a.mobile_digits, a.name_key,
-                a.zip_key, a.city_key, a.street_key,
-                b.email_key, b.phone_digits, b.mobile_digits, b.name_key,
-                b.zip_key, b.city_key, b.street_key
-            ) s
-            WHERE a.commercial_partner_id != b.commercial_partner_id
-              AND s.score >= %(threshold)s
+            JOIN travel_duplicate_scan_key a ON a.id = candidate.a_id
+            JOIN travel_duplicate_scan_key b ON b.id = candidate.b_id
+            WHERE a.commercial_partner_id IS DISTINCT FROM b.commercial_partner_id
               AND NOT EXISTS (
                   SELECT 1 FROM travel_duplicate_ignore i
                   WHERE i.partner_a_id = a.id AND i.partner_b_id = b.id)
             """,
-            same_key=same_key,
             low=low,
             high=high,
-            threshold=threshold,
+        )
+
+    @api.model
+    def _scan_batches(self, commit, total=None):
+        """Take the batches left, one at a time (those another session holds
+        are skipped), each in a savepoint: a batch that fails is logged and
+        left, the night goes on. Returns the count done."""
+        cr = self.env.cr
+        done = 0
+        while True:
+            batch = self.env.execute_query(
+                SQL(
+                    "SELECT low, high FROM travel_duplicate_scan_batch "
+                    "WHERE NOT done ORDER BY low LIMIT 1 FOR UPDATE SKIP LOCKED"
+                )
+            )
+            if not batch:
+                return done
+            low, high = batch[0]
+            try:
+                with cr.savepoint(flush=False):
+                    self.env.execute_query(self._scan_batch_query(low, high))
+            except Exception:
+                _logger.exception("Duplicate scan: customers %d-%d left", low, high)
+            self.env.execute_query(
+                SQL(
+                    "UPDATE travel_duplicate_scan_batch SET done = true WHERE low = %s",
+                    low,
+                )
+            )
+            done += 1
+            if commit:
+                cr.commit()  # pylint: disable=invalid-commit
+                if total:
+                    self.env["ir.cron"]._notify_progress(
+                        done=done, remaining=max(total - done, 0)
+                    )
+
+    @api.model
+    def _scan_in_sessions(self, workers, total):
+        """Run the batches in ``workers`` database sessions at once."""
+        registry, uid, su = self.env.registry, self.env.uid, self.env.su
+        context = dict(self.env.context)
+        context.pop("ir_cron_progress_id", None)
+
+        def work(_worker):
+            threading.current_thread().dbname = registry.db_name
+            with registry.cursor() as cr:
+                env = api.Environment(cr, uid, context, su=su)
+                return env[self._name]._scan_batches(commit=True)
+
+        with ThreadPoolExecutor(workers, thread_name_prefix="travel_scan") as pool:
+            done = sum(pool.map(work, range(workers)))
+        self.env["ir.cron"]._notify_progress(done=done, remaining=max(total - done, 0))
+
+    @api.model
+    def _scan_groups(self, patterns, model):
+        """``[(ids, probability, levels)]``: the connected groups of the pairs
+        whose match probability reaches the threshold."""
+        Similarity = self.env["travel.customer.similarity"]
+        threshold = Similarity._threshold()
+        weights = Similarity._weights(model)
+        probability = {}
+        for levels, _count in patterns:
+            p = Similarity._probability(levels, model, weights)
+            if p >= threshold:
+                probability[tuple(levels)] = p
+        if not probability:
+            return []
+        pairs = self.env.execute_query(
+            SQL(
+                "SELECT a, b, levels FROM travel_duplicate_scan_pair "
+                "WHERE levels::text = ANY(%s)",
+                # the patterns as PostgreSQL writes an int[]
+                [
+                    "{"
+                    + ",".join("NULL" if v is None else str(v) for v in levels)
+                    + "}"
+                    for levels in probability
+                ],
+            )
+        )
+        return self._group_pairs(
+            [(a, b, probability[tuple(levels)], levels) for a, b, levels in pairs]
         )
 
     @api.model
     def _group_pairs(self, pairs):
-        """Connected groups of customers from their pairs (union-find)."""
+        """Connected groups of customers from their pairs (union-find), each
+        with its most probable pair's probability and levels."""
         parent = {}
 
         def find(x):
@@ -256,12 +471,12 @@ class TravelDuplicateGroup(models.Model):
             return x
 
         best = {}
-        for a, b, _score, _reasons in pairs:
+        for a, b, _probability, _levels in pairs:
             parent[find(a)] = find(b)
-        for a, _b, score, reasons in pairs:
+        for a, _b, probability, levels in pairs:
             root = find(a)
-            if score > best.get(root, (0, None))[0]:
-                best[root] = (score, reasons)
+            if probability > best.get(root, (-1, None))[0]:
+                best[root] = (probability, levels)
         members = {}
         for node in parent:
             members.setdefault(find(node), []).append(node)
@@ -271,7 +486,7 @@ class TravelDuplicateGroup(models.Model):
     def _create_groups(self, groups):
         if not groups:
             return self.browse()
-        all_ids = [pid for ids, _score, _reasons in groups for pid in ids]
+        all_ids = [pid for ids, _probability, _levels in groups for pid in ids]
         bookings = dict(
             self.env["sale.order"]
             .sudo()
@@ -282,6 +497,7 @@ class TravelDuplicateGroup(models.Model):
             )
         )
         bookings = {partner.id: count for partner, count in bookings.items()}
+        Similarity = self.env["travel.customer.similarity"]
         # ids grow with time: the smallest id is the oldest customer
         return self.create(
             [
@@ -290,9 +506,10 @@ class TravelDuplicateGroup(models.Model):
                     "suggested_master_id": max(
                         ids, key=lambda pid: (bookings.get(pid, 0), -pid)
                     ),
-                    "score": score,
-                    "reason_codes": ",".join(reasons),
+                    "score": max(1, round(probability * 100)),
+                    "probability": probability,
+                    "reason_codes": Similarity._levels_code(levels),
                 }
-                for ids, score, reasons in groups
+                for ids, probability, levels in groups
             ]
         )

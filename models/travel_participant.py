@@ -85,6 +85,14 @@ class TravelParticipant(models.Model):
     treatments = fields.Text(groups=HEALTH_GROUP)
     medical_notes = fields.Text(groups=HEALTH_GROUP)
     active = fields.Boolean(default=True)
+    travel_duplicate_ids = fields.Many2many(
+        "travel.participant",
+        string="Possible duplicates",
+        compute="_compute_travel_duplicate_ids",
+        groups="travel_customer.group_travel_user",
+        help="Participants that are probably this one registered again: in "
+        "the same family, under a shared guardian or by another guardian.",
+    )
 
     @api.depends("first_name", "last_name")
     def _compute_name(self):
@@ -127,6 +135,14 @@ class TravelParticipant(models.Model):
     def _compute_booking_count(self):
         for participant in self:
             participant.booking_count = len(participant.order_ids)
+
+    def _compute_travel_duplicate_ids(self):
+        Similarity = self.env["travel.customer.similarity"]
+        for participant in self:
+            found = participant.id and Similarity._similar_participants(participant)
+            participant.travel_duplicate_ids = self.browse(
+                [f["participant_id"] for f in found or []]
+            )._filtered_access("read")
 
     # ------------------------------------------------------------ SEARCH
     @api.model

@@ -41,3 +41,4 @@ from . import test_reports
 from . import test_report_tour
 from . import test_retention_sessions
 from . import test_replica
+from . import test_duplicate_model

@@ -96,6 +96,7 @@ METHODS = {
     ("travel.departure.offer", "action_unassign"): TRAVEL_USERS,
     ("travel.departure.offer", "action_set_markup"): OPEN,
     ("travel.duplicate.group", "action_not_duplicates"): TRAVEL_USERS,
+    ("travel.duplicate.group", "action_merge_groups"): TRAVEL_USERS,
     ("travel.duplicate.group", "action_open_merge"): OPEN,
     ("travel.duplicate.group", "action_scan"): TRAVEL_USERS,
     ("travel.link.discount", "action_apply"): TRAVEL_USERS,

@@ -37,6 +37,7 @@ from pathlib import Path
 from faker import Faker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_quality  # noqa: E402
 import dev  # noqa: E402
 
 LOCALES = ["fr_FR", "de_DE", "de_CH", "it_IT", "en_GB"]
@@ -490,11 +491,12 @@ def scan_bench(db, label, core_seconds):
         }
         cr.rollback()
     hits = len(found & planted)
+    recall, precision = hits / max(len(planted), 1), hits / max(len(found), 1)
+    f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
     say(f"\nDuplicate scan of the whole base, {label}")
     say(
         f"  travel_customer scan: {seconds:.1f} s, {len(found):,} pairs proposed; "
-        f"recall {hits / max(len(planted), 1):.3f}, "
-        f"precision {hits / max(len(found), 1):.3f} "
+        f"recall {recall:.3f}, precision {precision:.3f}, F1 {f1:.3f} "
         f"on {len(planted):,} planted duplicates"
     )
     say(
@@ -893,6 +895,7 @@ def main():
     search_bench(stock, args.db, f"{args.size:,} customers")
     core_seconds = similarity_bench(stock, args.db, f"{args.size:,} customers")
     scan_bench(args.db, f"{args.size:,} customers", core_seconds)
+    bench_quality.run(args.db, planted_db=args.db)
     merge_bench(args.db, stock)
     anonymize_bench(args.db, stock)
     assignment_bench(args.db)
@@ -909,6 +912,7 @@ def main():
     )
     install_bench(big, big_stock)
     search_bench(big_stock, big, f"{args.install_size:,} partners")
+    bench_quality.scale(big, f"{args.install_size:,} partners")
     for name in (big, big_stock):
         dev.drop_database(name)
 
