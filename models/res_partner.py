@@ -14,7 +14,6 @@ from .travel_customer_privacy import PRIVACY_GROUP
 
 # MANAGER_GROUP: the wizards import it from here
 from .travel_customer_protection import MANAGER_GROUP, USER_GROUP  # noqa: F401
-from .travel_search_limit import MAX_CHARS
 
 CONSENT_ANSWERS = [
     ("not_asked", "Not asked"),
