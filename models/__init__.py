@@ -7,6 +7,7 @@ from . import travel_customer_privacy_export
 from . import privacy_log
 from . import travel_anonymize_request
 from . import travel_search_limit
+from . import travel_customer_search
 from . import res_partner
 from . import product_template
 from . import travel_profile_field
