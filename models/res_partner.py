@@ -471,7 +471,9 @@ class ResPartner(models.Model):
         if operator == "ilike" and isinstance(value, str):
             matches = self.env["travel.customer.search"]._travel_partner_matches(value)
             if matches is not None:
-                return [("id", "in", SQL("(SELECT id FROM %s AS travel_rank)", matches))]
+                return [
+                    ("id", "in", SQL("(SELECT id FROM %s AS travel_rank)", matches))
+                ]
         return super()._search_display_name(operator, value)
 
     @api.model

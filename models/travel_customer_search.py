@@ -234,7 +234,10 @@ class TravelCustomerSearch(models.AbstractModel):
             # one letter too many
             | {word[:i] + word[i + 1 :] for i in range(size)}
             # two letters swapped
-            | {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(size - 1)}
+            | {
+                word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+                for i in range(size - 1)
+            }
         )
         return sorted(f"% {variant} %" for variant in variants)
 
@@ -267,9 +270,7 @@ class TravelCustomerSearch(models.AbstractModel):
         to what was typed."""
         table = SQL.identifier(table)
         words = SQL("travel_customer_search_words(%s)", SQL.identifier(name))
-        exact_rows = SQL(
-            "SELECT id, %s AS words FROM %s WHERE %s", words, table, exact
-        )
+        exact_rows = SQL("SELECT id, %s AS words FROM %s WHERE %s", words, table, exact)
         # MATERIALIZED: the trigram index finds the matches first, rather
         # than an order by name scanning the table for them
         ranked = SQL(

@@ -137,9 +137,7 @@ class TravelParticipant(models.Model):
         matches = self._travel_name_matches(value)
         if matches is None:
             return super()._search_display_name(operator, value)
-        return [
-            ("id", "in", SQL("(SELECT id FROM %s AS travel_rank)", matches))
-        ]
+        return [("id", "in", SQL("(SELECT id FROM %s AS travel_rank)", matches))]
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):

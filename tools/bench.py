@@ -352,11 +352,7 @@ def grow(db, size):
         missing = size - cr.fetchone()[0]
         if missing <= 0:
             return
-        cr.execute(
-            SQL(
-                "SELECT min(id), max(id) FROM res_partner WHERE ref LIKE 'B%%'"
-            )
-        )
+        cr.execute(SQL("SELECT min(id), max(id) FROM res_partner WHERE ref LIKE 'B%%'"))
         first, last = cr.fetchone()
         columns = identifiers(*other_columns(cr, "res_partner", "id"))
         while missing > 0:
@@ -422,14 +418,16 @@ def sample_queries(env, count=QUERIES_PER_KIND, seed=7):
     reachable = [
         row
         for row in rows
-        if row[4] and row[5] and len(row[1].split()[-1]) >= 5
+        if row[4]
+        and row[5]
+        and len(row[1].split()[-1]) >= 5
         and row[1].split()[-1].isalpha()
     ]
     picked += rng.sample(reachable, (len(QUERY_KINDS) - 4) * count)
     return [
         (kind, query_text(kind, row, rng), row[0])
         for kind, row in zip(
-            (kind for kind in QUERY_KINDS for _i in range(count)), picked
+            (kind for kind in QUERY_KINDS for _i in range(count)), picked, strict=False
         )
     ]
 
