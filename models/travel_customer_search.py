@@ -202,43 +202,69 @@ class TravelCustomerSearch(models.AbstractModel):
         )
 
     @api.model
-    def _travel_typo_condition(self, typed, name_words, text):
-        """SQL condition matching every typed word, those of letters of
-        ``TYPO_MIN_LENGTH`` or more also with a typo in ``name_words`` (the
-        name's ``travel_customer_search_words``); the other words as they
-        are in ``text``. None when no word may have a typo."""
-        if not any(self._travel_typo_patterns(word) for word in typed):
-            return None
+    def _travel_typo_condition(self, typed, expand, name_words, text):
+        """SQL condition matching every typed word in ``text``, those of
+        ``expand`` also with a typo in ``name_words`` (the name's
+        ``travel_customer_search_words``)."""
         conditions = []
         for word in typed:
-            exact = SQL("%s LIKE %s", text, f"%{word}%")
-            patterns = self._travel_typo_patterns(word)
-            if patterns:
-                exact = SQL("(%s OR %s LIKE ANY(%s))", exact, name_words, patterns)
-            conditions.append(exact)
+            condition = SQL("%s LIKE %s", text, f"%{word}%")
+            if word in expand:
+                condition = SQL(
+                    "(%s OR %s LIKE ANY(%s))",
+                    condition,
+                    name_words,
+                    self._travel_typo_patterns(word),
+                )
+            conditions.append(condition)
         return SQL(" AND ").join(conditions)
+
+    @api.model
+    def _travel_typo_words(self, table, exact, text, typed):
+        """The typed words to look for with a typo: none when ``exact``
+        matches a row of ``table``; else those of ``TYPO_MIN_LENGTH``
+        letters or more that are nowhere in ``text``, or all of them if each
+        is somewhere (the typo made another word)."""
+        eligible = [word for word in typed if self._travel_typo_patterns(word)]
+        if not eligible:
+            return []
+        checks = [SQL("EXISTS (SELECT FROM %s WHERE %s)", table, exact)]
+        checks += [
+            SQL("EXISTS (SELECT FROM %s WHERE %s LIKE %s)", table, text, f"%{word}%")
+            for word in eligible
+        ]
+        [(matched, *known)] = self.env.execute_query(
+            SQL("SELECT %s", SQL(", ").join(checks))
+        )
+        if matched:
+            return []
+        unknown = [
+            word for word, found in zip(eligible, known, strict=False) if not found
+        ]
+        return unknown or eligible
 
     @staticmethod
     def _travel_typo_patterns(word):
-        """LIKE patterns of the whole words one typo away from ``word`` (a
-        normalized word: letters and digits only), or [] if it is too short
-        or not made of letters."""
-        if len(word) < TYPO_MIN_LENGTH or not word.isalpha():
-            return []
+        """LIKE patterns of the whole words of ``TYPO_MIN_LENGTH`` letters
+        or more one typo away from ``word`` (a normalized word: letters and
+        digits only), or [] if it is too short or not made of letters."""
         size = len(word)
-        variants = (
-            # one letter wrong
-            {word[:i] + "_" + word[i + 1 :] for i in range(size)}
-            # one letter missing
-            | {word[:i] + "_" + word[i:] for i in range(size + 1)}
-            # one letter too many
-            | {word[:i] + word[i + 1 :] for i in range(size)}
-            # two letters swapped
-            | {
-                word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-                for i in range(size - 1)
-            }
-        )
+        if size < TYPO_MIN_LENGTH - 1 or not word.isalpha():
+            return []
+        # one letter missing
+        variants = {word[:i] + "_" + word[i:] for i in range(size + 1)}
+        if size >= TYPO_MIN_LENGTH:
+            variants |= (
+                # one letter wrong
+                {word[:i] + "_" + word[i + 1 :] for i in range(size)}
+                # one letter too many
+                | {word[:i] + word[i + 1 :] for i in range(size)}
+                # two letters swapped
+                | {
+                    word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+                    for i in range(size - 1)
+                }
+            )
         return sorted(f"% {variant} %" for variant in variants)
 
     # ------------------------------------------------------------ RELEVANCE
@@ -263,39 +289,36 @@ class TravelCustomerSearch(models.AbstractModel):
         )
 
     @api.model
-    def _travel_matches_sql(self, table, name, exact, typo, typed):
+    def _travel_matches_sql(self, table, name, exact, text, typed):
         """Subquery of ``(id, tier, likeness)``: the rows of ``table`` that
-        match ``exact``, with their tier; or, only when none does, those that
-        match ``typo``, with the likeness of their name (column ``name``)
-        to what was typed."""
+        match ``exact``, with their tier; or, only when none does, those
+        whose words are in ``text`` or, with a typo, in their name (column
+        ``name``), with the likeness of the name to what was typed."""
         table = SQL.identifier(table)
         words = SQL("travel_customer_search_words(%s)", SQL.identifier(name))
-        exact_rows = SQL("SELECT id, %s AS words FROM %s WHERE %s", words, table, exact)
+        # one query more when a typo is possible, but then each of the two
+        # plans is the simple one (a single statement misled the planner)
+        expand = self._travel_typo_words(table, exact, text, typed)
+        if expand:
+            return SQL(
+                "(SELECT id, %s AS tier, similarity(%s, %s) AS likeness "
+                "FROM %s WHERE %s)",
+                TIER_TYPO,
+                words,
+                " ".join(typed),
+                table,
+                self._travel_typo_condition(typed, expand, words, text),
+            )
         # MATERIALIZED: the trigram index finds the matches first, rather
         # than an order by name scanning the table for them
-        ranked = SQL(
-            "SELECT id, %s AS tier, 0::real AS likeness FROM travel_exact",
-            self._travel_tier_sql(typed) if typed else SQL("5"),
-        )
-        if typo is None:
-            return SQL(
-                "(WITH travel_exact AS MATERIALIZED (%s) %s)", exact_rows, ranked
-            )
         return SQL(
-            """(WITH travel_exact AS MATERIALIZED (%s),
-                     travel_typo AS MATERIALIZED (
-                        SELECT id, %s AS words FROM %s
-                        WHERE NOT EXISTS (SELECT FROM travel_exact) AND %s)
-                %s
-                UNION ALL
-                SELECT id, %s, similarity(words, %s) FROM travel_typo)""",
-            exact_rows,
+            """(WITH travel_exact AS MATERIALIZED (
+                    SELECT id, %s AS words FROM %s WHERE %s)
+                SELECT id, %s AS tier, 0::real AS likeness FROM travel_exact)""",
             words,
             table,
-            typo,
-            ranked,
-            TIER_TYPO,
-            " ".join(typed),
+            exact,
+            self._travel_tier_sql(typed) if typed else SQL("5"),
         )
 
     @api.model
@@ -306,16 +329,12 @@ class TravelCustomerSearch(models.AbstractModel):
         if exact is None:
             return None
         self.env["res.partner"].flush_model(SEARCH_COLUMNS)
-        typed = self._travel_typed_words(text)
-        name_words = SQL(
-            "travel_customer_search_words(%s)",
-            SQL.identifier("res_partner", "complete_name"),
-        )
-        typo = self._travel_typo_condition(
-            typed, name_words, self._travel_partner_text()
-        )
         return self._travel_matches_sql(
-            "res_partner", "complete_name", exact, typo, typed
+            "res_partner",
+            "complete_name",
+            exact,
+            self._travel_partner_text(),
+            self._travel_typed_words(text),
         )
 
     # ------------------------------------------------------------ ORDER

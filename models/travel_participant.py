@@ -180,12 +180,8 @@ class TravelParticipant(models.Model):
             )
             for word in words
         )
-        typed = Search._travel_typed_words(text)
-        typo = Search._travel_typo_condition(
-            typed, SQL("travel_customer_search_words(travel_participant.name)"), name
-        )
         return Search._travel_matches_sql(
-            "travel_participant", "name", exact, typo, typed
+            "travel_participant", "name", exact, name, Search._travel_typed_words(text)
         )
 
     def init(self):

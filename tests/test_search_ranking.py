@@ -25,6 +25,7 @@ class TestSearchRanking(TravelCustomerCommon):
             "name_none": ("Jean Martin", {"zip": "69002"}),
             "name_recent": ("Jean Martin", {"city": "Lyon"}),
             "typo": ("Anna Kowalczyk", {}),
+            "short": ("Brenda Jones", {}),
         }
         cls.p = {
             key: cls.Partner.create({"name": name, **values})
@@ -122,17 +123,18 @@ class TestSearchRanking(TravelCustomerCommon):
         )
 
     def test_typo_finds_the_customer(self):
-        for typed in (
-            "kowalcyzk",  # two letters swapped
-            "kowalczk",  # one letter missing
-            "kowalczyx",  # one letter wrong
-            "kowallczyk",  # one letter too many
-            "Anna Kowlaczyk",  # and another word typed right
+        for typed, key in (
+            ("kowalcyzk", "typo"),  # two letters swapped
+            ("kowalczk", "typo"),  # one letter missing
+            ("kowalczyx", "typo"),  # one letter wrong
+            ("kowallczyk", "typo"),  # one letter too many
+            ("Anna Kowlaczyk", "typo"),  # and another word typed right
+            ("Brenda Jnes", "short"),  # one letter missing from five
         ):
             with self.subTest(typed=typed):
-                self.assertEqual(self._keys(self._search(typed)), ["typo"])
+                self.assertEqual(self._keys(self._search(typed)), [key])
                 found = self.Partner.name_search(typed, args=self.scope)
-                self.assertEqual(found[0][0], self.p["typo"].id)
+                self.assertEqual(found[0][0], self.p[key].id)
 
     def test_typo_only_when_nothing_matches(self):
         namesake = self.Partner.create({"name": "Anna Kowalczik"})
