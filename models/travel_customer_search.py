@@ -144,14 +144,21 @@ class TravelCustomerSearch(models.AbstractModel):
         return [[word] for word in text.split()]
 
     @api.model
-    def _travel_typed_words(self, text):
+    def _travel_typed_words(self, text, table, exact):
         """The words typed as the database normalizes a name's words
-        (``travel_customer_search_words``): ``["jean", "pierre"]``."""
+        (``travel_customer_search_words``: ``["jean", "pierre"]``), and
+        whether ``exact`` matches a row of ``table``, in one query."""
         text = self.env["travel.search.limit"]._travel_bounded_text(text)
-        [(words,)] = self.env.execute_query(
-            SQL("SELECT travel_customer_search_words(%s)", text)
+        [(words, matched)] = self.env.execute_query(
+            SQL(
+                "SELECT travel_customer_search_words(%s), "
+                "EXISTS (SELECT FROM %s WHERE %s)",
+                text,
+                table,
+                exact,
+            )
         )
-        return words.split()
+        return words.split(), matched
 
     @staticmethod
     def _travel_escape_like(word):
@@ -220,24 +227,28 @@ class TravelCustomerSearch(models.AbstractModel):
         return SQL(" AND ").join(conditions)
 
     @api.model
-    def _travel_typo_words(self, table, exact, text, typed):
-        """The typed words to look for with a typo: none when ``exact``
-        matches a row of ``table``; else those of ``TYPO_MIN_LENGTH``
-        letters or more that are nowhere in ``text``, or all of them if each
-        is somewhere (the typo made another word)."""
+    def _travel_typo_words(self, table, text, typed):
+        """The typed words to look for with a typo, when nothing matches
+        them all: those of ``TYPO_MIN_LENGTH`` letters or more that are
+        nowhere in ``text``, or all of them if each is somewhere (the typo
+        made another word)."""
         eligible = [word for word in typed if self._travel_typo_patterns(word)]
         if not eligible:
             return []
-        checks = [SQL("EXISTS (SELECT FROM %s WHERE %s)", table, exact)]
-        checks += [
-            SQL("EXISTS (SELECT FROM %s WHERE %s LIKE %s)", table, text, f"%{word}%")
-            for word in eligible
-        ]
-        [(matched, *known)] = self.env.execute_query(
-            SQL("SELECT %s", SQL(", ").join(checks))
+        [known] = self.env.execute_query(
+            SQL(
+                "SELECT %s",
+                SQL(", ").join(
+                    SQL(
+                        "EXISTS (SELECT FROM %s WHERE %s LIKE %s)",
+                        table,
+                        text,
+                        f"%{word}%",
+                    )
+                    for word in eligible
+                ),
+            )
         )
-        if matched:
-            return []
         unknown = [
             word for word, found in zip(eligible, known, strict=False) if not found
         ]
@@ -289,16 +300,17 @@ class TravelCustomerSearch(models.AbstractModel):
         )
 
     @api.model
-    def _travel_matches_sql(self, table, name, exact, text, typed):
+    def _travel_matches_sql(self, table, name, exact, text, typed_text):
         """Subquery of ``(id, tier, likeness)``: the rows of ``table`` that
         match ``exact``, with their tier; or, only when none does, those
         whose words are in ``text`` or, with a typo, in their name (column
-        ``name``), with the likeness of the name to what was typed."""
+        ``name``), with the likeness of the name to ``typed_text``."""
         table = SQL.identifier(table)
         words = SQL("travel_customer_search_words(%s)", SQL.identifier(name))
-        # one query more when a typo is possible, but then each of the two
-        # plans is the simple one (a single statement misled the planner)
-        expand = self._travel_typo_words(table, exact, text, typed)
+        # a query more, but then each of the two plans is the simple one (a
+        # single statement for both misled the planner)
+        typed, matched = self._travel_typed_words(typed_text, table, exact)
+        expand = [] if matched else self._travel_typo_words(table, text, typed)
         if expand:
             return SQL(
                 "(SELECT id, %s AS tier, similarity(%s, %s) AS likeness "
@@ -334,7 +346,7 @@ class TravelCustomerSearch(models.AbstractModel):
             "complete_name",
             exact,
             self._travel_partner_text(),
-            self._travel_typed_words(text),
+            text,
         )
 
     # ------------------------------------------------------------ ORDER

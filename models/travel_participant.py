@@ -181,7 +181,7 @@ class TravelParticipant(models.Model):
             for word in words
         )
         return Search._travel_matches_sql(
-            "travel_participant", "name", exact, name, Search._travel_typed_words(text)
+            "travel_participant", "name", exact, name, text
         )
 
     def init(self):

@@ -61,15 +61,17 @@ class TravelSearchLimit(models.AbstractModel):
         self.env.flush_all()
         try:
             with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
-                [(previous,)] = self.env.execute_query(
+                # the session's own timeout, and the search's if shorter
+                [(previous, _timeout)] = self.env.execute_query(
                     SQL(
-                        "SELECT setting::int FROM pg_settings "
-                        "WHERE name = 'statement_timeout'"
+                        """SELECT setting::int, set_config('statement_timeout',
+                                  (CASE WHEN setting::int = 0 THEN %(timeout)s
+                                        ELSE least(setting::int, %(timeout)s)
+                                   END)::text, true)
+                           FROM pg_settings WHERE name = 'statement_timeout'""",
+                        timeout=timeout,
                     )
                 )
-                if previous:
-                    timeout = min(timeout, previous)
-                self._travel_set_statement_timeout(timeout)
                 yield
                 # SET LOCAL outlives the savepoint's release: put it back
                 self._travel_set_statement_timeout(previous)
