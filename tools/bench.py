@@ -354,26 +354,30 @@ def grow(db, size):
             return
         cr.execute(SQL("SELECT min(id), max(id) FROM res_partner WHERE ref LIKE 'B%%'"))
         first, last = cr.fetchone()
-        columns = identifiers(*other_columns(cr, "res_partner", "id"))
+        names = other_columns(cr, "res_partner", "id", "commercial_partner_id")
         while missing > 0:
+            # each copy its own commercial partner, set as it is inserted: an
+            # UPDATE afterwards rewrote every row in every index once more
             cr.execute(
                 SQL(
-                    "INSERT INTO res_partner (%(columns)s) "
-                    "SELECT %(columns)s FROM res_partner "
-                    "WHERE id BETWEEN %(first)s AND %(last)s ORDER BY id LIMIT %(n)s",
-                    columns=columns,
+                    """
+                    INSERT INTO res_partner (id, commercial_partner_id, %(columns)s)
+                    SELECT new_id, CASE WHEN parent_id IS NULL THEN new_id
+                                        ELSE commercial_partner_id END, %(columns)s
+                    FROM (SELECT nextval('res_partner_id_seq') AS new_id, *
+                          FROM (SELECT * FROM res_partner
+                                WHERE id BETWEEN %(first)s AND %(last)s
+                                ORDER BY id LIMIT %(n)s) AS original) AS copy
+                    """,
+                    columns=identifiers(*names),
                     first=first,
                     last=last,
                     n=missing,
                 )
             )
+            if not cr.rowcount:
+                break
             missing -= cr.rowcount
-        cr.execute(
-            SQL(
-                "UPDATE res_partner SET commercial_partner_id = id "
-                "WHERE commercial_partner_id != id AND parent_id IS NULL"
-            )
-        )
         cr.commit()
     vacuum(db)
 
