@@ -486,16 +486,8 @@ class ResPartner(models.Model):
         if not matches:
             return super()._search(domain, offset, limit, order)
         query = super()._search(ranked[1], offset, limit, order)
-        if query.is_empty():
-            return query
-        self.env["sale.order"].flush_model(["partner_id", "state", "date_order"])
-        booked = SQL(
-            "(SELECT max(o.date_order) FROM sale_order o "
-            "WHERE o.partner_id = %s AND o.state = 'sale')",
-            SQL.identifier(query.table, "id"),
-        )
-        then = self._order_to_sql(self._order, query)
-        return Search._travel_order_by_relevance(query, matches, booked, then)
+        booked = Search._travel_partner_booked(query)
+        return Search._travel_order_by_relevance(self, query, matches, booked)
 
     # ------------------------------------------------------------ CRUD
     @api.model

@@ -391,10 +391,13 @@ class TravelCustomerSearch(models.AbstractModel):
         )
 
     @api.model
-    def _travel_order_by_relevance(self, query, matches, booked, then):
-        """Restrict ``query`` to ``matches`` (``_travel_matches_sql``) and
-        order it: tier, likeness, most recent booking (``booked``, an SQL
-        expression on the query's table), then ``then`` (the model's order)."""
+    def _travel_order_by_relevance(self, model, query, matches, booked):
+        """Restrict ``query`` (of ``model``) to ``matches``
+        (``_travel_matches_sql``) and order it: tier, likeness, most recent
+        booking (``booked``, an SQL expression on the query's table), then
+        the model's order."""
+        if query.is_empty():
+            return query
         query.add_join(
             "JOIN",
             "travel_rank",
@@ -404,6 +407,16 @@ class TravelCustomerSearch(models.AbstractModel):
         query.order = SQL(
             "travel_rank.tier, travel_rank.likeness DESC, %s DESC NULLS LAST, %s",
             booked,
-            then,
+            model._order_to_sql(model._order, query),
         )
         return query
+
+    @api.model
+    def _travel_partner_booked(self, query):
+        """When the customer of ``query``'s rows last booked (confirmed)."""
+        self.env["sale.order"].flush_model(["partner_id", "state", "date_order"])
+        return SQL(
+            "(SELECT max(o.date_order) FROM sale_order o "
+            "WHERE o.partner_id = %s AND o.state = 'sale')",
+            SQL.identifier(query.table, "id"),
+        )

@@ -149,8 +149,6 @@ class TravelParticipant(models.Model):
         if not matches:
             return super()._search(domain, offset, limit, order)
         query = super()._search(ranked[1], offset, limit, order)
-        if query.is_empty():
-            return query
         self.env["sale.order"].flush_model(["state", "date_order"])
         self.flush_model(["order_ids"])
         booked = SQL(
@@ -159,8 +157,7 @@ class TravelParticipant(models.Model):
             "WHERE r.participant_id = %s AND o.state = 'sale')",
             SQL.identifier(query.table, "id"),
         )
-        then = self._order_to_sql(self._order, query)
-        return Search._travel_order_by_relevance(query, matches, booked, then)
+        return Search._travel_order_by_relevance(self, query, matches, booked)
 
     @api.model
     def _travel_name_matches(self, text):
