@@ -209,32 +209,32 @@ class TravelCustomerSearch(models.AbstractModel):
         )
 
     @api.model
-    def _travel_typo_condition(self, typed, expand, name_words, text):
+    def _travel_typo_condition(self, typed, expand, known, name_words, text):
         """SQL condition matching every typed word in ``text``, those of
-        ``expand`` also with a typo in ``name_words`` (the name's
-        ``travel_customer_search_words``)."""
+        ``expand`` with a typo in ``name_words`` (the name's
+        ``travel_customer_search_words``), or also as typed if ``known``
+        (found somewhere). Only the typos can use an index: the plan starts
+        from them, the few rows they find are checked for the other words."""
         conditions = []
         for word in typed:
-            condition = SQL("%s LIKE %s", text, f"%{word}%")
-            if word in expand:
-                condition = SQL(
-                    "(%s OR %s LIKE ANY(%s))",
-                    condition,
-                    name_words,
-                    self._travel_typo_patterns(word),
-                )
-            conditions.append(condition)
+            if word not in expand:
+                conditions.append(SQL("strpos(%s, %s) > 0", text, word))
+                continue
+            typo = SQL("%s LIKE ANY(%s)", name_words, self._travel_typo_patterns(word))
+            if known:
+                typo = SQL("(%s LIKE %s OR %s)", text, f"%{word}%", typo)
+            conditions.append(typo)
         return SQL(" AND ").join(conditions)
 
     @api.model
     def _travel_typo_words(self, table, text, typed):
-        """The typed words to look for with a typo, when nothing matches
-        them all: those of ``TYPO_MIN_LENGTH`` letters or more that are
-        nowhere in ``text``, or all of them if each is somewhere (the typo
-        made another word)."""
+        """``(words, known)``: the typed words to look for with a typo, when
+        nothing matches them all: those of ``TYPO_MIN_LENGTH`` letters or
+        more that are nowhere in ``text``, or all of them if each is
+        somewhere (the typo made another word: ``known``)."""
         eligible = [word for word in typed if self._travel_typo_patterns(word)]
         if not eligible:
-            return []
+            return [], False
         [known] = self.env.execute_query(
             SQL(
                 "SELECT %s",
@@ -250,9 +250,9 @@ class TravelCustomerSearch(models.AbstractModel):
             )
         )
         unknown = [
-            word for word, found in zip(eligible, known, strict=False) if not found
+            word for word, found in zip(eligible, known, strict=True) if not found
         ]
-        return unknown or eligible
+        return (unknown, False) if unknown else (eligible, True)
 
     @staticmethod
     def _travel_typo_patterns(word):
@@ -301,41 +301,69 @@ class TravelCustomerSearch(models.AbstractModel):
 
     @api.model
     def _travel_matches_sql(self, table, name, exact, text, typed_text):
-        """Subquery of ``(id, tier, likeness)``: the rows of ``table`` that
-        match ``exact``, with their tier; or, only when none does, those
-        whose words are in ``text`` or, with a typo, in their name (column
-        ``name``), with the likeness of the name to ``typed_text``."""
+        """Subquery of ``(id, tier, fit, likeness)``: the rows of ``table``
+        that match ``exact``, with their tier and fit; or, only when none
+        does, those whose words are in ``text`` or, with a typo, in their
+        name (column ``name``), with the likeness of the name to
+        ``typed_text``."""
         table = SQL.identifier(table)
         words = SQL("travel_customer_search_words(%s)", SQL.identifier(name))
         # a query more, but then each of the two plans is the simple one (a
         # single statement for both misled the planner)
         typed, matched = self._travel_typed_words(typed_text, table, exact)
-        expand = [] if matched else self._travel_typo_words(table, text, typed)
+        expand, known = (
+            ([], True) if matched else self._travel_typo_words(table, text, typed)
+        )
         if expand:
             return SQL(
-                "(SELECT id, %s AS tier, similarity(%s, %s) AS likeness "
+                "(SELECT id, %s AS tier, 0 AS fit, similarity(%s, %s) AS likeness "
                 "FROM %s WHERE %s)",
                 TIER_TYPO,
                 words,
                 " ".join(typed),
                 table,
-                self._travel_typo_condition(typed, expand, words, text),
+                self._travel_typo_condition(typed, expand, known, words, text),
             )
         # MATERIALIZED: the trigram index finds the matches first, rather
         # than an order by name scanning the table for them
         return SQL(
             """(WITH travel_exact AS MATERIALIZED (
-                    SELECT id, %s AS words FROM %s WHERE %s)
-                SELECT id, %s AS tier, 0::real AS likeness FROM travel_exact)""",
+                    SELECT id, %s AS words, ' ' || %s || ' ' AS text
+                    FROM %s WHERE %s)
+                SELECT id, %s AS tier, %s AS fit, 0::real AS likeness
+                FROM travel_exact)""",
             words,
+            # whole words of the other fields decide between customers that
+            # have the typed words across their fields: only then needed
+            text if len(typed) > 1 else SQL("''"),
             table,
             exact,
             self._travel_tier_sql(typed) if typed else SQL("5"),
+            self._travel_fit_sql(typed) if typed else SQL("0"),
+        )
+
+    @api.model
+    def _travel_fit_sql(self, typed):
+        """How well the typed words fit a row (higher is better, for rows of
+        the same tier): each word of its name (4) or in it (2), each word
+        of its other fields or the part of its e-mail before the @ (1); from its
+        columns ``words`` and ``text``."""
+        return SQL(" + ").join(
+            SQL(
+                "CASE WHEN strpos(words, %(word)s) > 0 THEN 4 "
+                "WHEN strpos(words, %(part)s) > 0 THEN 2 ELSE 0 END "
+                "+ CASE WHEN strpos(text, %(word)s) > 0 "
+                "OR strpos(text, %(local)s) > 0 THEN 1 ELSE 0 END",
+                word=f" {word} ",
+                part=word,
+                local=f" {word}@",
+            )
+            for word in typed
         )
 
     @api.model
     def _travel_partner_matches(self, text):
-        """``(id, tier, likeness)`` of the customers matching ``text``
+        """``(id, tier, fit, likeness)`` of the customers matching ``text``
         (see ``_travel_matches_sql``), or None when nothing was typed."""
         exact = self._travel_search_condition(text)
         if exact is None:
@@ -393,9 +421,9 @@ class TravelCustomerSearch(models.AbstractModel):
     @api.model
     def _travel_order_by_relevance(self, model, query, matches, booked):
         """Restrict ``query`` (of ``model``) to ``matches``
-        (``_travel_matches_sql``) and order it: tier, likeness, most recent
-        booking (``booked``, an SQL expression on the query's table), then
-        the model's order."""
+        (``_travel_matches_sql``) and order it: tier, fit, likeness, most
+        recent booking (``booked``, an SQL expression on the query's table),
+        then the model's order."""
         if query.is_empty():
             return query
         query.add_join(
@@ -405,7 +433,8 @@ class TravelCustomerSearch(models.AbstractModel):
             SQL("travel_rank.id = %s", SQL.identifier(query.table, "id")),
         )
         query.order = SQL(
-            "travel_rank.tier, travel_rank.likeness DESC, %s DESC NULLS LAST, %s",
+            "travel_rank.tier, travel_rank.fit DESC, travel_rank.likeness DESC, "
+            "%s DESC NULLS LAST, %s",
             booked,
             model._order_to_sql(model._order, query),
         )

@@ -161,7 +161,7 @@ class TravelParticipant(models.Model):
 
     @api.model
     def _travel_name_matches(self, text):
-        """``(id, tier, likeness)`` of the participants whose name has every
+        """``(id, tier, fit, likeness)`` of the participants whose name has every
         word of ``text`` (or one with a typo), None when nothing was typed."""
         Search = self.env["travel.customer.search"]
         words = self._travel_bounded_text(text).split()
