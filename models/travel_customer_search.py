@@ -213,17 +213,31 @@ class TravelCustomerSearch(models.AbstractModel):
         """SQL condition matching every typed word in ``text``, those of
         ``expand`` with a typo in ``name_words`` (the name's
         ``travel_customer_search_words``), or also as typed if ``known``
-        (found somewhere). Only the typos can use an index: the plan starts
-        from them, the few rows they find are checked for the other words."""
+        (found somewhere).
+
+        Only the longest word's typos can use an index: the plan starts from
+        the few rows they find and checks the other words on them (two
+        arrays of patterns in one index scan would be tried pair by pair).
+        """
+        driving = max(expand, key=len)
         conditions = []
         for word in typed:
             if word not in expand:
                 conditions.append(SQL("strpos(%s, %s) > 0", text, word))
                 continue
-            typo = SQL("%s LIKE ANY(%s)", name_words, self._travel_typo_patterns(word))
-            if known:
-                typo = SQL("(%s LIKE %s OR %s)", text, f"%{word}%", typo)
-            conditions.append(typo)
+            patterns = self._travel_typo_patterns(word)
+            if word == driving:
+                typo = SQL("%s LIKE ANY(%s)", name_words, patterns)
+                exact = SQL("%s LIKE %s", text, f"%{word}%")
+            else:
+                typo = SQL(
+                    "EXISTS (SELECT FROM unnest(%s::text[]) AS p(pattern) "
+                    "WHERE %s LIKE p.pattern)",
+                    patterns,
+                    name_words,
+                )
+                exact = SQL("strpos(%s, %s) > 0", text, word)
+            conditions.append(SQL("(%s OR %s)", exact, typo) if known else typo)
         return SQL(" AND ").join(conditions)
 
     @api.model
@@ -311,6 +325,8 @@ class TravelCustomerSearch(models.AbstractModel):
         # a query more, but then each of the two plans is the simple one (a
         # single statement for both misled the planner)
         typed, matched = self._travel_typed_words(typed_text, table, exact)
+        # a word typed twice asks nothing more
+        typed = list(dict.fromkeys(typed))
         expand, known = (
             ([], True) if matched else self._travel_typo_words(table, text, typed)
         )

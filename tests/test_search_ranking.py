@@ -130,6 +130,8 @@ class TestSearchRanking(TravelCustomerCommon):
             ("kowallczyk", "typo"),  # one letter too many
             ("Anna Kowlaczyk", "typo"),  # and another word typed right
             ("Brenda Jnes", "short"),  # one letter missing from five
+            ("Brneda Jnoes", "short"),  # a typo in two words
+            ("kowalcyzk " * 8, "typo"),  # typed again and again
         ):
             with self.subTest(typed=typed):
                 self.assertEqual(self._keys(self._search(typed)), [key])
