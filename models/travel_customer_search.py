@@ -209,36 +209,41 @@ class TravelCustomerSearch(models.AbstractModel):
         )
 
     @api.model
-    def _travel_typo_condition(self, typed, expand, known, name_words, text):
-        """SQL condition matching every typed word in ``text``, those of
-        ``expand`` with a typo in ``name_words`` (the name's
-        ``travel_customer_search_words``), or also as typed if ``known``
-        (found somewhere).
+    def _travel_typo_rows(self, table, typed, expand, known, name_words, text):
+        """Subquery of the rows of ``table`` with every typed word in
+        ``text`` (normalized), those of ``expand`` with a typo in
+        ``name_words`` (the name's ``travel_customer_search_words``), or
+        also as typed if ``known`` (found somewhere), by trigram likeness.
 
-        Only the longest word's typos can use an index: the plan starts from
-        the few rows they find and checks the other words on them (two
-        arrays of patterns in one index scan would be tried pair by pair).
-        """
+        The longest word's typos find the rows through the index (one array
+        of patterns per index scan: two would be tried pair by pair); the
+        other words are checked on the few rows found."""
         driving = max(expand, key=len)
-        conditions = []
+        first = SQL("%s LIKE ANY(%s)", name_words, self._travel_typo_patterns(driving))
+        if known:
+            first = SQL("(%s LIKE %s OR %s)", text, f"%{driving}%", first)
+        others = [SQL("TRUE")]
         for word in typed:
-            if word not in expand:
-                conditions.append(SQL("strpos(%s, %s) > 0", text, word))
-                continue
-            patterns = self._travel_typo_patterns(word)
             if word == driving:
-                typo = SQL("%s LIKE ANY(%s)", name_words, patterns)
-                exact = SQL("%s LIKE %s", text, f"%{word}%")
-            else:
-                typo = SQL(
-                    "EXISTS (SELECT FROM unnest(%s::text[]) AS p(pattern) "
-                    "WHERE %s LIKE p.pattern)",
-                    patterns,
-                    name_words,
-                )
-                exact = SQL("strpos(%s, %s) > 0", text, word)
-            conditions.append(SQL("(%s OR %s)", exact, typo) if known else typo)
-        return SQL(" AND ").join(conditions)
+                continue
+            condition = SQL("strpos(text, %s) > 0", word)
+            if word in expand:
+                typo = SQL("words LIKE ANY(%s)", self._travel_typo_patterns(word))
+                condition = SQL("(%s OR %s)", condition, typo) if known else typo
+            others.append(condition)
+        return SQL(
+            """(WITH travel_typo AS MATERIALIZED (
+                    SELECT id, %s AS words, %s AS text FROM %s WHERE %s)
+                SELECT id, %s AS tier, 0 AS fit, similarity(words, %s) AS likeness
+                FROM travel_typo WHERE %s)""",
+            name_words,
+            text,
+            table,
+            first,
+            TIER_TYPO,
+            " ".join(typed),
+            SQL(" AND ").join(others),
+        )
 
     @api.model
     def _travel_typo_words(self, table, text, typed):
@@ -331,15 +336,7 @@ class TravelCustomerSearch(models.AbstractModel):
             ([], True) if matched else self._travel_typo_words(table, text, typed)
         )
         if expand:
-            return SQL(
-                "(SELECT id, %s AS tier, 0 AS fit, similarity(%s, %s) AS likeness "
-                "FROM %s WHERE %s)",
-                TIER_TYPO,
-                words,
-                " ".join(typed),
-                table,
-                self._travel_typo_condition(typed, expand, known, words, text),
-            )
+            return self._travel_typo_rows(table, typed, expand, known, words, text)
         # MATERIALIZED: the trigram index finds the matches first, rather
         # than an order by name scanning the table for them
         return SQL(
