@@ -295,7 +295,7 @@ def insert_partners(cr, template_id):
             """
             INSERT INTO res_partner (%(kept)s, %(given)s)
             SELECT %(template)s, p.name, p.name, p.street, p.zip, p.city, c.id,
-                   p.email, p.phone, now() - (p.seq %% 2000) * interval '1 day',
+                   p.email, p.phone, now() - mod(p.seq, 2000) * interval '1 day',
                    now(), 'B' || p.seq
             FROM bench_people p
             JOIN res_country c ON c.code = p.country
@@ -327,8 +327,8 @@ def insert_bookings(cr, template_id, order_id):
             """
             INSERT INTO sale_order (%(kept)s, %(given)s)
             SELECT %(template)s, 'BK' || p.id, p.id, p.id, p.id,
-                   now() - (p.id %% 900) * interval '1 day',
-                   CASE WHEN p.id %% 4 = 0 THEN 'draft' ELSE 'sale' END
+                   now() - mod(p.id, 900) * interval '1 day',
+                   CASE WHEN mod(p.id, 4) = 0 THEN 'draft' ELSE 'sale' END
             FROM res_partner p
             CROSS JOIN (SELECT * FROM sale_order WHERE id = %(order)s) t
             WHERE p.id > %(partner)s
@@ -352,7 +352,9 @@ def grow(db, size):
         missing = size - cr.fetchone()[0]
         if missing <= 0:
             return
-        cr.execute(SQL("SELECT min(id), max(id) FROM res_partner WHERE ref LIKE 'B%%'"))
+        cr.execute(
+            SQL("SELECT min(id), max(id) FROM res_partner WHERE ref LIKE %s", "B%")
+        )
         first, last = cr.fetchone()
         names = other_columns(cr, "res_partner", "id", "commercial_partner_id")
         while missing > 0:
@@ -677,8 +679,9 @@ def merge_cases(cr, bookings, duplicates, groups):
     planted = {pid for pair in pairs for pid in pair}
     cr.execute(
         SQL(
-            "SELECT id FROM res_partner WHERE ref LIKE 'B%%' AND NOT id = ANY(%s) "
+            "SELECT id FROM res_partner WHERE ref LIKE %s AND NOT id = ANY(%s) "
             "ORDER BY id LIMIT %s",
+            "B%",
             list(planted),
             duplicates + 1,
         )
@@ -891,8 +894,8 @@ def add_departures(env, product, count):
         SQL(
             "INSERT INTO travel_departure (product_id, name, date_start, "
             "date_end, capacity, price, company_id, active, create_date, "
-            "write_date) SELECT %s, 'Bench ' || g, current_date + g %% 365, "
-            "current_date + g %% 365 + 7, 20, 500 + g %% 700, %s, TRUE, now(), "
+            "write_date) SELECT %s, 'Bench ' || g, current_date + mod(g, 365), "
+            "current_date + mod(g, 365) + 7, 20, 500 + mod(g, 700), %s, TRUE, now(), "
             "now() FROM generate_series(1, %s) g",
             product.id,
             env.company.id,
