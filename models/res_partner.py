@@ -1,5 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import re
 from collections import Counter
 from datetime import date
 
@@ -25,54 +24,8 @@ CONSENT_ANSWERS = [
 # delete: ``{duplicate id: master id}``; they are archived instead.
 MERGE_ARCHIVE_KEY = "travel_customer.merge_archive_into"
 
-# Columns of res_partner that the multi-word customer search looks into.
-SEARCH_COLUMNS = (
-    "complete_name",
-    "street",
-    "zip",
-    "city",
-    "email",
-    "phone",
-    "mobile",
-    "ref",
-    "vat",
-    "company_registry",
-)
-# A word shorter than this has no trigram: the index cannot find it alone.
-TRIGRAM_MIN_LENGTH = 3
-PHONE_LIKE = re.compile(r"^[\d\s+().\-/]+$")
-
-# The text a customer is searched in: its fields, lower case and without
-# accents, then the digits of its phones ("0612345678" finds "+33 6 12...").
-# IMMUTABLE so that a trigram index can be built on it.
-SEARCH_FUNCTIONS = r"""
-CREATE OR REPLACE FUNCTION travel_customer_normalize(text)
-RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
-$$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, $1)) $$;
-
-CREATE OR REPLACE FUNCTION travel_customer_search_text(
-    complete_name text, street text, zip text, city text, email text,
-    phone text, mobile text, ref text, vat text, company_registry text
-) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-$$ SELECT travel_customer_normalize(
-    coalesce($1, '') || ' ' || coalesce($2, '') || ' ' || coalesce($3, '')
-    || ' ' || coalesce($4, '') || ' ' || coalesce($5, '') || ' ' || coalesce($6, '')
-    || ' ' || coalesce($7, '') || ' ' || coalesce($8, '') || ' ' || coalesce($9, '')
-    || ' ' || coalesce($10, '')
-    || ' ' || regexp_replace(coalesce($6, ''), '[^0-9]', '', 'g')
-    || ' ' || regexp_replace(coalesce($7, ''), '[^0-9]', '', 'g')
-) $$;
-"""
-SEARCH_INDEXES = """
-CREATE INDEX IF NOT EXISTS res_partner_travel_search_index
-ON res_partner USING gin (
-    travel_customer_search_text(complete_name, street, zip, city, email,
-                                phone, mobile, ref, vat, company_registry)
-    gin_trgm_ops
-);
--- words of one or two letters: the start of the customer's name
-CREATE INDEX IF NOT EXISTS res_partner_travel_name_prefix_index
-ON res_partner (travel_customer_normalize(complete_name) text_pattern_ops);
+# Indexes of res_partner that are not the search's nor the similarity's.
+PARTNER_INDEXES = """
 -- membership's own key has no index: a merge scanned every customer for it
 CREATE INDEX IF NOT EXISTS res_partner_travel_associate_member_index
 ON res_partner (associate_member) WHERE associate_member IS NOT NULL;
@@ -506,88 +459,29 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------ SEARCH
     @api.model
     def _search_display_name(self, operator, value):
-        """Every word typed must be found in one of the customer's fields.
-
-        Served by the trigram index of ``travel_customer_search_text``, so
-        "dupont 75011" or "muller zurich" answer as the user types.
-        """
+        """Every word typed found in one of the customer's fields, or else its
+        name with a typo (``travel.customer.search``): "dupont 75011" or
+        "muller zurich" answer as the user types."""
         if operator == "ilike" and isinstance(value, str):
-            condition = self._travel_search_condition(value)
-            if condition is not None:
-                self.flush_model(SEARCH_COLUMNS)
-                # MATERIALIZED: the trigram index finds the matches first,
-                # rather than the name order scanning the table for them
-                matched = SQL(
-                    "(WITH matched AS MATERIALIZED "
-                    "(SELECT id FROM res_partner WHERE %s) SELECT id FROM matched)",
-                    condition,
-                )
-                return [("id", "in", matched)]
+            matches = self.env["travel.customer.search"]._travel_partner_matches(value)
+            if matches is not None:
+                return [
+                    ("id", "in", SQL("(SELECT id FROM %s AS travel_rank)", matches))
+                ]
         return super()._search_display_name(operator, value)
 
     @api.model
-    def _travel_search_words(self, text):
-        """Split what the user typed into the words to match.
-
-        A phone number typed with spaces is one word; a national number
-        (leading 0) also matches the international form stored. Only the
-        first words are considered (``travel.search.limit``): each is one more
-        condition on every row.
-        """
-        text = self._travel_bounded_text(text)
-        if not text:
-            return []
-        if PHONE_LIKE.match(text) and sum(c.isdigit() for c in text) >= 6:
-            digits = re.sub(r"\D", "", text)
-            variants = [digits]
-            if digits.startswith("0") and len(digits.lstrip("0")) >= 6:
-                variants.append(digits.lstrip("0"))
-            return [variants]
-        return [[word] for word in text.split()]
-
-    @api.model
-    def _travel_search_condition(self, text):
-        """SQL condition on ``res_partner`` matching every word of ``text``."""
-        words = self._travel_search_words(text)
-        if not words:
-            return None
-        search_text = SQL(
-            "travel_customer_search_text(%s)",
-            SQL(", ").join(
-                SQL.identifier("res_partner", col) for col in SEARCH_COLUMNS
-            ),
-        )
-        conditions = []
-        has_trigram = any(len(v) >= TRIGRAM_MIN_LENGTH for w in words for v in w)
-        for variants in words:
-            conditions.append(
-                SQL(
-                    "(%s)",
-                    SQL(" OR ").join(
-                        SQL(
-                            "%s LIKE travel_customer_normalize(%s)",
-                            search_text,
-                            f"%{self._travel_escape_like(v)}%",
-                        )
-                        for v in variants
-                    ),
-                )
-            )
-        if not has_trigram:
-            # Too short for the trigram index: the first word starts the
-            # customer's name (btree prefix index), the others filter.
-            conditions.append(
-                SQL(
-                    "travel_customer_normalize(res_partner.complete_name) "
-                    "LIKE travel_customer_normalize(%s)",
-                    f"{self._travel_escape_like(words[0][0])}%",
-                )
-            )
-        return SQL(" AND ").join(conditions)
-
-    @staticmethod
-    def _travel_escape_like(word):
-        return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    def _search(self, domain, offset=0, limit=None, order=None):
+        """A search by typed text in the default order comes most relevant
+        first (``travel.customer.search``)."""
+        Search = self.env["travel.customer.search"]
+        ranked = Search._travel_ranked_text(domain, order, self._order)
+        matches = ranked and Search._travel_partner_matches(ranked[0])
+        if not matches:
+            return super()._search(domain, offset, limit, order)
+        query = super()._search(ranked[1], offset, limit, order)
+        booked = Search._travel_partner_booked(query)
+        return Search._travel_order_by_relevance(self, query, matches, booked)
 
     # ------------------------------------------------------------ CRUD
     @api.model
@@ -709,25 +603,11 @@ class ResPartner(models.Model):
                 )
 
     def init(self):
-        """Create the functions and indexes of the multi-word search."""
+        """Create the customer's indexes that neither the search
+        (``travel.customer.search``) nor the similarity
+        (``travel.customer.similarity``) own."""
         result = super().init()
-        cr = self.env.cr
-        try:
-            with cr.savepoint(flush=False):
-                cr.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-                cr.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
-        except Exception as error:
-            raise UserError(
-                _(
-                    "Travel Customers needs the PostgreSQL extensions pg_trgm and "
-                    "unaccent. Ask your database administrator to run CREATE "
-                    "EXTENSION pg_trgm; CREATE EXTENSION unaccent; in this "
-                    "database (%s).",
-                    error,
-                )
-            ) from error
-        cr.execute(SEARCH_FUNCTIONS)
-        cr.execute(SEARCH_INDEXES)
+        self.env.cr.execute(SQL(PARTNER_INDEXES))
         return result
 
     # ------------------------------------------------------------ SIMILARITY

@@ -4,8 +4,6 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from .res_partner import SEARCH_FUNCTIONS
-
 HEALTH_GROUP = "travel_customer.group_travel_health"
 ADDRESS_FIELDS = ("street", "street2", "zip", "city", "state_id", "country_id")
 
@@ -148,33 +146,74 @@ class TravelParticipant(models.Model):
     @api.model
     def _search_display_name(self, operator, value):
         """Every word, in first or last name, accents and case ignored (the
-        first words only: ``travel.search.limit``)."""
+        first words only: ``travel.search.limit``), or else the name with a
+        typo (``travel.customer.search``)."""
         if operator not in ("ilike", "=ilike") or not isinstance(value, str):
             return super()._search_display_name(operator, value)
-        words = self._travel_bounded_text(value).split()
-        if not words:
+        matches = self._travel_name_matches(value)
+        if matches is None:
             return super()._search_display_name(operator, value)
+        return [("id", "in", SQL("(SELECT id FROM %s AS travel_rank)", matches))]
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        """A search by typed text in the default order comes most relevant
+        first: the name as typed, then the most recently booked."""
+        Search = self.env["travel.customer.search"]
+        ranked = Search._travel_ranked_text(domain, order, self._order)
+        matches = ranked and self._travel_name_matches(ranked[0])
+        if not matches:
+            return super()._search(domain, offset, limit, order)
+        query = super()._search(ranked[1], offset, limit, order)
+        self.env["sale.order"].flush_model(["state", "date_order"])
+        self.flush_model(["order_ids"])
+        booked = SQL(
+            "(SELECT max(o.date_order) FROM travel_participant_sale_order_rel r "
+            "JOIN sale_order o ON o.id = r.order_id "
+            "WHERE r.participant_id = %s AND o.state = 'sale')",
+            SQL.identifier(query.table, "id"),
+        )
+        return Search._travel_order_by_relevance(self, query, matches, booked)
+
+    @api.model
+    def _travel_name_matches(self, text):
+        """``(id, tier, fit, likeness)`` of the participants whose name has every
+        word of ``text`` (or one with a typo), None when nothing was typed."""
+        Search = self.env["travel.customer.search"]
+        words = self._travel_bounded_text(text).split()
+        if not words:
+            return None
         self.flush_model(["name"])  # read by the SQL below
-        escape = self.env["res.partner"]._travel_escape_like
-        condition = SQL(" AND ").join(
+        name = SQL("travel_customer_normalize(travel_participant.name)")
+        exact = SQL(" AND ").join(
             SQL(
-                "travel_customer_normalize(name) LIKE travel_customer_normalize(%s)",
-                f"%{escape(word)}%",
+                "%s LIKE travel_customer_normalize(%s)",
+                name,
+                f"%{Search._travel_escape_like(word)}%",
             )
             for word in words
         )
-        return [
-            ("id", "in", SQL("(SELECT id FROM travel_participant WHERE %s)", condition))
-        ]
+        return Search._travel_matches_sql(
+            "travel_participant", "name", exact, name, text
+        )
 
     def init(self):
-        """The name search's accent-free trigram index."""
+        """The name search's accent-free trigram indexes (the functions are
+        made by ``travel.customer.search``, initialized before)."""
         result = super().init()
-        self.env.cr.execute(SEARCH_FUNCTIONS)
-        self.env.cr.execute(
-            "CREATE INDEX IF NOT EXISTS travel_participant_name_search_idx "
-            "ON travel_participant USING gin "
-            "(travel_customer_normalize(name) gin_trgm_ops)"
+        self.env.execute_query(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS travel_participant_name_search_idx "
+                "ON travel_participant USING gin "
+                "(travel_customer_normalize(name) gin_trgm_ops)"
+            )
+        )
+        self.env.execute_query(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS travel_participant_name_words_idx "
+                "ON travel_participant USING gin "
+                "(travel_customer_search_words(name) gin_trgm_ops)"
+            )
         )
         return result
 

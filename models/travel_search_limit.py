@@ -54,32 +54,27 @@ class TravelSearchLimit(models.AbstractModel):
         """Run the block's queries under the search timeout (or the session's
         own, if shorter), in a savepoint; a query stopped by it raises a
         UserError and the transaction goes on."""
-        cr = self.env.cr
         timeout = self._travel_search_timeout()
-        # what is pending is written before the savepoint, never lost with it
+        # What is pending is written before the savepoint, never lost with
+        # it: the search may flush any model its domain or record rules
+        # read, and a savepoint rolled back would drop what it flushed.
         self.env.flush_all()
         try:
-            with mute_logger("odoo.sql_db"), cr.savepoint(flush=False):
-                cr.execute(
-                    "SELECT setting::int FROM pg_settings "
-                    "WHERE name = 'statement_timeout'"
-                )
-                previous = cr.fetchone()[0]
-                if previous:
-                    timeout = min(timeout, previous)
-                cr.execute(
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
+                # the session's own timeout, and the search's if shorter
+                [(previous, _timeout)] = self.env.execute_query(
                     SQL(
-                        "SELECT set_config('statement_timeout', %s, true)", str(timeout)
+                        """SELECT setting::int, set_config('statement_timeout',
+                                  (CASE WHEN setting::int = 0 THEN %(timeout)s
+                                        ELSE least(setting::int, %(timeout)s)
+                                   END)::text, true)
+                           FROM pg_settings WHERE name = 'statement_timeout'""",
+                        timeout=timeout,
                     )
                 )
                 yield
                 # SET LOCAL outlives the savepoint's release: put it back
-                cr.execute(
-                    SQL(
-                        "SELECT set_config('statement_timeout', %s, true)",
-                        str(previous),
-                    )
-                )
+                self._travel_set_statement_timeout(previous)
         except psycopg2.errors.QueryCanceled as error:
             raise UserError(
                 _(
@@ -87,6 +82,12 @@ class TravelSearchLimit(models.AbstractModel):
                     "longer or more precise words) and try again."
                 )
             ) from error
+
+    @api.model
+    def _travel_set_statement_timeout(self, milliseconds):
+        self.env.execute_query(
+            SQL("SELECT set_config('statement_timeout', %s, true)", str(milliseconds))
+        )
 
     @api.model
     def _travel_searches_text(self, domain):

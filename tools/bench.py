@@ -3,10 +3,13 @@
 Fills a database with synthetic customers (Faker; French, German, Swiss,
 Italian and British) with bookings, then prints, from one run:
 
-- multi-word customer search, first 10 results: stock ``name_search``
-  (``ilike``, no trigram index) against the addon's, on --size customers
-  and again on --install-size customers; and the addon's on a text of
-  5,000 words (of which it considers the first);
+- the customer search, first 10 results: stock ``name_search`` (``ilike``,
+  no trigram index) against the addon's, on --size customers and again on
+  --install-size customers, for each kind of query (name, name and city,
+  name and zip, first and last name, part of the e-mail, the phone's
+  digits, the name with a typo): how often the customer looked for is in
+  the first 10, and how long; and the addon's on a text of 5,000 words (of
+  which it considers the first);
 - merging customers through the addon (journal and log included) against
   the core merge wizard's ``_merge`` run pair by pair: one duplicate holding
   50 bookings, 50 duplicates at once, a bulk merge of 100 groups
@@ -19,7 +22,8 @@ Italian and British) with bookings, then prints, from one run:
   on --install-size partners: the addon's hook against one UPDATE and
   against the ORM.
 
-Run it with ``make bench`` (``BENCH_SIZE=...`` to change the size).
+Run it with ``make bench`` (``BENCH_SIZE=...`` to change the size;
+``BENCH_ARGS="--only search"`` for the search alone, at both sizes).
 """
 
 import argparse
@@ -27,6 +31,7 @@ import base64
 import io
 import math
 import random
+import re
 import statistics
 import sys
 import time
@@ -36,6 +41,8 @@ from pathlib import Path
 
 from faker import Faker
 
+from odoo.tools import SQL
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_quality  # noqa: E402
 import dev  # noqa: E402
@@ -44,6 +51,17 @@ LOCALES = ["fr_FR", "de_DE", "de_CH", "it_IT", "en_GB"]
 COUNTRY = {"fr_FR": "FR", "de_DE": "DE", "de_CH": "CH", "it_IT": "IT", "en_GB": "GB"}
 STOCK_MODULES = "contacts,sale_management,portal,phone_validation"
 QUERIES_PER_KIND = 10
+# what a desk agent types to find a customer; the first four as in the
+# earlier runs (the same customers are picked for them)
+QUERY_KINDS = (
+    "name",
+    "name city",
+    "name zip",
+    "first last",
+    "e-mail part",
+    "phone digits",
+    "typo in the name",
+)
 DUPLICATE_EVERY = 50
 DUPLICATE_CHANGES = ("typo", "swap", "no_email", "phone", "accents")
 DATA_VERSION = 2  # bump when the generated data changes
@@ -51,6 +69,12 @@ DATA_VERSION = 2  # bump when the generated data changes
 
 def say(message):
     print(message, flush=True)
+
+
+def identifiers(*names, table=None):
+    """``"a", "b"`` (or ``t."a", t."b"``) as one SQL list."""
+    parts = (SQL.identifier(*((table, n) if table else (n,))) for n in names)
+    return SQL(", ").join(parts)
 
 
 # ---------------------------------------------------------------- Odoo access
@@ -72,6 +96,23 @@ def odoo_env(db):
         odoo.sql_db.close_db(db)
 
 
+def server_sql(query, db="postgres"):
+    """Run ``query`` (odoo.tools.SQL) outside a transaction, as the role of
+    Odoo's configuration (no superuser needed): CREATE DATABASE, VACUUM."""
+    import psycopg2  # an Odoo dependency
+
+    conn = psycopg2.connect(
+        dbname=db, user=dev.DB_USER, password=dev.DB_PASSWORD, host="localhost"
+    )
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cr:
+            cr.execute(query.code, query.params or None)
+            return cr.fetchall() if cr.description else None
+    finally:
+        conn.close()
+
+
 def odoo_install(db, modules, *extra):
     start = time.monotonic()
     dev.odoo(
@@ -89,7 +130,21 @@ def odoo_install(db, modules, *extra):
 
 def clone(source, target):
     dev.drop_database(target)
-    dev.psql(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+    server_sql(
+        SQL(
+            "CREATE DATABASE %s TEMPLATE %s",
+            SQL.identifier(target),
+            SQL.identifier(source),
+        )
+    )
+
+
+def vacuum(db, table="res_partner"):
+    """VACUUM (ANALYZE) a table just filled: its statistics and visibility
+    map as a live base has them, and nothing left for autovacuum (whose
+    session a role that is not a superuser may not end) when the database
+    is dropped."""
+    server_sql(SQL("VACUUM (ANALYZE) %s", SQL.identifier(table)), db=db)
 
 
 # ---------------------------------------------------------------- data
@@ -165,6 +220,20 @@ def copy_rows(cr, table, columns, rows):
     cr._obj.copy_from(buffer, table, columns=columns)
 
 
+def other_columns(cr, table, *excluded):
+    """The columns of ``table`` but ``excluded``, filled from a template row."""
+    cr.execute(
+        SQL(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = %s AND NOT column_name = ANY(%s) "
+            "ORDER BY ordinal_position",
+            table,
+            list(excluded),
+        )
+    )
+    return [row[0] for row in cr.fetchall()]
+
+
 def generate(env, size):
     """Insert ``size`` customers, each with one booking, set-based."""
     cr = env.cr
@@ -175,8 +244,10 @@ def generate(env, size):
     )
     env.flush_all()
     cr.execute(
-        "CREATE TEMP TABLE bench_people (seq serial, name text, street text, zip text, "
-        "city text, country text, email text, phone text, dup_of int)"
+        SQL(
+            "CREATE TEMP TABLE bench_people (seq serial, name text, street text, "
+            "zip text, city text, country text, email text, phone text, dup_of int)"
+        )
     )
     t0 = time.monotonic()
     copy_rows(
@@ -186,111 +257,132 @@ def generate(env, size):
         fake_people(size),
     )
     say(f"  {size:,} customers made by Faker in {time.monotonic() - t0:.1f} s")
-    cr.execute(
-        """
-        SELECT column_name FROM information_schema.columns
-        WHERE table_name = 'res_partner' AND column_name NOT IN
-            ('id', 'name', 'complete_name', 'street', 'zip', 'city', 'country_id',
-             'email', 'phone', 'commercial_partner_id', 'create_date', 'write_date',
-             'ref')
-        """
-    )
-    kept = [row[0] for row in cr.fetchall()]
-    cols = ", ".join(f'"{c}"' for c in kept)
-    tcols = ", ".join(f't."{c}"' for c in kept)
-    cr.execute(
-        f"""
-        INSERT INTO res_partner ({cols}, name, complete_name, street, zip, city,
-                                 country_id, email, phone, create_date, write_date, ref)
-        SELECT {tcols}, p.name, p.name, p.street, p.zip, p.city, c.id, p.email, p.phone,
-               now() - (p.seq %% 2000) * interval '1 day', now(), 'B' || p.seq
-        FROM bench_people p
-        JOIN res_country c ON c.code = p.country
-        CROSS JOIN (SELECT * FROM res_partner WHERE id = %s) t
-        """,
-        [template.id],
-    )
-    cr.execute(
-        "UPDATE res_partner SET commercial_partner_id = id "
-        "WHERE commercial_partner_id IS NULL OR id > %s",
-        [template.id],
-    )
-    cr.execute(
-        """
-        SELECT column_name FROM information_schema.columns
-        WHERE table_name = 'sale_order' AND column_name NOT IN
-            ('id', 'name', 'partner_id', 'partner_invoice_id', 'partner_shipping_id',
-             'date_order', 'state')
-        """
-    )
-    kept = [row[0] for row in cr.fetchall()]
-    cols = ", ".join(f'"{c}"' for c in kept)
-    tcols = ", ".join(f't."{c}"' for c in kept)
-    cr.execute(
-        f"""
-        INSERT INTO sale_order ({cols}, name, partner_id, partner_invoice_id,
-                                partner_shipping_id, date_order, state)
-        SELECT {tcols}, 'BK' || p.id, p.id, p.id, p.id,
-               now() - (p.id %% 900) * interval '1 day',
-               CASE WHEN p.id %% 4 = 0 THEN 'draft' ELSE 'sale' END
-        FROM res_partner p CROSS JOIN (SELECT * FROM sale_order WHERE id = %s) t
-        WHERE p.id > %s
-        """,
-        [order.id, template.id],
-    )
+    insert_partners(cr, template.id)
+    insert_bookings(cr, template.id, order.id)
     # the planted duplicates, to measure how many are found
     cr.execute(
-        """
-        CREATE TABLE travel_bench_duplicate AS
-        SELECT o.id AS original_id, d.id AS duplicate_id
-        FROM bench_people b
-        JOIN res_partner d ON d.ref = 'B' || b.seq
-        JOIN res_partner o ON o.ref = 'B' || b.dup_of
-        WHERE b.dup_of IS NOT NULL
-        """
+        SQL(
+            """
+            CREATE TABLE travel_bench_duplicate AS
+            SELECT o.id AS original_id, d.id AS duplicate_id
+            FROM bench_people b
+            JOIN res_partner d ON d.ref = 'B' || b.seq
+            JOIN res_partner o ON o.ref = 'B' || b.dup_of
+            WHERE b.dup_of IS NOT NULL
+            """
+        )
     )
     cr.execute(
-        "CREATE TABLE travel_bench_meta AS SELECT %s::int AS size, %s::int AS version",
-        [size, DATA_VERSION],
+        SQL(
+            "CREATE TABLE travel_bench_meta AS SELECT %s::int AS size, "
+            "%s::int AS version",
+            size,
+            DATA_VERSION,
+        )
     )
-    cr.execute("ANALYZE")
     cr.commit()
+    for table in ("res_partner", "sale_order"):
+        vacuum(env.cr.dbname, table)
+
+
+def insert_partners(cr, template_id):
+    """The people of ``bench_people`` as partners, the other columns taken
+    from the template partner."""
+    given = ("name", "complete_name", "street", "zip", "city", "country_id")
+    given += ("email", "phone", "create_date", "write_date", "ref")
+    kept = other_columns(cr, "res_partner", "id", "commercial_partner_id", *given)
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO res_partner (%(kept)s, %(given)s)
+            SELECT %(template)s, p.name, p.name, p.street, p.zip, p.city, c.id,
+                   p.email, p.phone, now() - mod(p.seq, 2000) * interval '1 day',
+                   now(), 'B' || p.seq
+            FROM bench_people p
+            JOIN res_country c ON c.code = p.country
+            CROSS JOIN (SELECT * FROM res_partner WHERE id = %(id)s) t
+            """,
+            kept=identifiers(*kept),
+            given=identifiers(*given),
+            template=identifiers(*kept, table="t"),
+            id=template_id,
+        )
+    )
+    cr.execute(
+        SQL(
+            "UPDATE res_partner SET commercial_partner_id = id "
+            "WHERE commercial_partner_id IS NULL OR id > %s",
+            template_id,
+        )
+    )
+
+
+def insert_bookings(cr, template_id, order_id):
+    """One order per partner made after the template (a quarter of them
+    quotations), the other columns taken from the template order."""
+    given = ("name", "partner_id", "partner_invoice_id", "partner_shipping_id")
+    given += ("date_order", "state")
+    kept = other_columns(cr, "sale_order", "id", *given)
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO sale_order (%(kept)s, %(given)s)
+            SELECT %(template)s, 'BK' || p.id, p.id, p.id, p.id,
+                   now() - mod(p.id, 900) * interval '1 day',
+                   CASE WHEN mod(p.id, 4) = 0 THEN 'draft' ELSE 'sale' END
+            FROM res_partner p
+            CROSS JOIN (SELECT * FROM sale_order WHERE id = %(order)s) t
+            WHERE p.id > %(partner)s
+            """,
+            kept=identifiers(*kept),
+            given=identifiers(*given),
+            template=identifiers(*kept, table="t"),
+            order=order_id,
+            partner=template_id,
+        )
+    )
 
 
 def grow(db, size):
-    """Copy the customers of ``db`` until it holds ``size`` partners."""
+    """Copy the generated customers of ``db`` until it holds ``size``
+    partners, in the order of their ids: two databases of the same customers
+    (stock Odoo's and the addon's) grow alike."""
     with odoo_env(db) as env:
         cr = env.cr
-        cr.execute("SELECT count(*) FROM res_partner")
+        cr.execute(SQL("SELECT count(*) FROM res_partner"))
         missing = size - cr.fetchone()[0]
         if missing <= 0:
             return
         cr.execute(
-            "SELECT count(*) FROM res_partner "
-            "WHERE id > (SELECT id FROM res_partner WHERE name = 'Bench template')"
+            SQL("SELECT min(id), max(id) FROM res_partner WHERE ref LIKE %s", "B%")
         )
-        base = cr.fetchone()[0]
-        cr.execute(
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_name = 'res_partner' AND column_name != 'id'"
-        )
-        cols = ", ".join(f'"{row[0]}"' for row in cr.fetchall())
-        cr.execute(
-            f"""
-            INSERT INTO res_partner ({cols})
-            SELECT {cols} FROM res_partner
-            CROSS JOIN generate_series(1, %s) g
-            WHERE id > (SELECT id FROM res_partner WHERE name = 'Bench template')
-            LIMIT %s
-            """,
-            [missing // max(base, 1) + 1, missing],
-        )
-        cr.execute(
-            "UPDATE res_partner SET commercial_partner_id = id "
-            "WHERE commercial_partner_id != id AND parent_id IS NULL"
-        )
-        cr.execute("ANALYZE res_partner")
+        first, last = cr.fetchone()
+        names = other_columns(cr, "res_partner", "id", "commercial_partner_id")
+        while missing > 0:
+            # each copy its own commercial partner, set as it is inserted: an
+            # UPDATE afterwards rewrote every row in every index once more
+            cr.execute(
+                SQL(
+                    """
+                    INSERT INTO res_partner (id, commercial_partner_id, %(columns)s)
+                    SELECT new_id, CASE WHEN parent_id IS NULL THEN new_id
+                                        ELSE commercial_partner_id END, %(columns)s
+                    FROM (SELECT nextval('res_partner_id_seq') AS new_id, *
+                          FROM (SELECT * FROM res_partner
+                                WHERE id BETWEEN %(first)s AND %(last)s
+                                ORDER BY id LIMIT %(n)s) AS original) AS copy
+                    """,
+                    columns=identifiers(*names),
+                    first=first,
+                    last=last,
+                    n=missing,
+                )
+            )
+            if not cr.rowcount:
+                break
+            missing -= cr.rowcount
         cr.commit()
+    vacuum(db)
 
 
 def stock_database(db, size):
@@ -298,7 +390,9 @@ def stock_database(db, size):
     stock = f"{db}_stock"
     if dev.database_exists(stock):
         try:
-            meta = dev.psql("SELECT size, version FROM travel_bench_meta", db=stock)
+            meta = server_sql(
+                SQL("SELECT size, version FROM travel_bench_meta"), db=stock
+            )
             if meta[0] == (size, DATA_VERSION):
                 say(f"Reusing {stock} ({size:,} customers)")
                 return stock
@@ -314,28 +408,62 @@ def stock_database(db, size):
 
 # ---------------------------------------------------------------- measures
 def sample_queries(env, count=QUERIES_PER_KIND, seed=7):
-    """Queries a desk agent types, each with the customer it looks for."""
-    cr = env.cr
-    cr.execute(
-        "SELECT id, name, zip, city FROM res_partner WHERE name NOT LIKE 'Bench%%' "
-        "AND zip IS NOT NULL AND city IS NOT NULL ORDER BY id"
+    """Queries a desk agent types, each with the customer it looks for:
+    ``count`` of each of ``QUERY_KINDS``."""
+    rows = env.execute_query(
+        SQL(
+            "SELECT id, name, zip, city, email, phone FROM res_partner "
+            "WHERE name NOT LIKE %s AND zip IS NOT NULL AND city IS NOT NULL "
+            "ORDER BY id",
+            "Bench%",
+        )
     )
-    rows = cr.fetchall()
     rng = random.Random(seed)
     picked = rng.sample(rows, 4 * count)
-    queries = []
-    for i, (pid, name, zip_code, city) in enumerate(picked):
-        last = name.split()[-1]
-        first = name.split()[0]
-        kind = ("name", "name city", "name zip", "first last")[i // count]
-        text = {
-            "name": last,
-            "name city": f"{last} {city.split()[0]}",
-            "name zip": f"{last} {zip_code}",
-            "first last": f"{first} {last}",
-        }[kind]
-        queries.append((kind, text, pid))
-    return queries
+    # the other kinds: customers with an e-mail, a phone and a last name of
+    # five letters or more (a typo in a shorter word is not looked for)
+    reachable = [
+        row
+        for row in rows
+        if row[4]
+        and row[5]
+        and len(row[1].split()[-1]) >= 5
+        and row[1].split()[-1].isalpha()
+    ]
+    picked += rng.sample(reachable, (len(QUERY_KINDS) - 4) * count)
+    return [
+        (kind, query_text(kind, row, rng), row[0])
+        for kind, row in zip(
+            (kind for kind in QUERY_KINDS for _i in range(count)), picked, strict=False
+        )
+    ]
+
+
+def query_text(kind, row, rng):
+    """What is typed to find the customer of ``row`` by ``kind``."""
+    _id, name, zip_code, city, email, phone = row
+    first, last = name.split()[0], name.split()[-1]
+    return {
+        "name": lambda: last,
+        "name city": lambda: f"{last} {city.split()[0]}",
+        "name zip": lambda: f"{last} {zip_code}",
+        "first last": lambda: f"{first} {last}",
+        "e-mail part": lambda: email.split("@")[0],
+        "phone digits": lambda: re.sub(r"\D", "", phone),
+        "typo in the name": lambda: f"{first} {typo(last, rng)}",
+    }[kind]()
+
+
+def typo(word, rng):
+    """``word`` with one letter wrong, missing, or swapped with the next."""
+    i = rng.randrange(1, len(word) - 1)
+    change = rng.choice(("wrong", "missing", "swapped"))
+    if change == "swapped" and word[i] != word[i + 1]:
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    if change == "missing":
+        return word[:i] + word[i + 1 :]
+    letter = rng.choice([c for c in "aeiorstnlu" if c != word[i].lower()])
+    return word[:i] + letter + word[i + 1 :]
 
 
 def time_search(env, queries, limit=10):
@@ -384,31 +512,33 @@ def figures(timings, hits):
 
 
 def search_bench(stock_db, our_db, label):
+    """The customer search on the same queries in stock Odoo and with the
+    addon: found in the first 10 and time, by kind of query."""
     results = {}
     for name, db in (("stock", stock_db), ("ours", our_db)):
         with odoo_env(db) as env:
             results[name] = time_search(env, sample_queries(env))
     with odoo_env(our_db) as env:
         long_search = figures(*time_long_search(env, sample_queries(env)))
-    stock, ours = figures(*results["stock"]["all"]), figures(*results["ours"]["all"])
-    say(f"\nMulti-word customer search, first 10, {label}")
-    say(f"  {'':28}{'median':>10}{'p95':>10}  found in first 10")
-    for title, fig in (("stock name_search", stock), ("travel_customer", ours)):
+    say(f"\nCustomer search (name_search), first 10, {label}")
+    say(
+        f"  {'query typed':20}{'found: stock':>13}{'ours':>7}"
+        f"{'median: stock':>15}{'ours':>9}{'p95: stock':>12}{'ours':>9}"
+    )
+    for kind in (*QUERY_KINDS, "all"):
+        stock = figures(*results["stock"][kind])
+        ours = figures(*results["ours"][kind])
         say(
-            f"  {title:28}{fig['median']:>8.2f}ms{fig['p95']:>8.2f}ms  "
-            f"{fig['found']}/{fig['total']}"
+            f"  {kind:20}{stock['found']:>10}/{stock['total']:<2}"
+            f"{ours['found']:>4}/{ours['total']:<2}"
+            f"{stock['median']:>12.1f}ms{ours['median']:>7.2f}ms"
+            f"{stock['p95']:>10.1f}ms{ours['p95']:>7.2f}ms"
         )
+    stock, ours = figures(*results["stock"]["all"]), figures(*results["ours"]["all"])
     say(
         f"  ratio (stock / ours): median x{stock['median'] / ours['median']:.1f}, "
         f"p95 x{stock['p95'] / ours['p95']:.1f}"
     )
-    for kind in ("name", "name city", "name zip", "first last"):
-        s, o = figures(*results["stock"][kind]), figures(*results["ours"][kind])
-        say(
-            f"    '{kind}': stock {s['median']:.1f} ms "
-            f"({s['found']}/{s['total']} found), "
-            f"ours {o['median']:.2f} ms ({o['found']}/{o['total']} found)"
-        )
     say(
         f"  5,000-word name_search (a portal user may send it): median "
         f"{long_search['median']:.2f} ms, p95 {long_search['p95']:.2f} ms, "
@@ -530,24 +660,33 @@ def merge_cases(cr, bookings, duplicates, groups):
     """The three merges measured, on the same customers in both databases:
     ``{case: [(master, [duplicates])]}``."""
     cr.execute(
-        "SELECT original_id, duplicate_id FROM travel_bench_duplicate "
-        "ORDER BY original_id DESC"
+        SQL(
+            "SELECT original_id, duplicate_id FROM travel_bench_duplicate "
+            "ORDER BY original_id DESC"
+        )
     )
     pairs = cr.fetchall()
     original, duplicate = pairs[0]
     # the duplicate holds ``bookings`` bookings
     cr.execute(
-        "UPDATE sale_order SET partner_id = %s, partner_invoice_id = %s, "
-        "partner_shipping_id = %s WHERE id IN "
-        "(SELECT id FROM sale_order WHERE partner_id > %s "
-        "ORDER BY id LIMIT %s)",
-        [duplicate, duplicate, duplicate, duplicate, bookings],
+        SQL(
+            "UPDATE sale_order SET partner_id = %(p)s, partner_invoice_id = %(p)s, "
+            "partner_shipping_id = %(p)s WHERE id IN "
+            "(SELECT id FROM sale_order WHERE partner_id > %(p)s "
+            "ORDER BY id LIMIT %(n)s)",
+            p=duplicate,
+            n=bookings,
+        )
     )
     planted = {pid for pair in pairs for pid in pair}
     cr.execute(
-        "SELECT id FROM res_partner WHERE ref LIKE 'B%%' AND NOT id = ANY(%s) "
-        "ORDER BY id LIMIT %s",
-        [list(planted), duplicates + 1],
+        SQL(
+            "SELECT id FROM res_partner WHERE ref LIKE %s AND NOT id = ANY(%s) "
+            "ORDER BY id LIMIT %s",
+            "B%",
+            list(planted),
+            duplicates + 1,
+        )
     )
     many = [row[0] for row in cr.fetchall()]
     return {
@@ -590,8 +729,10 @@ def merge_bench(db, stock_db, bookings=50, duplicates=50, groups=100):
             for name, env in envs.items():
                 if case == "one":
                     env.cr.execute(
-                        "SELECT count(*) FROM sale_order WHERE partner_id = %s",
-                        [cases[name]["one"][0][0]],
+                        SQL(
+                            "SELECT count(*) FROM sale_order WHERE partner_id = %s",
+                            cases[name]["one"][0][0],
+                        )
                     )
                     figures_[name, "moved"] = env.cr.fetchone()[0]
                 env.cr.rollback()
@@ -622,16 +763,20 @@ BENCH_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EO
 def _bench_customers(env, sample):
     cr = env.cr
     cr.execute(
-        "UPDATE sale_order SET travel_date_end = date_order::date "
-        "WHERE travel_date_end IS NULL"
+        SQL(
+            "UPDATE sale_order SET travel_date_end = date_order::date "
+            "WHERE travel_date_end IS NULL"
+        )
     )
     cr.execute(
-        "SELECT p.id FROM res_partner p WHERE p.email IS NOT NULL "
-        "AND p.travel_anonymized IS NOT TRUE "
-        "AND EXISTS (SELECT 1 FROM sale_order o WHERE o.partner_id = p.id "
-        "AND o.date_order < now() - interval '1 year') "
-        "ORDER BY p.id DESC LIMIT %s",
-        [sample],
+        SQL(
+            "SELECT p.id FROM res_partner p WHERE p.email IS NOT NULL "
+            "AND p.travel_anonymized IS NOT TRUE "
+            "AND EXISTS (SELECT 1 FROM sale_order o WHERE o.partner_id = p.id "
+            "AND o.date_order < now() - interval '1 year') "
+            "ORDER BY p.id DESC LIMIT %s",
+            sample,
+        )
     )
     return [row[0] for row in cr.fetchall()]
 
@@ -640,11 +785,14 @@ def _give_history(env, partner_id, bookings, documents):
     """``bookings`` old bookings, a message naming it, an attachment and
     ``documents`` identity documents with a scan."""
     env.cr.execute(
-        "UPDATE sale_order SET partner_id = %s, partner_invoice_id = %s, "
-        "partner_shipping_id = %s WHERE id IN (SELECT id FROM sale_order "
-        "WHERE date_order < now() - interval '1 year' AND partner_id < %s "
-        "ORDER BY id DESC LIMIT %s)",
-        [partner_id, partner_id, partner_id, partner_id, bookings - 1],
+        SQL(
+            "UPDATE sale_order SET partner_id = %(p)s, partner_invoice_id = %(p)s, "
+            "partner_shipping_id = %(p)s WHERE id IN (SELECT id FROM sale_order "
+            "WHERE date_order < now() - interval '1 year' AND partner_id < %(p)s "
+            "ORDER BY id DESC LIMIT %(n)s)",
+            p=partner_id,
+            n=bookings - 1,
+        )
     )
     partner = env["res.partner"].browse(partner_id)
     partner.message_post(body=f"Note on {partner.name}")
@@ -742,6 +890,54 @@ def retention_bench(db, count=10_000):
     )
 
 
+def add_departures(env, product, count):
+    """``count`` departures of ``product`` over the coming year, committed."""
+    env.cr.execute(
+        SQL(
+            "INSERT INTO travel_departure (product_id, name, date_start, "
+            "date_end, capacity, price, company_id, active, create_date, "
+            "write_date) SELECT %s, 'Bench ' || g, current_date + mod(g, 365), "
+            "current_date + mod(g, 365) + 7, 20, 500 + mod(g, 700), %s, TRUE, now(), "
+            "now() FROM generate_series(1, %s) g",
+            product.id,
+            env.company.id,
+            count,
+        )
+    )
+    env.cr.commit()
+
+
+def timed_assignment(env):
+    """One run of the nightly assignment, committed: (seconds, created)."""
+    start = time.monotonic()
+    created = env["travel.departure.assignment"]._cron_assign_all_offers()
+    env.cr.commit()
+    return time.monotonic() - start, created
+
+
+def orm_assignment(env, created, orm_sample):
+    """The seconds the ORM would take to create ``created`` assignments,
+    timed on ``orm_sample`` of them (rolled back)."""
+    cr = env.cr
+    cr.execute(
+        SQL(
+            "SELECT partner_id, departure_id FROM travel_departure_assignment "
+            "ORDER BY id LIMIT %s",
+            orm_sample,
+        )
+    )
+    pairs = cr.fetchall()
+    cr.execute(SQL("TRUNCATE travel_departure_assignment"))
+    start = time.monotonic()
+    env["travel.departure.assignment"].create(
+        [{"partner_id": p, "departure_id": d} for p, d in pairs]
+    )
+    env.flush_all()
+    seconds = (time.monotonic() - start) * created / max(len(pairs), 1)
+    cr.rollback()
+    return seconds, len(pairs)
+
+
 def assignment_bench(db, resellers=1_000, departures=10_000, orm_sample=20_000):
     """The nightly assignment for ``resellers`` x ``departures``: first run,
     second run with nothing new, against ORM creates (timed on a sample)."""
@@ -752,65 +948,34 @@ def assignment_bench(db, resellers=1_000, departures=10_000, orm_sample=20_000):
         )
         professional = env.ref("travel_customer.customer_type_professional")
         env.flush_all()
-
-        def add_departures(count):
-            cr.execute(
-                "INSERT INTO travel_departure (product_id, name, date_start, "
-                "date_end, capacity, price, company_id, active, create_date, "
-                "write_date) SELECT %s, 'Bench ' || g, current_date + g %% 365, "
-                "current_date + g %% 365 + 7, 20, 500 + g %% 700, %s, TRUE, now(), "
-                "now() FROM generate_series(1, %s) g",
-                [stay.id, env.company.id, count],
-            )
-            cr.commit()
-
-        add_departures(departures)
+        add_departures(env, stay, departures)
         cr.execute(
-            "UPDATE res_partner SET travel_all_offers = TRUE, travel_markup = 8, "
-            "travel_offers_assigned_at = NULL, customer_type_id = %s "
-            "WHERE id IN (SELECT id FROM res_partner "
-            "WHERE parent_id IS NULL ORDER BY id DESC LIMIT %s)",
-            [professional.id, resellers],
+            SQL(
+                "UPDATE res_partner SET travel_all_offers = TRUE, travel_markup = 8, "
+                "travel_offers_assigned_at = NULL, customer_type_id = %s "
+                "WHERE id IN (SELECT id FROM res_partner "
+                "WHERE parent_id IS NULL ORDER BY id DESC LIMIT %s)",
+                professional.id,
+                resellers,
+            )
         )
-        cr.execute("ANALYZE travel_departure")
+        cr.execute(SQL("ANALYZE travel_departure"))
         cr.commit()
-        Assignment = env["travel.departure.assignment"]
-        start = time.monotonic()
-        created = Assignment._cron_assign_all_offers()
-        cr.commit()
-        first = time.monotonic() - start
-        start = time.monotonic()
-        again = Assignment._cron_assign_all_offers()
-        cr.commit()
-        second = time.monotonic() - start
-        add_departures(100)
-        start = time.monotonic()
-        hundred = Assignment._cron_assign_all_offers()
-        cr.commit()
-        third = time.monotonic() - start
+        first, created = timed_assignment(env)
+        second, again = timed_assignment(env)
+        add_departures(env, stay, 100)
+        third, hundred = timed_assignment(env)
         # deleting a departure finds its assignments without an index of theirs
-        cr.execute("SELECT max(id) FROM travel_departure")
+        cr.execute(SQL("SELECT max(id) FROM travel_departure"))
         departure = env["travel.departure"].browse(cr.fetchone()[0])
         start = time.monotonic()
         departure.unlink()
         unlink = time.monotonic() - start
         cr.rollback()
-        # the same assignments through the ORM, timed on a sample
-        cr.execute(
-            "SELECT partner_id, departure_id FROM travel_departure_assignment "
-            "ORDER BY id LIMIT %s",
-            [orm_sample],
-        )
-        pairs = cr.fetchall()
-        cr.execute("TRUNCATE travel_departure_assignment")
-        start = time.monotonic()
-        Assignment.create([{"partner_id": p, "departure_id": d} for p, d in pairs])
-        env.flush_all()
-        orm = (time.monotonic() - start) * created / max(len(pairs), 1)
-        cr.rollback()
-        cr.execute("TRUNCATE travel_departure_assignment")
-        cr.execute("DELETE FROM travel_departure")
-        cr.execute("UPDATE res_partner SET travel_all_offers = FALSE")
+        orm, timed = orm_assignment(env, created, orm_sample)
+        cr.execute(SQL("TRUNCATE travel_departure_assignment"))
+        cr.execute(SQL("DELETE FROM travel_departure"))
+        cr.execute(SQL("UPDATE res_partner SET travel_all_offers = FALSE"))
         cr.commit()
     say(
         f"\nNightly assignment: {resellers:,} resellers x {departures:,} departures "
@@ -821,7 +986,7 @@ def assignment_bench(db, resellers=1_000, departures=10_000, orm_sample=20_000):
     say(f"  travel_customer, 100 new departures   {third:8.2f} s   ({hundred:,} added)")
     say(f"  deleting a departure ({resellers:,} assignments)  {unlink:8.2f} s")
     say(
-        f"  ORM create ({len(pairs):,} timed, extrapolated) {orm:8.1f} s"
+        f"  ORM create ({timed:,} timed, extrapolated) {orm:8.1f} s"
         f"   ratio x{orm / first:.1f}"
     )
 
@@ -838,7 +1003,7 @@ def install_bench(db, stock_db):
     figures = {}
     with odoo_env(db) as env:
         cr = env.cr
-        cr.execute("SELECT count(*) FROM res_partner")
+        cr.execute(SQL("SELECT count(*) FROM res_partner"))
         count = cr.fetchone()[0]
         default = env["travel.customer.type"]._get_default()
         start = time.monotonic()
@@ -853,9 +1018,9 @@ def install_bench(db, stock_db):
         cr.rollback()
     with odoo_env(stock_db) as env:
         cr = env.cr
-        cr.execute("ALTER TABLE res_partner ADD COLUMN bench_type_id int4")
+        cr.execute(SQL("ALTER TABLE res_partner ADD COLUMN bench_type_id int4"))
         start = time.monotonic()
-        cr.execute("UPDATE res_partner SET bench_type_id = %s", [default.id])
+        cr.execute(SQL("UPDATE res_partner SET bench_type_id = %s", default.id))
         figures["update"] = time.monotonic() - start
         cr.rollback()
     say(f"\nDefault customer type for {count:,} existing partners (install)")
@@ -870,6 +1035,27 @@ def install_bench(db, stock_db):
     )
 
 
+def big_databases(db, stock, size, search_only):
+    """The databases of ``size`` partners, stock Odoo's and the addon's:
+    the customers copied until there are enough, then the addon installed
+    (with ``search_only``, the addon's database of --size is grown the same
+    way instead: its search indexes are the install's, without the hours of
+    an install on a million partners)."""
+    big, big_stock = f"{db}_big", f"{db}_big_stock"
+    clone(stock, big_stock)
+    grow(big_stock, size)
+    if search_only:
+        clone(db, big)
+        grow(big, size)
+        return big, big_stock
+    clone(big_stock, big)
+    seconds = odoo_install(big, dev.ADDON)
+    vacuum(big)
+    say(f"\ntravel_customer installed on {size:,} partners in {seconds:.1f} s")
+    install_bench(big, big_stock)
+    return big, big_stock
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", default="travel_customer_bench")
@@ -877,14 +1063,16 @@ def main():
     parser.add_argument("--install-size", type=int, default=1_000_000)
     parser.add_argument(
         "--only",
-        choices=["merge"],
-        help="run one part alone (e.g. merge, on a small --size such as 6000)",
+        choices=["merge", "search"],
+        help="run one part alone (e.g. merge, on a small --size such as 6000; "
+        "search, at --size and at --install-size)",
     )
     args = parser.parse_args()
 
     stock = stock_database(args.db, args.size)
     clone(stock, args.db)
     seconds = odoo_install(args.db, dev.ADDON)
+    vacuum(args.db)
     say(
         f"travel_customer installed on {args.size:,} customers in {seconds:.1f} s "
         "(search indexes included)"
@@ -893,24 +1081,17 @@ def main():
         merge_bench(args.db, stock)
         return
     search_bench(stock, args.db, f"{args.size:,} customers")
-    core_seconds = similarity_bench(stock, args.db, f"{args.size:,} customers")
-    scan_bench(args.db, f"{args.size:,} customers", core_seconds)
-    bench_quality.run(args.db, planted_db=args.db)
-    merge_bench(args.db, stock)
-    anonymize_bench(args.db, stock)
-    assignment_bench(args.db)
-    retention_bench(args.db)
-
-    big, big_stock = f"{args.db}_big", f"{args.db}_big_stock"
-    clone(stock, big_stock)
-    grow(big_stock, args.install_size)
-    clone(big_stock, big)
-    seconds = odoo_install(big, dev.ADDON)
-    say(
-        f"\ntravel_customer installed on {args.install_size:,} partners "
-        f"in {seconds:.1f} s"
+    if args.only != "search":
+        core_seconds = similarity_bench(stock, args.db, f"{args.size:,} customers")
+        scan_bench(args.db, f"{args.size:,} customers", core_seconds)
+        bench_quality.run(args.db, planted_db=args.db)
+        merge_bench(args.db, stock)
+        anonymize_bench(args.db, stock)
+        assignment_bench(args.db)
+        retention_bench(args.db)
+    big, big_stock = big_databases(
+        args.db, stock, args.install_size, args.only == "search"
     )
-    install_bench(big, big_stock)
     search_bench(big_stock, big, f"{args.install_size:,} partners")
     bench_quality.scale(big, f"{args.install_size:,} partners")
     for name in (big, big_stock):

@@ -1,0 +1,464 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
+
+from odoo import _, api, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
+from odoo.tools import SQL
+
+# Columns of res_partner that the multi-word customer search looks into.
+SEARCH_COLUMNS = (
+    "complete_name",
+    "street",
+    "zip",
+    "city",
+    "email",
+    "phone",
+    "mobile",
+    "ref",
+    "vat",
+    "company_registry",
+)
+# A word shorter than this has no trigram: the index cannot find it alone.
+TRIGRAM_MIN_LENGTH = 3
+# A word of letters this long or longer is also looked for in the names with
+# one letter wrong, missing or added, or two letters swapped, when nothing
+# matches what was typed.
+TYPO_MIN_LENGTH = 5
+PHONE_LIKE = re.compile(r"^[\d\s+().\-/]+$")
+# Relevance, best first: what was typed is the name; is a phrase of whole
+# words of the name; a phrase in the name; its words are in the name in that
+# order; in any order; the words are found across the other fields too; the
+# name is found only with a typo.
+TIER_TYPO = 6
+
+# The text a customer is searched in: its fields, lower case and without
+# accents, then the digits of its phones ("0612345678" finds "+33 6 12...").
+# IMMUTABLE so that a trigram index can be built on it.
+SEARCH_FUNCTIONS = SQL(
+    r"""
+CREATE OR REPLACE FUNCTION travel_customer_normalize(text)
+RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
+$$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, $1)) $$;
+
+CREATE OR REPLACE FUNCTION travel_customer_search_text(
+    complete_name text, street text, zip text, city text, email text,
+    phone text, mobile text, ref text, vat text, company_registry text
+) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT travel_customer_normalize(
+    coalesce($1, '') || ' ' || coalesce($2, '') || ' ' || coalesce($3, '')
+    || ' ' || coalesce($4, '') || ' ' || coalesce($5, '') || ' ' || coalesce($6, '')
+    || ' ' || coalesce($7, '') || ' ' || coalesce($8, '') || ' ' || coalesce($9, '')
+    || ' ' || coalesce($10, '')
+    || ' ' || regexp_replace(coalesce($6, ''), '[^0-9]', '', 'g')
+    || ' ' || regexp_replace(coalesce($7, ''), '[^0-9]', '', 'g')
+) $$;
+
+-- The words of a name, normalized, one space around each: ' jean pierre
+-- martin '. The ranking's phrases and the typos are looked for in it (only
+-- letters, digits and spaces: nothing to escape in a LIKE pattern).
+CREATE OR REPLACE FUNCTION travel_customer_search_words(text)
+RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT ' ' || trim(regexp_replace(travel_customer_normalize(coalesce($1, '')),
+                                     '[^[:alnum:]]+', ' ', 'g')) || ' ' $$;
+"""
+)
+SEARCH_INDEXES = SQL(
+    """
+CREATE INDEX IF NOT EXISTS res_partner_travel_search_index
+ON res_partner USING gin (
+    travel_customer_search_text(complete_name, street, zip, city, email,
+                                phone, mobile, ref, vat, company_registry)
+    gin_trgm_ops
+);
+-- words of one or two letters: the start of the customer's name
+CREATE INDEX IF NOT EXISTS res_partner_travel_name_prefix_index
+ON res_partner (travel_customer_normalize(complete_name) text_pattern_ops);
+-- a name typed with a typo
+CREATE INDEX IF NOT EXISTS res_partner_travel_name_words_index
+ON res_partner USING gin (travel_customer_search_words(complete_name) gin_trgm_ops);
+"""
+)
+
+
+class TravelCustomerSearch(models.AbstractModel):
+    """The SQL of the search by typed text: its functions and indexes, and
+    the condition and relevance built from what the user typed.
+
+    Used by the ``display_name`` search of customers (the search view's
+    default field, ``name_search`` of a booking's customer) and of
+    participants: every word typed is found (in any field of a customer),
+    or else the name with a typo; the most relevant come first (see
+    ``_travel_tier_sql``), then the most recently booked, then by name.
+    """
+
+    _name = "travel.customer.search"
+    _description = "Customer Search"
+
+    def init(self):
+        """Create the extensions, functions and indexes of the search."""
+        result = super().init()
+        self._travel_create_extensions()
+        self.env.execute_query(SEARCH_FUNCTIONS)
+        self.env.execute_query(SEARCH_INDEXES)
+        return result
+
+    def _travel_create_extensions(self):
+        """pg_trgm and unaccent, which a database owner may create (trusted
+        extensions); a clear error when the server refuses."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.execute_query(SQL("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+                self.env.execute_query(SQL("CREATE EXTENSION IF NOT EXISTS unaccent"))
+        except Exception as error:
+            raise UserError(
+                _(
+                    "Travel Customers needs the PostgreSQL extensions pg_trgm and "
+                    "unaccent. Ask your database administrator to run CREATE "
+                    "EXTENSION pg_trgm; CREATE EXTENSION unaccent; in this "
+                    "database (%s).",
+                    error,
+                )
+            ) from error
+
+    # ------------------------------------------------------------ WORDS
+    @api.model
+    def _travel_search_words(self, text):
+        """Split what the user typed into the words to match, each a list of
+        variants (any of which matches).
+
+        A phone number typed with spaces is one word; a national number
+        (leading 0) also matches the international form stored. Only the
+        first words are considered (``travel.search.limit``): each is one more
+        condition on every row.
+        """
+        text = self.env["travel.search.limit"]._travel_bounded_text(text)
+        if not text:
+            return []
+        if PHONE_LIKE.match(text) and sum(c.isdigit() for c in text) >= 6:
+            digits = re.sub(r"\D", "", text)
+            variants = [digits]
+            if digits.startswith("0") and len(digits.lstrip("0")) >= 6:
+                variants.append(digits.lstrip("0"))
+            return [variants]
+        return [[word] for word in text.split()]
+
+    @api.model
+    def _travel_typed_words(self, text, table, exact):
+        """The words typed as the database normalizes a name's words
+        (``travel_customer_search_words``: ``["jean", "pierre"]``), and
+        whether ``exact`` matches a row of ``table``, in one query."""
+        text = self.env["travel.search.limit"]._travel_bounded_text(text)
+        [(words, matched)] = self.env.execute_query(
+            SQL(
+                "SELECT travel_customer_search_words(%s), "
+                "EXISTS (SELECT FROM %s WHERE %s)",
+                text,
+                table,
+                exact,
+            )
+        )
+        return words.split(), matched
+
+    @staticmethod
+    def _travel_escape_like(word):
+        return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+    # ------------------------------------------------------------ CONDITIONS
+    @api.model
+    def _travel_search_condition(self, text):
+        """SQL condition on ``res_partner`` matching every word of ``text``
+        in one of the customer's fields (None when nothing was typed)."""
+        words = self._travel_search_words(text)
+        if not words:
+            return None
+        search_text = self._travel_partner_text()
+        conditions = [
+            SQL(
+                "(%s)",
+                SQL(" OR ").join(
+                    SQL(
+                        "%s LIKE travel_customer_normalize(%s)",
+                        search_text,
+                        f"%{self._travel_escape_like(v)}%",
+                    )
+                    for v in variants
+                ),
+            )
+            for variants in words
+        ]
+        if not any(len(v) >= TRIGRAM_MIN_LENGTH for w in words for v in w):
+            # Too short for the trigram index: the first word starts the
+            # customer's name (btree prefix index), the others filter.
+            conditions.append(
+                SQL(
+                    "travel_customer_normalize(res_partner.complete_name) "
+                    "LIKE travel_customer_normalize(%s)",
+                    f"{self._travel_escape_like(words[0][0])}%",
+                )
+            )
+        return SQL(" AND ").join(conditions)
+
+    @api.model
+    def _travel_partner_text(self):
+        return SQL(
+            "travel_customer_search_text(%s)",
+            SQL(", ").join(
+                SQL.identifier("res_partner", col) for col in SEARCH_COLUMNS
+            ),
+        )
+
+    @api.model
+    def _travel_typo_rows(self, table, typed, expand, known, name_words, text):
+        """Subquery of the rows of ``table`` with every typed word in
+        ``text`` (normalized), those of ``expand`` with a typo in
+        ``name_words`` (the name's ``travel_customer_search_words``), or
+        also as typed if ``known`` (found somewhere), by trigram likeness.
+
+        The longest word's typos find the rows through the index (one array
+        of patterns per index scan: two would be tried pair by pair); the
+        other words are checked on the few rows found."""
+        driving = max(expand, key=len)
+        first = SQL("%s LIKE ANY(%s)", name_words, self._travel_typo_patterns(driving))
+        if known:
+            first = SQL("(%s LIKE %s OR %s)", text, f"%{driving}%", first)
+        others = [SQL("TRUE")]
+        for word in typed:
+            if word == driving:
+                continue
+            condition = SQL("strpos(text, %s) > 0", word)
+            if word in expand:
+                typo = SQL("words LIKE ANY(%s)", self._travel_typo_patterns(word))
+                condition = SQL("(%s OR %s)", condition, typo) if known else typo
+            others.append(condition)
+        return SQL(
+            """(WITH travel_typo AS MATERIALIZED (
+                    SELECT id, %s AS words, %s AS text FROM %s WHERE %s)
+                SELECT id, %s AS tier, 0 AS fit, similarity(words, %s) AS likeness
+                FROM travel_typo WHERE %s)""",
+            name_words,
+            text,
+            table,
+            first,
+            TIER_TYPO,
+            " ".join(typed),
+            SQL(" AND ").join(others),
+        )
+
+    @api.model
+    def _travel_typo_words(self, table, text, typed):
+        """``(words, known)``: the typed words to look for with a typo, when
+        nothing matches them all: those of ``TYPO_MIN_LENGTH`` letters or
+        more that are nowhere in ``text``, or all of them if each is
+        somewhere (the typo made another word: ``known``)."""
+        eligible = [word for word in typed if self._travel_typo_patterns(word)]
+        if not eligible:
+            return [], False
+        [known] = self.env.execute_query(
+            SQL(
+                "SELECT %s",
+                SQL(", ").join(
+                    SQL(
+                        "EXISTS (SELECT FROM %s WHERE %s LIKE %s)",
+                        table,
+                        text,
+                        f"%{word}%",
+                    )
+                    for word in eligible
+                ),
+            )
+        )
+        unknown = [
+            word for word, found in zip(eligible, known, strict=True) if not found
+        ]
+        return (unknown, False) if unknown else (eligible, True)
+
+    @staticmethod
+    def _travel_typo_patterns(word):
+        """LIKE patterns of the whole words of ``TYPO_MIN_LENGTH`` letters
+        or more one typo away from ``word`` (a normalized word: letters and
+        digits only), or [] if it is too short or not made of letters."""
+        size = len(word)
+        if size < TYPO_MIN_LENGTH - 1 or not word.isalpha():
+            return []
+        # one letter missing
+        variants = {word[:i] + "_" + word[i:] for i in range(size + 1)}
+        if size >= TYPO_MIN_LENGTH:
+            variants |= (
+                # one letter wrong
+                {word[:i] + "_" + word[i + 1 :] for i in range(size)}
+                # one letter too many
+                | {word[:i] + word[i + 1 :] for i in range(size)}
+                # two letters swapped
+                | {
+                    word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+                    for i in range(size - 1)
+                }
+            )
+        return sorted(f"% {variant} %" for variant in variants)
+
+    # ------------------------------------------------------------ RELEVANCE
+    @api.model
+    def _travel_tier_sql(self, typed):
+        """The relevance tier of a row (0 best) from the words of its name
+        (column ``words``, as ``travel_customer_search_words``)."""
+        phrase = " ".join(typed)
+        return SQL(
+            """CASE WHEN words = %(whole)s THEN 0
+                    WHEN strpos(words, %(whole)s) > 0 THEN 1
+                    WHEN strpos(words, %(phrase)s) > 0 THEN 2
+                    WHEN words LIKE %(in_order)s THEN 3
+                    WHEN %(all_words)s THEN 4
+                    ELSE 5 END""",
+            whole=f" {phrase} ",
+            phrase=phrase,
+            in_order="%" + "%".join(typed) + "%",
+            all_words=SQL(" AND ").join(
+                SQL("strpos(words, %s) > 0", word) for word in typed
+            ),
+        )
+
+    @api.model
+    def _travel_matches_sql(self, table, name, exact, text, typed_text):
+        """Subquery of ``(id, tier, fit, likeness)``: the rows of ``table``
+        that match ``exact``, with their tier and fit; or, only when none
+        does, those whose words are in ``text`` or, with a typo, in their
+        name (column ``name``), with the likeness of the name to
+        ``typed_text``."""
+        table = SQL.identifier(table)
+        words = SQL("travel_customer_search_words(%s)", SQL.identifier(name))
+        # a query more, but then each of the two plans is the simple one (a
+        # single statement for both misled the planner)
+        typed, matched = self._travel_typed_words(typed_text, table, exact)
+        # a word typed twice asks nothing more
+        typed = list(dict.fromkeys(typed))
+        expand, known = (
+            ([], True) if matched else self._travel_typo_words(table, text, typed)
+        )
+        if expand:
+            return self._travel_typo_rows(table, typed, expand, known, words, text)
+        # MATERIALIZED: the trigram index finds the matches first, rather
+        # than an order by name scanning the table for them
+        return SQL(
+            """(WITH travel_exact AS MATERIALIZED (
+                    SELECT id, %s AS words, ' ' || %s || ' ' AS text
+                    FROM %s WHERE %s)
+                SELECT id, %s AS tier, %s AS fit, 0::real AS likeness
+                FROM travel_exact)""",
+            words,
+            # whole words of the other fields decide between customers that
+            # have the typed words across their fields: only then needed
+            text if len(typed) > 1 else SQL("''"),
+            table,
+            exact,
+            self._travel_tier_sql(typed) if typed else SQL("5"),
+            self._travel_fit_sql(typed) if typed else SQL("0"),
+        )
+
+    @api.model
+    def _travel_fit_sql(self, typed):
+        """How well the typed words fit a row (higher is better, for rows of
+        the same tier): each word of its name (4) or in it (2), each word
+        of its other fields or the part of its e-mail before the @ (1); from its
+        columns ``words`` and ``text``."""
+        return SQL(" + ").join(
+            SQL(
+                "CASE WHEN strpos(words, %(word)s) > 0 THEN 4 "
+                "WHEN strpos(words, %(part)s) > 0 THEN 2 ELSE 0 END "
+                "+ CASE WHEN strpos(text, %(word)s) > 0 "
+                "OR strpos(text, %(local)s) > 0 THEN 1 ELSE 0 END",
+                word=f" {word} ",
+                part=word,
+                local=f" {word}@",
+            )
+            for word in typed
+        )
+
+    @api.model
+    def _travel_partner_matches(self, text):
+        """``(id, tier, fit, likeness)`` of the customers matching ``text``
+        (see ``_travel_matches_sql``), or None when nothing was typed."""
+        exact = self._travel_search_condition(text)
+        if exact is None:
+            return None
+        self.env["res.partner"].flush_model(SEARCH_COLUMNS)
+        return self._travel_matches_sql(
+            "res_partner",
+            "complete_name",
+            exact,
+            self._travel_partner_text(),
+            text,
+        )
+
+    # ------------------------------------------------------------ ORDER
+    @api.model
+    def _travel_ranked_text(self, domain, order, default_order):
+        """``(text, other terms)`` when a search in the default order is a
+        conjunction with one ``display_name ilike text`` term: the text to
+        rank by, and the rest of the domain. None otherwise (an order chosen
+        by the user, a count, a disjunction of texts)."""
+        if not order or order != default_order or not domain:
+            return None
+        terms = self._travel_conjuncts(expression.normalize_domain(list(domain)))
+        texts = [
+            term
+            for term in terms
+            if len(term) == 1
+            and isinstance(term[0], list | tuple)
+            and len(term[0]) == 3
+            and tuple(term[0][:2]) == ("display_name", "ilike")
+            and isinstance(term[0][2], str)
+        ]
+        if len(texts) != 1:
+            return None
+        rest = [term for term in terms if term is not texts[0]]
+        return texts[0][0][2], expression.AND(rest) if rest else []
+
+    @classmethod
+    def _travel_conjuncts(cls, domain):
+        """The terms of a normalized domain that are ANDed at its top."""
+        if domain[0] != expression.AND_OPERATOR:
+            return [domain]
+        pending, end = 1, 1
+        while pending:
+            token = domain[end]
+            if token in (expression.AND_OPERATOR, expression.OR_OPERATOR):
+                pending += 1
+            elif token != expression.NOT_OPERATOR:
+                pending -= 1
+            end += 1
+        return cls._travel_conjuncts(domain[1:end]) + cls._travel_conjuncts(
+            domain[end:]
+        )
+
+    @api.model
+    def _travel_order_by_relevance(self, model, query, matches, booked):
+        """Restrict ``query`` (of ``model``) to ``matches``
+        (``_travel_matches_sql``) and order it: tier, fit, likeness, most
+        recent booking (``booked``, an SQL expression on the query's table),
+        then the model's order."""
+        if query.is_empty():
+            return query
+        query.add_join(
+            "JOIN",
+            "travel_rank",
+            matches,
+            SQL("travel_rank.id = %s", SQL.identifier(query.table, "id")),
+        )
+        query.order = SQL(
+            "travel_rank.tier, travel_rank.fit DESC, travel_rank.likeness DESC, "
+            "%s DESC NULLS LAST, %s",
+            booked,
+            model._order_to_sql(model._order, query),
+        )
+        return query
+
+    @api.model
+    def _travel_partner_booked(self, query):
+        """When the customer of ``query``'s rows last booked (confirmed)."""
+        self.env["sale.order"].flush_model(["partner_id", "state", "date_order"])
+        return SQL(
+            "(SELECT max(o.date_order) FROM sale_order o "
+            "WHERE o.partner_id = %s AND o.state = 'sale')",
+            SQL.identifier(query.table, "id"),
+        )
