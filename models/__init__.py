@@ -32,3 +32,7 @@ from . import travel_duplicate_ignore
 from . import travel_duplicate_group
 from . import res_config_settings
 from . import res_users
+from . import travel_job
+from . import travel_job_run
+from . import sale_order_reminder
+from . import res_partner_mail
