@@ -69,7 +69,7 @@ class TravelJob(models.Model):
     )
     last_start = fields.Datetime(string="Last start", compute="_compute_last_run")
     last_duration = fields.Float(
-        string="Last duration (s)", compute="_compute_last_run", digits=(16, 1)
+        string="Last duration (s)", compute="_compute_last_run", digits=(16, 2)
     )
     last_summary = fields.Char(string="Last result", compute="_compute_last_run")
     progress = fields.Float(compute="_compute_last_run")

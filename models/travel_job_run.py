@@ -52,7 +52,7 @@ class TravelJobRun(models.Model):
     )
     date_start = fields.Datetime(string="Start", required=True, readonly=True)
     date_end = fields.Datetime(string="End", readonly=True)
-    duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 1))
+    duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 2))
     figures = fields.Json(readonly=True)
     summary = fields.Char(string="Result", compute="_compute_summary")
     error = fields.Text(string="Failure reason", readonly=True)
@@ -63,9 +63,9 @@ class TravelJobRun(models.Model):
     progress_done = fields.Integer(
         readonly=True, help="Records done by the finished batches."
     )
-    cron_progress_id = fields.Many2one(
-        "ir.cron.progress", ondelete="set null", readonly=True
-    )
+    # Odoo's progress record of the running batch: an id, not a foreign key
+    # (the run is written in a transaction of its own, that may not see it)
+    cron_progress = fields.Integer(readonly=True)
     progress = fields.Float(compute="_compute_progress")
 
     @api.depends("figures", "error", "state")
@@ -84,7 +84,9 @@ class TravelJobRun(models.Model):
     def _compute_progress(self):
         """Percentage of a running job, from Odoo's own progress records."""
         for run in self:
-            progress = run.cron_progress_id.sudo()
+            progress = (
+                self.env["ir.cron.progress"].sudo().browse(run.cron_progress).exists()
+            )
             if run.state != "running":
                 run.progress = 100.0 if run.state == "done" else 0.0
                 continue
@@ -147,7 +149,7 @@ class TravelJobRun(models.Model):
                 limit=1,
             )
             if run:
-                run.write({"cron_progress_id": progress_id, "pending": False})
+                run.write({"cron_progress": progress_id, "pending": False})
             else:
                 # runs left running by a stopped server
                 Run.search([("job_id", "=", job.id), ("state", "=", "running")]).write(
@@ -160,7 +162,7 @@ class TravelJobRun(models.Model):
                     {
                         "job_id": job.id,
                         "date_start": fields.Datetime.now(),
-                        "cron_progress_id": progress_id,
+                        "cron_progress": progress_id,
                     }
                 )
             return run.id
