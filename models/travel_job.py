@@ -89,7 +89,9 @@ class TravelJob(models.Model):
         Run = self.env["travel.job.run"]
         for job in self:
             run = Run.search(
-                [("job_id", "=", job.id or 0)], order="date_start desc, id desc", limit=1
+                [("job_id", "=", job.id or 0)],
+                order="date_start desc, id desc",
+                limit=1,
             )
             job.last_run_id = run
             job.last_state = run.state
@@ -165,7 +167,7 @@ class TravelJob(models.Model):
             return {
                 key: value
                 for key, value in result.items()
-                if isinstance(value, (int, float)) and not isinstance(value, bool)
+                if isinstance(value, int | float) and not isinstance(value, bool)
             }
         if isinstance(result, int) and not isinstance(result, bool):
             return {JOB_FIGURE[self.code]: result}
@@ -185,4 +187,3 @@ class TravelJob(models.Model):
             method = JOB_METHOD[job.code]
             if cron and (cron.code or "").strip() == f"model.{method}()":
                 cron.code = f'env["travel.job.run"]._run("{job.code}", model.{method})'
-

@@ -145,7 +145,11 @@ class TravelJobRun(models.Model):
         with self._own_env() as env:
             Run = env[self._name]
             run = Run.search(
-                [("job_id", "=", job.id), ("state", "=", "running"), ("pending", "=", True)],
+                [
+                    ("job_id", "=", job.id),
+                    ("state", "=", "running"),
+                    ("pending", "=", True),
+                ],
                 limit=1,
             )
             if run:
@@ -169,9 +173,12 @@ class TravelJobRun(models.Model):
 
     @api.model
     def _finish(self, run_id, figures, seconds):
-        progress = self.env["ir.cron.progress"].sudo().browse(
-            self.env.context.get("ir_cron_progress_id")
-        ).exists()
+        progress = (
+            self.env["ir.cron.progress"]
+            .sudo()
+            .browse(self.env.context.get("ir_cron_progress_id"))
+            .exists()
+        )
         remaining = progress.remaining if progress else 0
         with self._own_env() as env:
             run = env[self._name].browse(run_id)
@@ -220,7 +227,9 @@ class TravelJobRun(models.Model):
             for user in managers:
                 run.activity_schedule(
                     "mail.mail_activity_data_todo",
-                    summary=_("Scheduled job failed: %(job)s", job=run.job_id.display_name),
+                    summary=_(
+                        "Scheduled job failed: %(job)s", job=run.job_id.display_name
+                    ),
                     note=plaintext2html(run.error or ""),
                     user_id=user.id,
                 )

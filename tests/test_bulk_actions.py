@@ -114,7 +114,9 @@ class TestBulkActions(TravelCustomerCommon):
         wizard = (
             self.env["travel.departure.bulk.assign"]
             .with_user(self.travel_manager)
-            .with_context(active_model="travel.departure", active_ids=self.departures.ids)
+            .with_context(
+                active_model="travel.departure", active_ids=self.departures.ids
+            )
             .create({"reseller_ids": [Command.set((self.resellers | regular).ids)]})
         )
         self.assertEqual(wizard.departure_ids, self.departures)

@@ -63,7 +63,9 @@ class TestJobs(TravelCustomerCommon):
         Group = self.env["travel.duplicate.group"]
         self._fake_customer(name="Anne Martin", email="anne.martin@example.org")
         self._fake_customer(name="Anne Martin", email="anne.martin@example.org")
-        self.env.ref("travel_customer.ir_cron_duplicate_scan").ir_actions_server_id.run()
+        self.env.ref(
+            "travel_customer.ir_cron_duplicate_scan"
+        ).ir_actions_server_id.run()
         run = self.env.ref("travel_customer.travel_job_scan").last_run_id
         self.assertEqual(run.state, "done")
         self.assertEqual(
@@ -97,7 +99,9 @@ class TestJobs(TravelCustomerCommon):
         # the manager reads the run and marks its activity done
         mine = activities.filtered(lambda a: a.user_id == self.travel_manager)
         mine.with_user(self.travel_manager).action_done()
-        self.assertFalse(run.activity_ids.filtered(lambda a: a.user_id == self.travel_manager))
+        self.assertFalse(
+            run.activity_ids.filtered(lambda a: a.user_id == self.travel_manager)
+        )
 
     def test_batches_are_one_run(self):
         """A job the cron calls again while work remains is one run."""
@@ -126,7 +130,9 @@ class TestJobs(TravelCustomerCommon):
     def test_run_now_through_the_scheduler(self):
         Trigger = self.env["ir.cron.trigger"]
         before = Trigger.search_count([("cron_id", "=", self.cron.id)])
-        with patch.object(type(self.env["sale.order"]), "_cron_travel_cashback") as cron:
+        with patch.object(
+            type(self.env["sale.order"]), "_cron_travel_cashback"
+        ) as cron:
             action = self.job.with_user(self.travel_manager).action_run_now()
             cron.assert_not_called()  # not in the web request
         self.assertEqual(action["tag"], "display_notification")

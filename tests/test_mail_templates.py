@@ -151,13 +151,17 @@ class TestMailTemplates(TravelCustomerCommon):
         self.assertIn(self.customer, message.partner_ids)
 
     def test_customer_mails_from_the_action_menu(self):
-        action = self.customer.with_user(self.salesman).action_travel_send_referral_invitation()
+        action = self.customer.with_user(
+            self.salesman
+        ).action_travel_send_referral_invitation()
         self.assertEqual(
             action["context"]["default_template_id"],
             self.env.ref("travel_customer.mail_template_travel_referral_invitation").id,
         )
         several = self.customer | self.end_client
-        action = several.with_user(self.salesman).action_travel_send_membership_renewal()
+        action = several.with_user(
+            self.salesman
+        ).action_travel_send_membership_renewal()
         self.assertEqual(action["context"]["default_composition_mode"], "mass_mail")
 
     def test_reminder_sent_once_per_booking(self):

@@ -43,7 +43,10 @@ class TravelPartnerBulkEdit(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         context = self.env.context
-        if "partner_ids" in fields_list and context.get("active_model") == "res.partner":
+        if (
+            "partner_ids" in fields_list
+            and context.get("active_model") == "res.partner"
+        ):
             partners = self.env["res.partner"].browse(context.get("active_ids") or [])
             values["partner_ids"] = [
                 fields.Command.set(partners._filtered_access("read").ids)
@@ -60,7 +63,10 @@ class TravelPartnerBulkEdit(models.TransientModel):
         self.ensure_one()
         if not self.env.user.has_group(USER_GROUP):
             raise AccessError(
-                _("Only Travel customers users may change the type or level of customers.")
+                _(
+                    "Only Travel customers users may change the type or level of "
+                    "customers."
+                )
             )
         if self.state == "done":
             raise UserError(_("These changes are already made."))
@@ -68,7 +74,9 @@ class TravelPartnerBulkEdit(models.TransientModel):
         if not vals:
             raise UserError(_("Choose a new type or a new level."))
         changed, unchanged, refused = self._apply(vals)
-        self.write({"state": "done", "summary": self._summary(changed, unchanged, refused)})
+        self.write(
+            {"state": "done", "summary": self._summary(changed, unchanged, refused)}
+        )
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -150,16 +158,11 @@ class TravelPartnerBulkEdit(models.TransientModel):
     def _summary(self, changed, unchanged, refused):
         lines = [_("Changed: %s", len(changed))]
         for name, changes in changed:
-            lines.append(
-                "- %s: %s"
-                % (
-                    name,
-                    "; ".join(
-                        f"{label} {old} \N{RIGHTWARDS ARROW} {new}"
-                        for label, old, new in changes
-                    ),
-                )
+            described = "; ".join(
+                f"{label} {old} \N{RIGHTWARDS ARROW} {new}"
+                for label, old, new in changes
             )
+            lines.append(f"- {name}: {described}")
         if unchanged:
             lines.append(_("Already so: %s", len(unchanged)))
         if refused:
