@@ -25,6 +25,16 @@ class SaleOrder(models.Model):
         "it is sent once per booking.",
     )
 
+    def write(self, vals):
+        if "travel_reminder_sent_date" in vals and not self.env.su:
+            raise AccessError(
+                _(
+                    "The date the document reminder was sent is set by the "
+                    "scheduled reminder itself."
+                )
+            )
+        return super().write(vals)
+
     # ------------------------------------------------------------ ACTIONS
     def action_travel_send_confirmation(self):
         """The booking confirmation in the e-mail composer."""
@@ -34,6 +44,8 @@ class SaleOrder(models.Model):
 
     def action_travel_send_end_client_quotation(self):
         """The reseller's quotation, to its end client, in the composer."""
+        if not self.env.user.has_group(USER_GROUP):
+            raise AccessError(_("Only travel users may send the booking e-mails."))
         without = self.filtered(lambda o: not o.travel_end_client_id)
         if without:
             raise UserError(
@@ -115,6 +127,6 @@ class SaleOrder(models.Model):
                 email_layout_xmlid=MAIL_LAYOUT,
                 subtype_xmlid="mail.mt_comment",
             )
-            order.travel_reminder_sent_date = fields.Datetime.now()
+            order.sudo().travel_reminder_sent_date = fields.Datetime.now()
             sent += 1
         return sent

@@ -126,6 +126,7 @@ class TestMailTemplates(TravelCustomerCommon):
         self._check("end_client_quotation", order, self.end_client)
         _subject, body = self._render("end_client_quotation", order)
         self.assertIn("Voyages Soleil", body)
+        self.assertIn(order.get_portal_url(), body.replace("&amp;", "&"))
 
     def test_referral_invitation_in_three_languages(self):
         self._check("referral_invitation", self.customer, self.customer)
