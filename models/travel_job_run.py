@@ -90,7 +90,8 @@ class TravelJobRun(models.Model):
             if run.state != "running":
                 run.progress = 100.0 if run.state == "done" else 0.0
                 continue
-            done = run.progress_done + progress.done
+            # between two batches the last one is already in progress_done
+            done = run.progress_done + (0 if run.pending else progress.done)
             total = done + progress.remaining
             run.progress = 100.0 * done / total if total else 0.0
 

@@ -29,8 +29,7 @@ class TravelDepartureBulkAssign(models.TransientModel):
         "wizard_id",
         "partner_id",
         string="Resellers",
-        domain="[('customer_type_id.category', '=', 'professional'), "
-        "('is_company', '=', True)]",
+        domain="[('customer_type_id.category', '=', 'professional')]",
     )
     state = fields.Selection(
         [("draft", "To confirm"), ("done", "Done")], default="draft", readonly=True
