@@ -45,3 +45,7 @@ from . import travel_report_reseller
 from . import travel_report_duplicate
 from . import travel_report_document
 from . import travel_report_privacy
+from . import travel_job
+from . import travel_job_run
+from . import sale_order_reminder
+from . import res_partner_mail

@@ -111,6 +111,13 @@ METHODS = {
     ("travel.report.booking", "action_open_order"): TRAVEL_USERS,
     ("travel.report.document", "action_open_order"): TRAVEL_USERS,
     ("travel.report.reseller", "action_open_order"): TRAVEL_USERS,
+    ("travel.job", "action_run_now"): MANAGERS,
+    ("sale.order", "action_travel_send_confirmation"): TRAVEL_USERS,
+    ("sale.order", "action_travel_send_end_client_quotation"): TRAVEL_USERS,
+    ("res.partner", "action_travel_send_referral_invitation"): TRAVEL_USERS,
+    ("res.partner", "action_travel_send_membership_renewal"): TRAVEL_USERS,
+    ("travel.partner.bulk.edit", "action_apply"): TRAVEL_USERS,
+    ("travel.departure.bulk.assign", "action_apply"): MANAGERS,
 }
 # ORM methods the addon overrides: the field table covers the writes, and
 # Odoo's access rights and record rules the reads
@@ -152,6 +159,7 @@ FIELD_WRITERS = {
         "travel_checkin_date": NOBODY,
         "travel_cashback_amount": NOBODY,
         "travel_cashback_reversed": NOBODY,
+        "travel_reminder_sent_date": NOBODY,
     },
     "product.template": {"*": TRAVEL_USERS},
     "product.product": {"*": TRAVEL_USERS},
@@ -197,6 +205,8 @@ FIELD_WRITERS = {
     "travel.report.duplicate": {"*": NOBODY},
     "travel.report.privacy": {"*": NOBODY},
     "travel.report.reseller": {"*": NOBODY},
+    "travel.job": {"*": NOBODY},
+    "travel.job.run": {"*": NOBODY},
 }
 # Wizards (transient): each user works on its own, created by itself; their
 # fields are a form's state, the action methods above do the checks.
@@ -333,6 +343,12 @@ class SecurityRolesMixin:
         cls.ignored = env["travel.duplicate.ignore"].create(
             {"partner_a_id": cls.other.id, "partner_b_id": cls.duplicate.id}
         )
+        cls.job_run = env["travel.job.run"].create(
+            {
+                "job_id": env.ref("travel_customer.travel_job_scan").id,
+                "date_start": "2030-01-01 03:00:00",
+            }
+        )
         cls.context_keys = _context_keys()
 
     # ------------------------------------------------------------ helpers
@@ -463,6 +479,7 @@ class TestSecurityMatrix(SecurityRolesMixin, HttpCase):
             "privacy.log": self.privacy_log,
             "travel.anonymize.request": self.anonymize_request,
             "res.users": env.ref("base.user_admin"),
+            "travel.job.run": self.job_run,
         }
         if model in samples:
             return samples[model].with_user(user)
@@ -511,6 +528,16 @@ class TestSecurityMatrix(SecurityRolesMixin, HttpCase):
                 .id,
             },
             "res.config.settings": dict,
+            "travel.partner.bulk.edit": lambda: {
+                "partner_ids": [Command.set(self.customer.ids)],
+                "customer_type_id": self.env.ref(
+                    "travel_customer.customer_type_vip"
+                ).id,
+            },
+            "travel.departure.bulk.assign": lambda: {
+                "departure_ids": [Command.set(self.departure.ids)],
+                "reseller_ids": [Command.set(self.users[RESELLER].partner_id.ids)],
+            },
         }
 
     # ------------------------------------------------------------ calls
