@@ -397,6 +397,9 @@ class TestRetentionConnectionDropped(ConnectionDropCase):
                 self.addCleanup(self._set_param, key, params.get_param(key))
                 params.set_param(key, value)
             cron = env.ref("travel_customer.ir_cron_retention")
+            # the scheduled job's runs are committed too: removed after
+            env.cr.execute(SQL("SELECT coalesce(max(id), 0) FROM travel_job_run"))
+            self.addCleanup(self._delete_job_runs, env.cr.fetchone()[0])
             job = {
                 "id": cron.id,
                 "cron_name": cron.cron_name,
@@ -433,3 +436,7 @@ class TestRetentionConnectionDropped(ConnectionDropCase):
     def _set_param(self, key, value):
         with self._env() as env:
             env["ir.config_parameter"].sudo().set_param(key, value or False)
+
+    def _delete_job_runs(self, after_id):
+        with self._env() as env:
+            env.cr.execute(SQL("DELETE FROM travel_job_run WHERE id > %s", after_id))
