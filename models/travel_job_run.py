@@ -117,7 +117,7 @@ class TravelJobRun(models.Model):
                     result = method(*args, **kwargs)
             else:
                 result = method(*args, **kwargs)
-            self.env.flush_all()
+            self.env.flush_all()  # the job wrote any model: its errors fail the run
         except Exception as error:
             self._finish_failed(run, error, time.monotonic() - started)
             raise

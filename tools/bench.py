@@ -571,7 +571,7 @@ def similarity_bench(stock_db, our_db, label, sample=200):
     with odoo_env(stock_db) as env:
         cr = env.cr
         core = env["base.partner.merge.automatic.wizard"]
-        cr.execute("SELECT original_id, duplicate_id FROM travel_bench_duplicate")
+        cr.execute(SQL("SELECT original_id, duplicate_id FROM travel_bench_duplicate"))
         all_pairs = cr.fetchall()
         for fields in (["name"], ["email"]):
             start = time.perf_counter()
@@ -606,7 +606,7 @@ def scan_bench(db, label, core_seconds):
         start = time.monotonic()
         env["travel.duplicate.group"]._scan()
         seconds = time.monotonic() - start
-        cr.execute("SELECT original_id, duplicate_id FROM travel_bench_duplicate")
+        cr.execute(SQL("SELECT original_id, duplicate_id FROM travel_bench_duplicate"))
         planted = {frozenset(pair) for pair in cr.fetchall()}
         cr.execute(
             "SELECT array_agg(partner_id) FROM travel_duplicate_group_partner_rel r "
