@@ -8,6 +8,7 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from .portal import travel_flash, travel_order_or_404, travel_readonly_get
+from .portal_page import render_portal_page
 
 CONSENT_FIELDS = {"us": "travel_consent_us", "partners": "travel_consent_partners"}
 
@@ -63,15 +64,15 @@ class TravelConsentPortal(CustomerPortal):
             record_online_consents(partner, post, "portal")
             travel_flash(_("Your answers are recorded."))
             return request.redirect("/my/consents")
-        values = self._prepare_portal_layout_values()
-        values.update(
+        return render_portal_page(
+            self,
+            "travel_customer.portal_my_consents",
             {
                 "partner_sudo": partner.sudo(),
                 "purposes": partner._travel_consent_purposes(),
                 "page_name": "travel_consents",
-            }
+            },
         )
-        return request.render("travel_customer.portal_my_consents", values)
 
     @http.route(
         "/my/orders/<int:order_id>/consents",
@@ -95,8 +96,9 @@ class TravelConsentPortal(CustomerPortal):
         """The customer's e-wallet: balance, history, referral link."""
         partner = request.env.user.partner_id
         card = request.env["loyalty.card"]._travel_wallet(partner, create=False)
-        values = self._prepare_portal_layout_values()
-        values.update(
+        return render_portal_page(
+            self,
+            "travel_customer.portal_my_wallet",
             {
                 "card": card,
                 "history": card.history_ids.sorted(
@@ -107,9 +109,8 @@ class TravelConsentPortal(CustomerPortal):
                 "currency": request.env.company.currency_id,
                 "referral_url": partner.sudo()._travel_referral_url(),
                 "page_name": "travel_wallet",
-            }
+            },
         )
-        return request.render("travel_customer.portal_my_wallet", values)
 
     @http.route(
         "/my/orders/<int:order_id>/wallet",

@@ -17,6 +17,7 @@ from .portal import (
     travel_participant_domain,
     travel_participant_or_404,
 )
+from .portal_page import render_portal_page
 
 
 class TravelDocumentsPortal(CustomerPortal):
@@ -38,8 +39,9 @@ class TravelDocumentsPortal(CustomerPortal):
         return [("partner_id", "child_of", request.env.user.commercial_partner_id.id)]
 
     def _travel_render_documents(self, error=None, form=None, status=200):
-        values = self._prepare_portal_layout_values()
-        values.update(
+        return render_portal_page(
+            self,
+            "travel_customer.portal_my_documents",
             {
                 "documents": self._travel_visible_documents(),
                 "document_types": request.env["travel.customer.document.type"].search(
@@ -50,10 +52,8 @@ class TravelDocumentsPortal(CustomerPortal):
                 "page_name": "travel_documents",
                 "error": error,
                 "form": form or {},
-            }
-        )
-        return request.render(
-            "travel_customer.portal_my_documents", values, status=status
+            },
+            status=status,
         )
 
     @http.route("/my/documents", type="http", auth="user", website=True, readonly=True)
@@ -240,8 +240,9 @@ class TravelDocumentsPortal(CustomerPortal):
         """A booking's trip: departure, dates, participants, the documents
         each traveller needs and where they stand, the travel documents."""
         order, participants, owner = self._travel_trip_order(order_id, access_token)
-        values = self._prepare_portal_layout_values()
-        values.update(
+        return render_portal_page(
+            self,
+            "travel_customer.portal_my_trip",
             {
                 "order": order,
                 "participants": participants,
@@ -249,9 +250,8 @@ class TravelDocumentsPortal(CustomerPortal):
                 "refusal": order._travel_documents_refusal(),
                 "owner": owner,
                 "page_name": "travel_trip",
-            }
+            },
         )
-        return request.render("travel_customer.portal_my_trip", values)
 
     @http.route(
         "/my/orders/<int:order_id>/travel_documents",
@@ -267,10 +267,11 @@ class TravelDocumentsPortal(CustomerPortal):
         order_sudo = travel_order_or_404(self, order_id, access_token)
         refusal = order_sudo._travel_documents_refusal()
         if refusal:
-            values = self._prepare_portal_layout_values()
-            values.update({"order": order_sudo, "refusal": refusal})
-            return request.render(
-                "travel_customer.portal_travel_documents_refused", values, status=403
+            return render_portal_page(
+                self,
+                "travel_customer.portal_travel_documents_refused",
+                {"order": order_sudo, "refusal": refusal},
+                status=403,
             )
         pdf, _type = (
             request.env["ir.actions.report"]

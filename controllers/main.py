@@ -4,6 +4,8 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
+from .portal_page import render_portal_page
+
 
 class TravelCustomerPersonalData(CustomerPortal):
     """Personal-data export: by a privacy officer, or by the customer itself.
@@ -51,6 +53,8 @@ class TravelCustomerPersonalData(CustomerPortal):
         the page with the download button, POST downloads."""
         if request.httprequest.method == "POST":
             return self._download(request.env.user.partner_id, by_customer=True)
-        values = self._prepare_portal_layout_values()
-        values["page_name"] = "travel_personal_data"
-        return request.render("travel_customer.portal_my_personal_data", values)
+        return render_portal_page(
+            self,
+            "travel_customer.portal_my_personal_data",
+            {"page_name": "travel_personal_data"},
+        )

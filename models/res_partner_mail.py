@@ -2,6 +2,8 @@
 from odoo import _, models
 from odoo.exceptions import AccessError
 
+from .mail_composer import composer_action
+
 USER_GROUP = "travel_customer.group_travel_user"
 MAIL_LAYOUT = "mail.mail_notification_layout"
 
@@ -32,21 +34,4 @@ class ResPartner(models.Model):
         if not self.env.user.has_group(USER_GROUP):
             raise AccessError(_("Only travel users may send the customer e-mails."))
         self.check_access("read")
-        template = self.env.ref(template_xmlid, raise_if_not_found=False)
-        return {
-            "type": "ir.actions.act_window",
-            "view_mode": "form",
-            "res_model": "mail.compose.message",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_template_id": template.id if template else False,
-                "default_composition_mode": "comment"
-                if len(self) == 1
-                else "mass_mail",
-                "default_email_layout_xmlid": MAIL_LAYOUT,
-                "force_email": True,
-            },
-        }
+        return composer_action(self, template_xmlid, MAIL_LAYOUT)

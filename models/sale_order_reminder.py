@@ -4,6 +4,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .mail_composer import composer_action
+
 USER_GROUP = "travel_customer.group_travel_user"
 REMINDER_DAYS_PARAM = "travel_customer.reminder_days"
 REMINDER_DAYS = 14
@@ -66,26 +68,11 @@ class SaleOrder(models.Model):
         if not self.env.user.has_group(USER_GROUP):
             raise AccessError(_("Only travel users may send the booking e-mails."))
         self.check_access("read")
-        template = self.env.ref(template_xmlid, raise_if_not_found=False)
-        ctx = {
-            "default_model": self._name,
-            "default_res_ids": self.ids,
-            "default_template_id": template.id if template else False,
-            "default_composition_mode": "comment" if len(self) == 1 else "mass_mail",
-            "default_email_layout_xmlid": MAIL_LAYOUT,
-            "email_notification_allow_footer": True,
-            "force_email": True,
-        }
         for order in self:
             order._portal_ensure_token()
-        return {
-            "type": "ir.actions.act_window",
-            "view_mode": "form",
-            "res_model": "mail.compose.message",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": ctx,
-        }
+        return composer_action(
+            self, template_xmlid, MAIL_LAYOUT, email_notification_allow_footer=True
+        )
 
     def _travel_documents_to_give(self):
         """The rows of ``_travel_document_rows`` still to give: missing, or

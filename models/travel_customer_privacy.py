@@ -13,6 +13,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
+from odoo.addons.base.models.res_partner import ADDRESS_FIELDS
+
 from .privacy_identity import Identity
 
 _logger = logging.getLogger(__name__)
@@ -30,12 +32,7 @@ HEALTH_GROUP = "travel_customer.group_travel_health"
 PARTICIPANT_PERSONAL_COLUMNS = (
     "birth_date",
     "gender",
-    "street",
-    "street2",
-    "zip",
-    "city",
-    "state_id",
-    "country_id",
+    *ADDRESS_FIELDS,
     "allergies",
     "treatments",
     "medical_notes",

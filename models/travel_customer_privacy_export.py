@@ -7,6 +7,8 @@ import zipfile
 from odoo import _, api, fields, models
 from odoo.tools import SQL, html2plaintext
 
+from odoo.addons.base.models.res_partner import ADDRESS_FIELDS
+
 from .travel_customer_privacy import FAMILY_FIELDS, FAMILY_QUERY, HEALTH_GROUP
 
 # What a person reads about itself, in this order (the JSON file holds these
@@ -18,12 +20,7 @@ READABLE_PROFILE_FIELDS = (
     "email",
     "phone",
     "mobile",
-    "street",
-    "street2",
-    "zip",
-    "city",
-    "state_id",
-    "country_id",
+    *ADDRESS_FIELDS,
     "vat",
     "website",
     "lang",

@@ -3,6 +3,12 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+CUSTOMER_CATEGORIES = [
+    ("individual", "Individual"),
+    ("professional", "Professional"),
+    ("prospect", "Prospect"),
+]
+
 
 class TravelCustomerType(models.Model):
     """What kind of customer a partner is, and what the addon lets it do.
@@ -21,11 +27,7 @@ class TravelCustomerType(models.Model):
     color = fields.Integer()
     description = fields.Text(translate=True)
     category = fields.Selection(
-        selection=[
-            ("individual", "Individual"),
-            ("professional", "Professional"),
-            ("prospect", "Prospect"),
-        ],
+        selection=CUSTOMER_CATEGORIES,
         required=True,
         default="individual",
         help="Professionals are resellers; the salesperson of a prospect is asked "

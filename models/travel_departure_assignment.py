@@ -1,12 +1,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL, config, sql
 
+from .parallel_sessions import run_in_sessions
 from .res_partner import MANAGER_GROUP, MARKUP_MAX, MARKUP_MIN
 
 ASSIGNMENT_BATCH_PARAM = "travel_customer.assignment_batch_size"
@@ -323,20 +323,15 @@ class TravelDepartureAssignment(models.Model):
             return self._assign_due_batches(
                 today, batch_size, commit=True, notify=True
             )[0]
-        registry, uid, su = self.env.registry, self.env.uid, self.env.su
-        context = dict(self.env.context)
-        context.pop("ir_cron_progress_id", None)
-
-        def work(_worker):
-            threading.current_thread().dbname = registry.db_name
-            with registry.cursor() as cr:
-                env = api.Environment(cr, uid, context, su=su)
-                return env[self._name]._assign_due_batches(
-                    today, batch_size, commit=True
-                )
-
-        with ThreadPoolExecutor(workers, thread_name_prefix="travel_assign") as pool:
-            results = list(pool.map(work, range(workers)))
+        results = run_in_sessions(
+            self,
+            workers,
+            "_assign_due_batches",
+            today,
+            batch_size,
+            commit=True,
+            prefix="travel_assign",
+        )
         self.env.invalidate_all()
         done = sum(resellers for _created, resellers in results)
         self.env["ir.cron"]._notify_progress(done=done, remaining=0)

@@ -2,11 +2,12 @@
 import logging
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+
+from .parallel_sessions import run_in_sessions
 
 _logger = logging.getLogger(__name__)
 
@@ -413,18 +414,11 @@ class TravelDuplicateGroup(models.Model):
     @api.model
     def _scan_in_sessions(self, workers, total):
         """Run the batches in ``workers`` database sessions at once."""
-        registry, uid, su = self.env.registry, self.env.uid, self.env.su
-        context = dict(self.env.context)
-        context.pop("ir_cron_progress_id", None)
-
-        def work(_worker):
-            threading.current_thread().dbname = registry.db_name
-            with registry.cursor() as cr:
-                env = api.Environment(cr, uid, context, su=su)
-                return env[self._name]._scan_batches(commit=True)
-
-        with ThreadPoolExecutor(workers, thread_name_prefix="travel_scan") as pool:
-            done = sum(pool.map(work, range(workers)))
+        done = sum(
+            run_in_sessions(
+                self, workers, "_scan_batches", commit=True, prefix="travel_scan"
+            )
+        )
         self.env["ir.cron"]._notify_progress(done=done, remaining=max(total - done, 0))
 
     @api.model

@@ -2,6 +2,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .travel_customer_type import CUSTOMER_CATEGORIES
+
 ORDER_STATES = [
     ("draft", "Quotation"),
     ("sent", "Quotation Sent"),
@@ -63,14 +65,7 @@ class TravelReportBooking(models.Model):
     customer_type_id = fields.Many2one(
         "travel.customer.type", string="Customer Type", readonly=True
     )
-    customer_category = fields.Selection(
-        [
-            ("individual", "Individual"),
-            ("professional", "Professional"),
-            ("prospect", "Prospect"),
-        ],
-        readonly=True,
-    )
+    customer_category = fields.Selection(CUSTOMER_CATEGORIES, readonly=True)
     channel_id = fields.Many2one(
         "travel.sales.channel", string="Sales Channel", readonly=True
     )
@@ -101,10 +96,8 @@ class TravelReportBooking(models.Model):
 
     @property
     def _table_query(self):
-        # amounts in the company's currency, as Odoo's sales analysis does
-        rate = SQL(
-            "CASE COALESCE(o.currency_rate, 0) WHEN 0 THEN 1.0 ELSE o.currency_rate END"
-        )
+        # amounts in the company's currency
+        rate = self._company_rate_sql()
         return SQL(
             """
             SELECT o.id, o.id AS order_id, o.name, o.date_order AS date,

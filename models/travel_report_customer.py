@@ -2,6 +2,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .travel_customer_type import CUSTOMER_CATEGORIES
+
 
 class TravelReportCustomer(models.Model):
     """The customer base: one row per customer (a company or a person
@@ -37,14 +39,7 @@ class TravelReportCustomer(models.Model):
     customer_type_id = fields.Many2one(
         "travel.customer.type", string="Customer Type", readonly=True
     )
-    customer_category = fields.Selection(
-        [
-            ("individual", "Individual"),
-            ("professional", "Professional"),
-            ("prospect", "Prospect"),
-        ],
-        readonly=True,
-    )
+    customer_category = fields.Selection(CUSTOMER_CATEGORIES, readonly=True)
     level_id = fields.Many2one(
         "travel.customer.level", string="Customer Level", readonly=True
     )

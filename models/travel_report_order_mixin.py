@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import models
+from odoo.tools import SQL
 
 
 class TravelReportOrderMixin(models.AbstractModel):
@@ -22,3 +23,10 @@ class TravelReportOrderMixin(models.AbstractModel):
             "views": [[False, "form"]],
             "res_id": order.id,
         }
+
+    def _company_rate_sql(self):
+        """The order's rate to the company's currency, to divide its amounts
+        by (as Odoo's sales analysis does); an order without one counts 1."""
+        return SQL(
+            "CASE COALESCE(o.currency_rate, 0) WHEN 0 THEN 1.0 ELSE o.currency_rate END"
+        )

@@ -73,9 +73,7 @@ class TravelReportReseller(models.Model):
 
     @property
     def _table_query(self):
-        rate = SQL(
-            "CASE COALESCE(o.currency_rate, 0) WHEN 0 THEN 1.0 ELSE o.currency_rate END"
-        )
+        rate = self._company_rate_sql()
         return SQL(
             """
             SELECT o.id, o.id AS order_id, o.date_order AS date, o.company_id,

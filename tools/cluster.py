@@ -99,6 +99,23 @@ def psql(port, sql, db="postgres"):
     ).stdout.strip()
 
 
+def odoo_psql(port, db, *options):
+    """The ``psql`` command line into ``db`` on a cluster server as Odoo's
+    database user (over TCP: its password goes in the environment)."""
+    return [
+        str(PG_BIN / "psql"),
+        "-h",
+        "localhost",
+        "-p",
+        str(port),
+        "-U",
+        dev.DB_USER,
+        "-d",
+        db,
+        *options,
+    ]
+
+
 def port_free(port):
     with socket.socket() as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -312,22 +329,7 @@ def copy_database(db, port, env):
         env=env,
     )
     restore = subprocess.Popen(
-        [
-            str(PG_BIN / "psql"),
-            "-h",
-            "localhost",
-            "-p",
-            str(port),
-            "-U",
-            dev.DB_USER,
-            "-d",
-            db,
-            "-Xq",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-o",
-            os.devnull,
-        ],
+        odoo_psql(port, db, "-Xq", "-v", "ON_ERROR_STOP=1", "-o", os.devnull),
         stdin=subprocess.PIPE,
         env=env,
     )
@@ -359,19 +361,12 @@ def ensure_database(state):
             # made by another checkout: Odoo builds its assets again
             say(f"{db}'s file store is not in this checkout: assets rebuilt")
             subprocess.run(
-                [
-                    str(PG_BIN / "psql"),
-                    "-h",
-                    "localhost",
-                    "-p",
-                    str(port),
-                    "-U",
-                    dev.DB_USER,
-                    "-d",
+                odoo_psql(
+                    port,
                     db,
                     "-qc",
                     "DELETE FROM ir_attachment WHERE url LIKE '/web/assets/%'",
-                ],
+                ),
                 env=env,
                 check=True,
             )
@@ -413,41 +408,40 @@ def write_odoo_configs(state):
         "db": state["db"],
         "admin_passwd": ADMIN_PASSWD,
     }
-    for index, name in enumerate(HTTP_SERVERS):
+
+    def server_config(name, options):
         render(
             "odoo.cfg",
             CLUSTER / f"{name}.cfg",
             **common,
             logfile=LOG / f"odoo-{name}.log",
             pidfile=RUN / f"odoo-{name}.pid",
-            server_options="\n".join(
-                [
-                    "; an HTTP server: reads of read-only requests on the standby",
-                    "db_replica_host = localhost",
-                    f"db_replica_port = {state['standby_port']}",
-                    "proxy_mode = True",
-                    "http_interface = 127.0.0.1",
-                    f"http_port = {state['http_ports'][index]}",
-                    f"gevent_port = {state['gevent_ports'][index]}",
-                    f"workers = {state['workers']}",
-                    "max_cron_threads = 0",
-                ]
-            ),
+            server_options="\n".join(options),
         )
-    render(
-        "odoo.cfg",
-        CLUSTER / f"{CRON_SERVER}.cfg",
-        **common,
-        logfile=LOG / f"odoo-{CRON_SERVER}.log",
-        pidfile=RUN / f"odoo-{CRON_SERVER}.pid",
-        server_options="\n".join(
+
+    for index, name in enumerate(HTTP_SERVERS):
+        server_config(
+            name,
             [
-                "; the cron server: scheduled actions only, no HTTP",
-                "http_enable = False",
-                "workers = 0",
-                f"max_cron_threads = {state['cron_threads']}",
-            ]
-        ),
+                "; an HTTP server: reads of read-only requests on the standby",
+                "db_replica_host = localhost",
+                f"db_replica_port = {state['standby_port']}",
+                "proxy_mode = True",
+                "http_interface = 127.0.0.1",
+                f"http_port = {state['http_ports'][index]}",
+                f"gevent_port = {state['gevent_ports'][index]}",
+                f"workers = {state['workers']}",
+                "max_cron_threads = 0",
+            ],
+        )
+    server_config(
+        CRON_SERVER,
+        [
+            "; the cron server: scheduled actions only, no HTTP",
+            "http_enable = False",
+            "workers = 0",
+            f"max_cron_threads = {state['cron_threads']}",
+        ],
     )
 
 

@@ -159,15 +159,12 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                 self.env.cr.execute(
                     SQL(
                         "SELECT count(*) FROM %(table)s d WHERE d.%(column)s IN "
-                        "%(ids)s AND EXISTS (SELECT 1 FROM %(table)s m WHERE "
-                        "m.%(column)s = %(dst)s AND %(same)s)",
+                        "%(ids)s AND %(master_has)s",
                         table=SQL.identifier(table),
                         column=SQL.identifier(column),
                         ids=ids,
-                        dst=dst_partner.id,
-                        same=SQL(" AND ").join(
-                            SQL("m.%s = d.%s", SQL.identifier(o), SQL.identifier(o))
-                            for o in others
+                        master_has=self._travel_master_has_row(
+                            table, column, others, dst_partner.id
                         ),
                     )
                 )
@@ -260,17 +257,11 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
     def _travel_move_relation(self, table, column, others, ids, dst_id):
         """A many2many table: the pairs the master does not have move (one
         per value); the others stay with the archived duplicates."""
-        same = SQL(" AND ").join(
-            SQL("m.%s = d.%s", SQL.identifier(other), SQL.identifier(other))
-            for other in others
-        )
         self.env.cr.execute(
             SQL(
                 "UPDATE %(table)s t SET %(column)s = %(dst)s WHERE t.ctid IN ("
                 "  SELECT DISTINCT ON (%(others)s) d.ctid FROM %(table)s d"
-                "  WHERE d.%(column)s IN %(ids)s AND NOT EXISTS ("
-                "    SELECT 1 FROM %(table)s m"
-                "    WHERE m.%(column)s = %(dst)s AND %(same)s)"
+                "  WHERE d.%(column)s IN %(ids)s AND NOT %(master_has)s"
                 "  ORDER BY %(others)s, d.%(column)s)",
                 table=SQL.identifier(table),
                 column=SQL.identifier(column),
@@ -279,8 +270,24 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                     SQL("d.%s", SQL.identifier(other)) for other in others
                 ),
                 ids=ids,
-                same=same,
+                master_has=self._travel_master_has_row(table, column, others, dst_id),
             )
+        )
+
+    @api.model
+    def _travel_master_has_row(self, table, column, others, dst_id):
+        """SQL: the master already has the row ``d`` of the many2many
+        ``table`` (a row with its values in the ``others`` columns)."""
+        return SQL(
+            "EXISTS (SELECT 1 FROM %(table)s m WHERE m.%(column)s = %(dst)s "
+            "AND %(same)s)",
+            table=SQL.identifier(table),
+            column=SQL.identifier(column),
+            dst=dst_id,
+            same=SQL(" AND ").join(
+                SQL("m.%s = d.%s", SQL.identifier(other), SQL.identifier(other))
+                for other in others
+            ),
         )
 
     def _travel_move_unique(self, table, column, all_columns, indexes, ids, dst_id):

@@ -2,6 +2,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .wizard_tools import reopen_action, selected_default, split_readable
+
 MANAGER_GROUP = "travel_customer.group_travel_manager"
 
 
@@ -38,19 +40,12 @@ class TravelDepartureBulkAssign(models.TransientModel):
 
     @api.model
     def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        context = self.env.context
-        if (
-            "departure_ids" in fields_list
-            and context.get("active_model") == "travel.departure"
-        ):
-            departures = self.env["travel.departure"].browse(
-                context.get("active_ids") or []
-            )
-            values["departure_ids"] = [
-                fields.Command.set(departures._filtered_access("read").ids)
-            ]
-        return values
+        return {
+            **super().default_get(fields_list),
+            **selected_default(
+                self.env, "travel.departure", fields_list, "departure_ids"
+            ),
+        }
 
     # ------------------------------------------------------------ ACTIONS
     def action_apply(self):
@@ -64,14 +59,7 @@ class TravelDepartureBulkAssign(models.TransientModel):
         if not self.departure_ids or not self.reseller_ids:
             raise UserError(_("Select the departures and the resellers."))
         self.write({"state": "done", "summary": self._assign()})
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "new",
-            "name": _("What changed"),
-        }
+        return reopen_action(self, _("What changed"))
 
     # ------------------------------------------------------------ BUSINESS
     def _assign(self):
@@ -79,25 +67,22 @@ class TravelDepartureBulkAssign(models.TransientModel):
         today = fields.Date.context_today(self)
         wizard = self.sudo().with_context(active_test=False)
         departures, resellers = wizard.departure_ids, wizard.reseller_ids
-        refused = []
-        readable = departures.with_env(self.env)._filtered_access("read")
-        refused += [
-            (_("Departure #%s", did), _("you may not see this departure"))
-            for did in (departures - readable).ids
-        ]
-        departures = readable
+        departures, refused = split_readable(
+            departures,
+            self.env,
+            _("Departure #%s"),
+            _("you may not see this departure"),
+        )
         for departure in departures:
             if not departure.active:
                 refused.append((departure.display_name, _("archived")))
             elif departure.date_end < today:
                 refused.append((departure.display_name, _("already over")))
         departures = departures.filtered(lambda d: d.active and d.date_end >= today)
-        readable = resellers.with_env(self.env)._filtered_access("read")
-        refused += [
-            (_("Customer #%s", pid), _("you may not see this customer"))
-            for pid in (resellers - readable).ids
-        ]
-        resellers = readable
+        resellers, unreadable = split_readable(
+            resellers, self.env, _("Customer #%s"), _("you may not see this customer")
+        )
+        refused += unreadable
         for reseller in resellers:
             if not reseller.active:
                 refused.append((reseller.display_name, _("archived")))

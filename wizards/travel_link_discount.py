@@ -4,6 +4,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import clean_context
 
 from ..models.travel_customer_link import MANAGER_GROUP
+from .wizard_tools import reopen_action
 
 USER_GROUP = "travel_customer.group_travel_user"
 
@@ -38,14 +39,7 @@ class TravelLinkDiscount(models.TransientModel):
         self.is_manager = self.env.user.has_group(MANAGER_GROUP)
 
     def _reopen(self):
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "new",
-            "name": _("Set Discount"),
-        }
+        return reopen_action(self, _("Set Discount"))
 
     def _check_rights(self):
         """The caller may create or change this link itself; only the

@@ -2,6 +2,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .wizard_tools import reopen_action, selected_default, split_readable
+
 USER_GROUP = "travel_customer.group_travel_user"
 
 
@@ -41,17 +43,10 @@ class TravelPartnerBulkEdit(models.TransientModel):
 
     @api.model
     def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        context = self.env.context
-        if (
-            "partner_ids" in fields_list
-            and context.get("active_model") == "res.partner"
-        ):
-            partners = self.env["res.partner"].browse(context.get("active_ids") or [])
-            values["partner_ids"] = [
-                fields.Command.set(partners._filtered_access("read").ids)
-            ]
-        return values
+        return {
+            **super().default_get(fields_list),
+            **selected_default(self.env, "res.partner", fields_list, "partner_ids"),
+        }
 
     @api.depends("partner_ids")
     def _compute_partner_count(self):
@@ -77,14 +72,7 @@ class TravelPartnerBulkEdit(models.TransientModel):
         self.write(
             {"state": "done", "summary": self._summary(changed, unchanged, refused)}
         )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "new",
-            "name": _("What changed"),
-        }
+        return reopen_action(self, _("What changed"))
 
     # ------------------------------------------------------------ BUSINESS
     def _new_values(self):
@@ -101,12 +89,10 @@ class TravelPartnerBulkEdit(models.TransientModel):
         # the ids as stored: a customer the user may not read is refused too
         selected = self.sudo().with_context(active_test=False).partner_ids
         Partner = self.env["res.partner"]
-        readable = selected.with_env(self.env)._filtered_access("read")
+        readable, refused = split_readable(
+            selected, self.env, _("Customer #%s"), _("you may not see this customer")
+        )
         writable = readable._filtered_access("write")
-        refused = [
-            (_("Customer #%s", pid), _("you may not see this customer"))
-            for pid in (selected - readable).ids
-        ]
         refused += [
             (p.display_name, _("you may not change this customer"))
             for p in readable - writable
