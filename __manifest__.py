@@ -58,6 +58,11 @@
         "views/loyalty_history_views.xml",
         "views/portal_templates.xml",
         "views/travel_menus.xml",
+        "views/res_partner_rate_code_views.xml",
+        "views/portal_rate_code_templates.xml",
+        "views/product_pricelist_views.xml",
+        "views/travel_profile_custom_field_views.xml",
+        "views/portal_profile_templates.xml",
     ],
     "demo": [
         "demo/product_demo.xml",
@@ -69,6 +74,8 @@
         "demo/travel_participant_demo.xml",
         "demo/travel_profile_demo.xml",
         "demo/res_partner_tabs_demo.xml",
+        "demo/travel_rate_code_demo.xml",
+        "demo/travel_profile_custom_field_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -33,3 +33,8 @@ from . import travel_duplicate_ignore
 from . import travel_duplicate_group
 from . import res_config_settings
 from . import res_users
+from . import res_partner_rate_code
+from . import product_pricelist
+from . import product_pricelist_item
+from . import travel_profile_custom_field
+from . import travel_customer_privacy_profile

@@ -37,3 +37,5 @@ from . import test_security_merge
 from . import test_security_rules
 from . import test_merge_clashes
 from . import test_privacy_log
+from . import test_rate_code
+from . import test_custom_profile_field

@@ -140,6 +140,7 @@ FIELD_WRITERS = {
         "travel_referral_code": NOBODY,
         "travel_referred_by_id": NOBODY,
         "travel_referral_rewarded": NOBODY,
+        "travel_rate_code_ids": MANAGERS,
     },
     "sale.order": {
         "*": TRAVEL_USERS,
@@ -150,6 +151,7 @@ FIELD_WRITERS = {
     },
     "product.template": {"*": TRAVEL_USERS},
     "product.product": {"*": TRAVEL_USERS},
+    "product.pricelist": {"*": TRAVEL_USERS},
     "res.company": {"*": NOBODY},
     "privacy.log": {"*": NOBODY},
     "travel.consent.record": {"*": NOBODY},
@@ -171,6 +173,7 @@ FIELD_WRITERS = {
         "markup": MANAGERS,
         "markup_override": MANAGERS,
         "reseller_price": NOBODY,
+        "pricelist_id": NOBODY,
     },
     "travel.departure.offer": {"*": NOBODY},
     "travel.duplicate.group": {"*": TRAVEL_USERS},
@@ -183,6 +186,11 @@ FIELD_WRITERS = {
         "medical_notes": NOBODY,
     },
     "travel.profile.field": {"*": MANAGERS},
+    "travel.profile.custom.field": {
+        "*": MANAGERS,
+        "field_ids": NOBODY,
+        "view_ids": NOBODY,
+    },
     "travel.sales.channel": {"*": MANAGERS},
 }
 # Wizards (transient): each user works on its own, created by itself; their
