@@ -18,6 +18,7 @@
         "privacy_consent",
         "sale_loyalty",
         "membership",
+        "mass_mailing",
     ],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
@@ -63,6 +64,9 @@
         "views/product_pricelist_views.xml",
         "views/travel_profile_custom_field_views.xml",
         "views/portal_profile_templates.xml",
+        "data/utm_source_data.xml",
+        "views/mailing_contact_views.xml",
+        "views/res_partner_newsletter_views.xml",
     ],
     "demo": [
         "demo/product_demo.xml",

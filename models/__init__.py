@@ -38,3 +38,5 @@ from . import product_pricelist
 from . import product_pricelist_item
 from . import travel_profile_custom_field
 from . import travel_customer_privacy_profile
+from . import mailing_contact
+from . import res_partner_newsletter

@@ -39,3 +39,5 @@ from . import test_merge_clashes
 from . import test_privacy_log
 from . import test_rate_code
 from . import test_custom_profile_field
+from . import test_newsletter
+from . import test_rate_code_tour

@@ -141,6 +141,7 @@ FIELD_WRITERS = {
         "travel_referred_by_id": NOBODY,
         "travel_referral_rewarded": NOBODY,
         "travel_rate_code_ids": MANAGERS,
+        "travel_mailing_contact_ids": NOBODY,
     },
     "sale.order": {
         "*": TRAVEL_USERS,
@@ -152,6 +153,7 @@ FIELD_WRITERS = {
     "product.template": {"*": TRAVEL_USERS},
     "product.product": {"*": TRAVEL_USERS},
     "product.pricelist": {"*": TRAVEL_USERS},
+    "mailing.contact": {"*": TRAVEL_USERS, "travel_partner_id": NOBODY},
     "res.company": {"*": NOBODY},
     "privacy.log": {"*": NOBODY},
     "travel.consent.record": {"*": NOBODY},
