@@ -80,6 +80,7 @@
         "demo/res_partner_tabs_demo.xml",
         "demo/travel_rate_code_demo.xml",
         "demo/travel_profile_custom_field_demo.xml",
+        "demo/mailing_contact_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -40,3 +40,4 @@ from . import travel_profile_custom_field
 from . import travel_customer_privacy_profile
 from . import mailing_contact
 from . import res_partner_newsletter
+from . import travel_customer_privacy_newsletter

@@ -99,3 +99,10 @@ class TestNewsletter(TravelCustomerCommon):
         contact = self._subscribe(self.customer.email)
         self.assertNotEqual(contact.travel_partner_id, self.customer)
         self.assertEqual(contact.travel_partner_id.customer_type_id, self.type_prospect)
+
+    def test_anonymization_deletes_the_subscriptions(self):
+        contact = self._subscribe(self.customer.email)
+        other = self._subscribe("someone.else@example.org")
+        self.env["travel.customer.privacy"]._anonymize(self.customer)
+        self.assertFalse(contact.exists())
+        self.assertTrue(other.exists())
