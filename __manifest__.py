@@ -67,6 +67,7 @@
         "data/utm_source_data.xml",
         "views/mailing_contact_views.xml",
         "views/res_partner_newsletter_views.xml",
+        "views/res_partner_services_views.xml",
     ],
     "demo": [
         "demo/product_demo.xml",

@@ -41,3 +41,4 @@ from . import travel_customer_privacy_profile
 from . import mailing_contact
 from . import res_partner_newsletter
 from . import travel_customer_privacy_newsletter
+from . import res_partner_services
