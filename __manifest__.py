@@ -68,6 +68,7 @@
         "views/mailing_contact_views.xml",
         "views/res_partner_newsletter_views.xml",
         "views/res_partner_services_views.xml",
+        "wizards/travel_portal_company_views.xml",
     ],
     "demo": [
         "demo/product_demo.xml",

@@ -42,3 +42,4 @@ from . import mailing_contact
 from . import res_partner_newsletter
 from . import travel_customer_privacy_newsletter
 from . import res_partner_services
+from . import res_partner_portal_company

@@ -42,3 +42,4 @@ from . import test_custom_profile_field
 from . import test_newsletter
 from . import test_rate_code_tour
 from . import test_services
+from . import test_portal_company

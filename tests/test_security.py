@@ -78,6 +78,7 @@ METHODS = {
     ("res.partner", "action_travel_send_password_reset"): TRAVEL_USERS,
     ("res.partner", "action_travel_send_portal_access"): TRAVEL_USERS,
     ("res.partner", "action_travel_view_portal"): IMPERSONATORS,
+    ("travel.portal.company", "action_open"): IMPERSONATORS,
     ("sale.order", "action_confirm"): TRAVEL_USERS,
     ("sale.order", "action_travel_checkin"): TRAVEL_USERS,
     ("sale.order", "action_travel_edit_customer"): OPEN,
