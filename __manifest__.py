@@ -83,6 +83,7 @@
         "demo/travel_rate_code_demo.xml",
         "demo/travel_profile_custom_field_demo.xml",
         "demo/mailing_contact_demo.xml",
+        "demo/travel_services_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

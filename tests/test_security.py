@@ -509,6 +509,7 @@ class TestSecurityMatrix(SecurityRolesMixin, HttpCase):
                 .id,
             },
             "res.config.settings": dict,
+            "travel.portal.company": lambda: {"partner_id": self.customer.id},
         }
 
     # ------------------------------------------------------------ calls
