@@ -19,5 +19,5 @@ class ResPartner(models.Model):
         "mailing.contact",
         "travel_partner_id",
         string="Newsletter Subscriptions",
-        groups="base.group_user",
+        groups="mass_mailing.group_mass_mailing_user",
     )
