@@ -19,6 +19,7 @@
         "sale_loyalty",
         "membership",
         "spreadsheet_dashboard",
+        "mass_mailing",
     ],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
@@ -79,6 +80,16 @@
         "views/sale_order_calendar_views.xml",
         "views/travel_report_menus.xml",
         "data/spreadsheet_dashboard_data.xml",
+        "views/res_partner_rate_code_views.xml",
+        "views/portal_rate_code_templates.xml",
+        "views/product_pricelist_views.xml",
+        "views/travel_profile_custom_field_views.xml",
+        "views/portal_profile_templates.xml",
+        "data/utm_source_data.xml",
+        "views/mailing_contact_views.xml",
+        "views/res_partner_newsletter_views.xml",
+        "views/res_partner_services_views.xml",
+        "wizards/travel_portal_company_views.xml",
     ],
     "demo": [
         "demo/product_demo.xml",
@@ -92,6 +103,10 @@
         "demo/res_partner_tabs_demo.xml",
         "demo/privacy_log_demo.xml",
         "demo/travel_duplicate_demo.xml",
+        "demo/travel_rate_code_demo.xml",
+        "demo/travel_profile_custom_field_demo.xml",
+        "demo/mailing_contact_demo.xml",
+        "demo/travel_services_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

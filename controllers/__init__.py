@@ -4,3 +4,4 @@ from . import impersonation
 from . import documents
 from . import consent
 from . import signup
+from . import portal_profile

@@ -49,3 +49,13 @@ from . import travel_job
 from . import travel_job_run
 from . import sale_order_reminder
 from . import res_partner_mail
+from . import res_partner_rate_code
+from . import product_pricelist
+from . import product_pricelist_item
+from . import travel_profile_custom_field
+from . import travel_customer_privacy_profile
+from . import mailing_contact
+from . import res_partner_newsletter
+from . import travel_customer_privacy_newsletter
+from . import res_partner_services
+from . import res_partner_portal_company

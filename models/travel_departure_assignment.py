@@ -80,6 +80,15 @@ class TravelDepartureAssignment(models.Model):
         groups="base.group_user",
         help="The assignment's own markup when set, else the reseller's default.",
     )
+    # the rate code (pricelist) that gave the departure, set by the code only:
+    # its price replaces the markup (see _rate_code_offers_sql)
+    pricelist_id = fields.Many2one(
+        "product.pricelist",
+        string="Rate Code",
+        readonly=True,
+        ondelete="set null",
+        help="The reseller's rate code that offers this departure, at its price.",
+    )
     reseller_price = fields.Monetary(
         compute="_compute_reseller_price",
         store=True,
@@ -123,7 +132,9 @@ class TravelDepartureAssignment(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su and any("reseller_price" in vals for vals in vals_list):
+        if not self.env.su and any(
+            "reseller_price" in vals or "pricelist_id" in vals for vals in vals_list
+        ):
             raise AccessError(
                 _(
                     "The reseller price is computed from the departure's price "
@@ -138,7 +149,7 @@ class TravelDepartureAssignment(models.Model):
         return assignments
 
     def write(self, vals):
-        if "reseller_price" in vals and not self.env.su:
+        if ("reseller_price" in vals or "pricelist_id" in vals) and not self.env.su:
             raise AccessError(
                 _(
                     "The reseller price is computed from the departure's price "
@@ -207,13 +218,38 @@ class TravelDepartureAssignment(models.Model):
         self.env.invalidate_all()
 
     @api.depends(
-        "departure_id.price", "partner_id.travel_markup", "markup", "markup_override"
+        "departure_id.price",
+        "partner_id.travel_markup",
+        "markup",
+        "markup_override",
+        "pricelist_id.item_ids.compute_price",
+        "pricelist_id.item_ids.fixed_price",
+        "pricelist_id.item_ids.percent_price",
+        "pricelist_id.item_ids.price_discount",
+        "pricelist_id.item_ids.price_surcharge",
     )
     def _compute_reseller_price(self):
         for assignment in self:
+            rate_price = None
+            if assignment.pricelist_id and not assignment.markup_override:
+                rate_price = assignment._rate_code_price()
+            if rate_price is not None:
+                assignment.reseller_price = rate_price
+                continue
             assignment.reseller_price = assignment.departure_id.price * (
                 1 + assignment._effective_markup() / 100
             )
+
+    def _rate_code_price(self):
+        """The price of the departure under the assignment's rate code, as
+        ``_rate_code_offers_sql`` computes it; None when the rate code no
+        longer covers the stay."""
+        self.ensure_one()
+        departure = self.departure_id
+        rule = self.pricelist_id.sudo()._travel_rate_rule(departure)
+        if not rule:
+            return None
+        return rule._travel_rate_price(departure.price)
 
     @api.depends("partner_id.travel_markup", "markup", "markup_override")
     def _compute_markup_applied(self):
@@ -250,25 +286,31 @@ class TravelDepartureAssignment(models.Model):
                 tuple(departures.ids),
             ),
             self.env.uid,
+            resellers.ids,
         )
 
     @api.model
-    def _insert_pairs(self, pairs, uid):
+    def _insert_pairs(self, pairs, uid, resellers):
         """Insert the (partner_id, departure_id) rows of query ``pairs`` at the
-        reseller's price; existing pairs are skipped. Returns the count."""
+        reseller's price (its rate code's when one of ``resellers``' rate codes
+        covers the stay); existing pairs are skipped. Returns the count."""
         self._flush_assignment_inputs()
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO travel_departure_assignment
                     (partner_id, departure_id, reseller_price, markup_override,
+                     pricelist_id,
                      create_uid, create_date, write_uid, write_date)
-                SELECT p.id, d.id, %(price)s, FALSE,
+                SELECT p.id, d.id, coalesce(r.price, %(price)s), FALSE,
+                       r.pricelist_id,
                        %(uid)s, now() at time zone 'UTC',
                        %(uid)s, now() at time zone 'UTC'
                 FROM (%(pairs)s) pair
                 JOIN res_partner p ON p.id = pair.partner_id
                 JOIN travel_departure d ON d.id = pair.departure_id
+                LEFT JOIN (%(rates)s) r
+                  ON r.partner_id = p.id AND r.departure_id = d.id
                 -- in index order: the unique index grows at its end
                 ORDER BY p.id, d.id
                 ON CONFLICT (partner_id, departure_id) DO NOTHING
@@ -276,6 +318,7 @@ class TravelDepartureAssignment(models.Model):
                 price=self._reseller_price_sql(),
                 uid=uid,
                 pairs=pairs,
+                rates=self._rate_code_offers_sql(resellers),
             )
         )
         created = self.env.cr.rowcount
@@ -289,6 +332,71 @@ class TravelDepartureAssignment(models.Model):
         return SQL(
             "round((coalesce(d.price, 0) * (1 + coalesce(p.travel_markup, 0) / 100))"
             "::numeric, 2)"
+        )
+
+    @api.model
+    def _rate_code_offers_sql(self, resellers):
+        """``(partner_id, departure_id, pricelist_id, price)`` of the departures
+        the rate codes of ``resellers`` (ids) cover, at the rate code's price.
+
+        A rate code covers a departure of its company (or of any company when
+        it has none) and currency, through its rules on the stay (variant,
+        product or category, or a global rule) valid today for one seat. Of a
+        rate code's rules, the most specific one counts (Odoo's order of
+        rules); of several rate codes, the lowest price. The price of a rule:
+        its fixed price, or the departure's base price less its percentage,
+        or with its formula's discount and surcharge.
+        """
+        today = fields.Date.context_today(self)
+        return SQL(
+            """
+            SELECT DISTINCT ON (rule.partner_id, rule.departure_id)
+                   rule.partner_id, rule.departure_id, rule.pricelist_id,
+                   rule.price
+            FROM (
+                SELECT DISTINCT ON (rel.partner_id, d.id, pl.id)
+                       rel.partner_id, d.id AS departure_id,
+                       pl.id AS pricelist_id,
+                       round((CASE i.compute_price
+                           WHEN 'fixed' THEN coalesce(i.fixed_price, 0)
+                           WHEN 'percentage' THEN coalesce(d.price, 0)
+                               * (1 - coalesce(i.percent_price, 0) / 100)
+                           ELSE coalesce(d.price, 0)
+                               * (1 - coalesce(i.price_discount, 0) / 100)
+                               + coalesce(i.price_surcharge, 0)
+                       END)::numeric, 2) AS price
+                FROM travel_partner_rate_code_rel rel
+                JOIN product_pricelist pl
+                  ON pl.id = rel.pricelist_id AND pl.active AND pl.travel_rate_code
+                JOIN product_pricelist_item i
+                  ON i.pricelist_id = pl.id AND coalesce(i.min_quantity, 0) <= 1
+                 AND (i.date_start IS NULL OR i.date_start::date <= %(today)s)
+                 AND (i.date_end IS NULL OR i.date_end::date >= %(today)s)
+                JOIN travel_departure d ON d.active
+                 AND (pl.company_id IS NULL OR pl.company_id = d.company_id)
+                JOIN res_company c
+                  ON c.id = d.company_id AND c.currency_id = pl.currency_id
+                JOIN product_product pp ON pp.id = d.product_id
+                JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                LEFT JOIN product_category pc ON pc.id = pt.categ_id
+                LEFT JOIN product_category ic ON ic.id = i.categ_id
+                WHERE rel.partner_id = ANY(%(resellers)s)
+                  AND (i.applied_on = '3_global'
+                       OR (i.applied_on = '0_product_variant'
+                           AND i.product_id = pp.id)
+                       OR (i.applied_on = '1_product'
+                           AND i.product_tmpl_id = pt.id)
+                       OR (i.applied_on = '2_product_category'
+                           AND starts_with(pc.parent_path, ic.parent_path)))
+                ORDER BY rel.partner_id, d.id, pl.id,
+                         i.applied_on, i.min_quantity DESC,
+                         i.categ_id DESC NULLS LAST, i.id DESC
+            ) rule
+            ORDER BY rule.partner_id, rule.departure_id, rule.price,
+                     rule.pricelist_id
+            """,
+            today=today,
+            resellers=list(resellers),
         )
 
     @api.model
@@ -359,8 +467,16 @@ class TravelDepartureAssignment(models.Model):
                 "travel_all_offers",
                 "travel_markup",
                 "travel_offers_assigned_at",
+                "travel_rate_code_ids",
             ]
         )
+        self.env["product.pricelist"].flush_model(
+            ["active", "company_id", "currency_id"]
+        )
+        self.env["product.pricelist.item"].flush_model()
+        self.env["product.product"].flush_model(["product_tmpl_id"])
+        self.env["product.template"].flush_model(["categ_id"])
+        self.env["product.category"].flush_model(["parent_path"])
 
     @api.model
     def _assign_due_batches(self, today, batch_size, commit, notify=False):
@@ -416,7 +532,8 @@ class TravelDepartureAssignment(models.Model):
     @api.model
     def _insert_due_pairs(self, today, resellers):
         """The departures due to ``resellers``: active, unfinished, created or
-        changed since each one's last run."""
+        changed since each one's last run; all of them for a reseller with all
+        offers, those its rate codes cover for the others."""
         # rows of the nightly action carry no author: two foreign key checks
         # less per row, on millions of rows
         return self._insert_pairs(
@@ -428,12 +545,23 @@ class TravelDepartureAssignment(models.Model):
                   ON d.active AND d.date_end >= %(today)s
                  AND (p.travel_offers_assigned_at IS NULL
                       OR d.write_date >= p.travel_offers_assigned_at)
-                WHERE p.id IN %(resellers)s
+                WHERE p.id IN %(resellers)s AND p.travel_all_offers
+                UNION ALL
+                SELECT r.partner_id, r.departure_id
+                FROM (%(rates)s) r
+                JOIN res_partner p ON p.id = r.partner_id
+                JOIN travel_departure d ON d.id = r.departure_id
+                WHERE NOT coalesce(p.travel_all_offers, FALSE)
+                  AND d.active AND d.date_end >= %(today)s
+                  AND (p.travel_offers_assigned_at IS NULL
+                       OR d.write_date >= p.travel_offers_assigned_at)
                 """,
                 today=today,
                 resellers=tuple(resellers),
+                rates=self._rate_code_offers_sql(resellers),
             ),
             None,
+            resellers,
         )
 
     @api.model
@@ -457,10 +585,10 @@ class TravelDepartureAssignment(models.Model):
 
     @api.model
     def _resellers_due_query(self, today, after, limit=None, count=False):
-        """Resellers with all offers that a departure created or changed since
-        their last run concerns, after id ``after`` (a run passes each once):
-        the next ``limit`` of them, locked (others' locked rows skipped), or
-        their ``count``."""
+        """Resellers with all offers or rate codes that a departure created or
+        changed since their last run concerns, after id ``after`` (a run passes
+        each once): the next ``limit`` of them, locked (others' locked rows
+        skipped), or their ``count``."""
         select = SQL("count(*)") if count else SQL("p.id")
         lock = (
             SQL("")
@@ -470,7 +598,10 @@ class TravelDepartureAssignment(models.Model):
         return SQL(
             """
             SELECT %(select)s FROM res_partner p
-            WHERE p.travel_all_offers AND p.active AND p.parent_id IS NULL
+            WHERE (p.travel_all_offers OR EXISTS (
+                       SELECT 1 FROM travel_partner_rate_code_rel rel
+                       WHERE rel.partner_id = p.id))
+              AND p.active AND p.parent_id IS NULL
               AND p.id > %(after)s
               AND (p.travel_offers_assigned_at IS NULL
                    OR p.travel_offers_assigned_at <= (

@@ -41,6 +41,7 @@ class TravelDepartureOffer(models.Model):
             "markup_override",
             "markup",
             "reseller_price",
+            "pricelist_id",
         ],
         "sale.order": ["travel_departure_id", "travel_seats", "state"],
         "res.company": ["currency_id"],
@@ -68,6 +69,12 @@ class TravelDepartureOffer(models.Model):
         string="Markup (%)", digits=(5, 2), readonly=True, groups="base.group_user"
     )
     reseller_price = fields.Monetary(readonly=True)
+    pricelist_id = fields.Many2one(
+        "product.pricelist",
+        string="Rate Code",
+        readonly=True,
+        help="The reseller's rate code that gives this departure, at its price.",
+    )
 
     @property
     def _table_query(self):
@@ -87,7 +94,8 @@ class TravelDepartureOffer(models.Model):
                    coalesce(a.markup_override, FALSE) AS markup_override,
                    CASE WHEN a.markup_override THEN a.markup
                         ELSE coalesce(p.travel_markup, 0) END AS markup,
-                   coalesce(a.reseller_price, %(price)s) AS reseller_price
+                   coalesce(a.reseller_price, %(price)s) AS reseller_price,
+                   a.pricelist_id
             FROM res_partner p
             JOIN travel_customer_type t
               ON t.id = p.customer_type_id AND t.category = 'professional'

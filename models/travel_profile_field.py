@@ -4,31 +4,47 @@ from datetime import date, datetime
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date, format_datetime
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
+
+
+class ProfileKeys(dict):
+    """The shipped keys, and those of the custom profile fields: ``x_...``,
+    a field of that name on customers and participants."""
+
+    def __missing__(self, key):
+        if isinstance(key, str) and key.startswith("x_"):
+            return (key, key, ())
+        raise KeyError(key)
+
 
 # key: (field of the customer, field of a participant, fields of the booking)
-PROFILE_KEYS = {
-    "birth_date": ("travel_birth_date", "birth_date", ()),
-    "birth_place": ("travel_birth_place", "birth_place", ()),
-    "nationality": ("travel_nationality_id", "nationality_id", ()),
-    "id_type": ("travel_id_type_id", "id_type_id", ()),
-    "id_number": ("travel_id_number", "id_number", ()),
-    "id_issue_date": ("travel_id_issue_date", "id_issue_date", ()),
-    "id_country": ("travel_id_country_id", "id_country_id", ()),
-    "address": ("street", "street", ()),
-    "arrival_departure": (None, None, ("travel_date_start", "travel_date_end")),
-    "vehicle_plate": (None, None, ("travel_vehicle_plate",)),
-}
+PROFILE_KEYS = ProfileKeys(
+    {
+        "birth_date": ("travel_birth_date", "birth_date", ()),
+        "birth_place": ("travel_birth_place", "birth_place", ()),
+        "nationality": ("travel_nationality_id", "nationality_id", ()),
+        "id_type": ("travel_id_type_id", "id_type_id", ()),
+        "id_number": ("travel_id_number", "id_number", ()),
+        "id_issue_date": ("travel_id_issue_date", "id_issue_date", ()),
+        "id_country": ("travel_id_country_id", "id_country_id", ()),
+        "address": ("street", "street", ()),
+        "arrival_departure": (None, None, ("travel_date_start", "travel_date_end")),
+        "vehicle_plate": (None, None, ("travel_vehicle_plate",)),
+    }
+)
 KEY_SELECTION = [
-    ("birth_date", "Birth date"),
-    ("birth_place", "Birth place"),
-    ("nationality", "Nationality"),
-    ("id_type", "ID document type"),
-    ("id_number", "ID document number"),
-    ("id_issue_date", "ID document issue date"),
-    ("id_country", "ID document issuing country"),
-    ("address", "Address"),
-    ("arrival_departure", "Arrival and departure"),
-    ("vehicle_plate", "Vehicle plate"),
+    ("birth_date", _lt("Birth date")),
+    ("birth_place", _lt("Birth place")),
+    ("nationality", _lt("Nationality")),
+    ("id_type", _lt("ID document type")),
+    ("id_number", _lt("ID document number")),
+    ("id_issue_date", _lt("ID document issue date")),
+    ("id_country", _lt("ID document issuing country")),
+    ("address", _lt("Address")),
+    ("arrival_departure", _lt("Arrival and departure")),
+    ("vehicle_plate", _lt("Vehicle plate")),
 ]
 
 
@@ -41,7 +57,7 @@ class TravelProfileField(models.Model):
     _order = "sequence, id"
 
     sequence = fields.Integer(default=10)
-    key = fields.Selection(KEY_SELECTION, string="Field", required=True)
+    key = fields.Selection("_key_selection", string="Field", required=True)
     country_ids = fields.Many2many(
         "res.country",
         string="Countries",
@@ -59,6 +75,15 @@ class TravelProfileField(models.Model):
         default="checkin",
     )
     active = fields.Boolean(default=True)
+
+    @api.model
+    def _key_selection(self):
+        """The shipped fields, then the business's own, by their label in the
+        reader's language."""
+        custom = self.env["travel.profile.custom.field"].sudo().search([])
+        return [(key, self.env._(label)) for key, label in KEY_SELECTION] + [
+            (field.name, field.label) for field in custom
+        ]
 
     @api.depends("key")
     def _compute_display_name(self):

@@ -42,3 +42,9 @@ from . import test_report_tour
 from . import test_retention_sessions
 from . import test_replica
 from . import test_duplicate_model
+from . import test_rate_code
+from . import test_custom_profile_field
+from . import test_newsletter
+from . import test_rate_code_tour
+from . import test_services
+from . import test_portal_company

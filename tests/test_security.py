@@ -78,6 +78,7 @@ METHODS = {
     ("res.partner", "action_travel_send_password_reset"): TRAVEL_USERS,
     ("res.partner", "action_travel_send_portal_access"): TRAVEL_USERS,
     ("res.partner", "action_travel_view_portal"): IMPERSONATORS,
+    ("travel.portal.company", "action_open"): IMPERSONATORS,
     ("sale.order", "action_confirm"): TRAVEL_USERS,
     ("sale.order", "action_travel_checkin"): TRAVEL_USERS,
     ("sale.order", "action_travel_edit_customer"): OPEN,
@@ -152,6 +153,8 @@ FIELD_WRITERS = {
         "travel_referral_code": NOBODY,
         "travel_referred_by_id": NOBODY,
         "travel_referral_rewarded": NOBODY,
+        "travel_rate_code_ids": MANAGERS,
+        "travel_mailing_contact_ids": NOBODY,
     },
     "sale.order": {
         "*": TRAVEL_USERS,
@@ -163,6 +166,8 @@ FIELD_WRITERS = {
     },
     "product.template": {"*": TRAVEL_USERS},
     "product.product": {"*": TRAVEL_USERS},
+    "product.pricelist": {"*": TRAVEL_USERS},
+    "mailing.contact": {"*": TRAVEL_USERS, "travel_partner_id": NOBODY},
     "res.company": {"*": NOBODY},
     "privacy.log": {"*": NOBODY},
     "travel.consent.record": {"*": NOBODY},
@@ -184,6 +189,7 @@ FIELD_WRITERS = {
         "markup": MANAGERS,
         "markup_override": MANAGERS,
         "reseller_price": NOBODY,
+        "pricelist_id": NOBODY,
     },
     "travel.departure.offer": {"*": NOBODY},
     "travel.duplicate.group": {"*": TRAVEL_USERS},
@@ -196,6 +202,11 @@ FIELD_WRITERS = {
         "medical_notes": NOBODY,
     },
     "travel.profile.field": {"*": MANAGERS},
+    "travel.profile.custom.field": {
+        "*": MANAGERS,
+        "field_ids": NOBODY,
+        "view_ids": NOBODY,
+    },
     "travel.sales.channel": {"*": MANAGERS},
     # reports: SQL queries, read only
     "travel.report.booking": {"*": NOBODY},
@@ -538,6 +549,7 @@ class TestSecurityMatrix(SecurityRolesMixin, HttpCase):
                 "departure_ids": [Command.set(self.departure.ids)],
                 "reseller_ids": [Command.set(self.users[RESELLER].partner_id.ids)],
             },
+            "travel.portal.company": lambda: {"partner_id": self.customer.id},
         }
 
     # ------------------------------------------------------------ calls

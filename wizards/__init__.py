@@ -6,3 +6,4 @@ from . import travel_link_discount
 from . import privacy_lookup_wizard
 from . import travel_partner_bulk_edit
 from . import travel_departure_bulk_assign
+from . import travel_portal_company
