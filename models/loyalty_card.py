@@ -175,7 +175,11 @@ class LoyaltyCard(models.Model):
         (partner | other).flush_recordset(["phone", "mobile"])
         [(same_phone,)] = self.env.execute_query(
             SQL(
-                "SELECT 'phone' = ANY((travel_customer_pair_score(a, b)).reasons) "
+                "SELECT travel_customer_phone_level("
+                "travel_customer_phone_digits(a.phone), "
+                "travel_customer_phone_digits(a.mobile), "
+                "travel_customer_phone_digits(b.phone), "
+                "travel_customer_phone_digits(b.mobile)) IS NOT DISTINCT FROM 1 "
                 "FROM res_partner a, res_partner b WHERE a.id = %s AND b.id = %s",
                 partner.id,
                 other.id,
