@@ -379,10 +379,16 @@ class TravelDuplicateGroup(models.Model):
     def _scan_batches(self, commit, total=None):
         """Take the batches left, one at a time (those another session holds
         are skipped), each in a savepoint: a batch that fails is logged and
-        left, the night goes on. Returns the count done."""
+        left, the night goes on. With ``commit``, each batch is a READ
+        COMMITTED transaction of its own. Returns the count done."""
         cr = self.env.cr
         done = 0
         while True:
+            if commit:
+                # a batch another session has just marked done is seen done
+                # (under Odoo's REPEATABLE READ, SKIP LOCKED on a row changed
+                # since the snapshot fails to serialize)
+                cr.execute(SQL("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"))
             batch = self.env.execute_query(
                 SQL(
                     "SELECT low, high FROM travel_duplicate_scan_batch "
@@ -405,11 +411,11 @@ class TravelDuplicateGroup(models.Model):
             )
             done += 1
             if commit:
-                cr.commit()  # pylint: disable=invalid-commit
                 if total:
                     self.env["ir.cron"]._notify_progress(
                         done=done, remaining=max(total - done, 0)
                     )
+                cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
     def _scan_in_sessions(self, workers, total):
