@@ -17,6 +17,21 @@ ASSIGNMENT_WORKERS = 2
 _logger = logging.getLogger(__name__)
 
 
+# The price of a departure ``d`` by a pricelist rule ``i``: its fixed price,
+# or the departure's base price less its percentage, or with its formula's
+# discount and surcharge.
+RATE_CODE_PRICE = SQL(
+    """round((CASE i.compute_price
+        WHEN 'fixed' THEN coalesce(i.fixed_price, 0)
+        WHEN 'percentage' THEN coalesce(d.price, 0)
+            * (1 - coalesce(i.percent_price, 0) / 100)
+        ELSE coalesce(d.price, 0)
+            * (1 - coalesce(i.price_discount, 0) / 100)
+            + coalesce(i.price_surcharge, 0)
+    END)::numeric, 2)"""
+)
+
+
 class UncheckedMany2one(fields.Many2one):
     """A many2one without a database foreign key.
 
@@ -357,14 +372,7 @@ class TravelDepartureAssignment(models.Model):
                 SELECT DISTINCT ON (rel.partner_id, d.id, pl.id)
                        rel.partner_id, d.id AS departure_id,
                        pl.id AS pricelist_id,
-                       round((CASE i.compute_price
-                           WHEN 'fixed' THEN coalesce(i.fixed_price, 0)
-                           WHEN 'percentage' THEN coalesce(d.price, 0)
-                               * (1 - coalesce(i.percent_price, 0) / 100)
-                           ELSE coalesce(d.price, 0)
-                               * (1 - coalesce(i.price_discount, 0) / 100)
-                               + coalesce(i.price_surcharge, 0)
-                       END)::numeric, 2) AS price
+                       %(price)s AS price
                 FROM travel_partner_rate_code_rel rel
                 JOIN product_pricelist pl
                   ON pl.id = rel.pricelist_id AND pl.active AND pl.travel_rate_code
@@ -395,6 +403,7 @@ class TravelDepartureAssignment(models.Model):
             ORDER BY rule.partner_id, rule.departure_id, rule.price,
                      rule.pricelist_id
             """,
+            price=RATE_CODE_PRICE,
             today=today,
             resellers=list(resellers),
         )

@@ -36,6 +36,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dev  # noqa: E402
 
+from odoo.tools import SQL  # noqa: E402
+
 CLUSTER = dev.BUILD / "cluster"
 PG = CLUSTER / "pg"  # owned by PostgreSQL's user
 PG_RUN = PG / "run"  # the servers' sockets
@@ -78,8 +80,9 @@ def as_pg(cmd, **kwargs):
     return subprocess.run(cmd, **kwargs)
 
 
-def psql(port, sql, db="postgres"):
-    """``sql`` as PostgreSQL's superuser on a cluster server: its output."""
+def psql(port, query, db="postgres"):
+    """``query`` (``odoo.tools.SQL``) as PostgreSQL's superuser on a cluster
+    server: its output."""
     return as_pg(
         [
             str(PG_BIN / "psql"),
@@ -92,7 +95,7 @@ def psql(port, sql, db="postgres"):
             "-d",
             db,
             "-XtAqc",
-            sql,
+            dev.sql_text(query),
         ],
         capture_output=True,
         text=True,
@@ -268,15 +271,7 @@ def ensure_postgresql(state):
             stdout=subprocess.DEVNULL,
         )
     pg_start("primary", primary, state["primary_port"])
-    if not psql(
-        state["primary_port"],
-        f"SELECT 1 FROM pg_roles WHERE rolname = '{dev.DB_USER}'",
-    ):
-        psql(
-            state["primary_port"],
-            f"CREATE ROLE {dev.DB_USER} LOGIN CREATEDB "
-            f"PASSWORD '{dev.DB_PASSWORD}'",
-        )
+    ensure_role(state["primary_port"])
     if not standby.exists():
         say("creating the hot standby (base backup of the primary)")
         as_pg(
@@ -298,8 +293,21 @@ def ensure_postgresql(state):
             ]
         )
     pg_start("standby", standby, state["standby_port"])
-    if psql(state["standby_port"], "SELECT pg_is_in_recovery()") != "t":
+    if psql(state["standby_port"], SQL("SELECT pg_is_in_recovery()")) != "t":
         fail("the standby is not in recovery: remove .build/cluster/pg/standby")
+
+
+def ensure_role(port):
+    """Odoo's database role on the primary (the standby follows)."""
+    if not psql(port, SQL("SELECT 1 FROM pg_roles WHERE rolname = %s", dev.DB_USER)):
+        psql(
+            port,
+            SQL(
+                "CREATE ROLE %s LOGIN CREATEDB PASSWORD %s",
+                SQL.identifier(dev.DB_USER),
+                dev.DB_PASSWORD,
+            ),
+        )
 
 
 # ---------------------------------------------------------------- database
@@ -340,36 +348,54 @@ def copy_database(db, port, env):
     return not dump.wait() and not restore.wait()
 
 
+def copy_from_usual_server(db, port):
+    """Copy ``db`` from the project's usual server to the primary, its file
+    store too."""
+    env = dict(os.environ, PGPASSWORD=dev.DB_PASSWORD)
+    say(f"copying {db} from the usual server (port 5432) to the primary")
+    psql(
+        port,
+        SQL(
+            "CREATE DATABASE %s OWNER %s",
+            SQL.identifier(db),
+            SQL.identifier(dev.DB_USER),
+        ),
+    )
+    if not copy_database(db, port, env):
+        psql(port, SQL("DROP DATABASE IF EXISTS %s", SQL.identifier(db)))
+        fail(f"copying {db} failed (see above)")
+    filestore = dev.BUILD / "data" / "filestore" / db
+    if filestore.exists():
+        shutil.copytree(filestore, DATA / "filestore" / db, dirs_exist_ok=True)
+    else:
+        # made by another checkout: Odoo builds its assets again
+        say(f"{db}'s file store is not in this checkout: assets rebuilt")
+        subprocess.run(
+            odoo_psql(
+                port,
+                db,
+                "-qc",
+                dev.sql_text(
+                    SQL(
+                        "DELETE FROM ir_attachment "
+                        "WHERE starts_with(url, '/web/assets/')"
+                    )
+                ),
+            ),
+            env=env,
+            check=True,
+        )
+
+
 def ensure_database(state):
     """The database on the primary: copied from the project's usual server
     when it has one of that name (its file store too), else created with
     the addon and its demo data."""
     db, port = state["db"], state["primary_port"]
-    if psql(port, f"SELECT 1 FROM pg_database WHERE datname = '{db}'"):
+    if psql(port, SQL("SELECT 1 FROM pg_database WHERE datname = %s", db)):
         return
-    env = dict(os.environ, PGPASSWORD=dev.DB_PASSWORD)
     if dev.database_exists(db):
-        say(f"copying {db} from the usual server (port 5432) to the primary")
-        psql(port, f'CREATE DATABASE "{db}" OWNER {dev.DB_USER}')
-        if not copy_database(db, port, env):
-            psql(port, f'DROP DATABASE IF EXISTS "{db}"')
-            fail(f"copying {db} failed (see above)")
-        filestore = dev.BUILD / "data" / "filestore" / db
-        if filestore.exists():
-            shutil.copytree(filestore, DATA / "filestore" / db, dirs_exist_ok=True)
-        else:
-            # made by another checkout: Odoo builds its assets again
-            say(f"{db}'s file store is not in this checkout: assets rebuilt")
-            subprocess.run(
-                odoo_psql(
-                    port,
-                    db,
-                    "-qc",
-                    "DELETE FROM ir_attachment WHERE url LIKE '/web/assets/%'",
-                ),
-                env=env,
-                check=True,
-            )
+        copy_from_usual_server(db, port)
         return
     say(
         f"{db} is on neither server: creating it with {dev.ADDON} and its demo "
@@ -653,9 +679,11 @@ def cmd_status(_args):
     if pg_running(PG / "primary"):
         replication = psql(
             state["primary_port"],
-            "SELECT state || ', replay lag ' || coalesce(replay_lag::text, '0') "
-            "|| ', ' || pg_wal_lsn_diff(sent_lsn, replay_lsn) || ' bytes behind' "
-            "FROM pg_stat_replication",
+            SQL(
+                "SELECT state || ', replay lag ' || coalesce(replay_lag::text, '0') "
+                "|| ', ' || pg_wal_lsn_diff(sent_lsn, replay_lsn) "
+                "|| ' bytes behind' FROM pg_stat_replication"
+            ),
         )
         replication = replication or "none"
         say(f"PostgreSQL primary on {state['primary_port']}: replication {replication}")
@@ -670,8 +698,12 @@ def standby_connections(state):
     """The Odoo processes connected to the standby, as a sentence."""
     pids = psql(
         state["standby_port"],
-        "SELECT string_agg(DISTINCT application_name, ' ') FROM pg_stat_activity "
-        f"WHERE datname = '{state['db']}' AND application_name LIKE 'odoo-%'",
+        SQL(
+            "SELECT string_agg(DISTINCT application_name, ' ') "
+            "FROM pg_stat_activity "
+            "WHERE datname = %s AND starts_with(application_name, 'odoo-')",
+            state["db"],
+        ),
     )
     return f"connections of the Odoo processes {pids}" if pids else "no Odoo process"
 
@@ -745,7 +777,7 @@ def cmd_drill(args):
     say(f"on the standby: {standby_connections(state)}")
     lag = psql(
         state["primary_port"],
-        "SELECT coalesce(max(replay_lag)::text, 'none') FROM pg_stat_replication",
+        SQL("SELECT coalesce(max(replay_lag)::text, 'none') FROM pg_stat_replication"),
     )
     say(f"replication replay lag reported by the primary: {lag}")
 
