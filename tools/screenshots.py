@@ -38,6 +38,7 @@ XMLIDS = [
     "sale_order_06",
     "participant_leo_martin",
     "travel_customer_merge_action",
+    "spreadsheet_dashboard_travel",
 ]
 JEAN = "/odoo/contacts/{partner_jean_dupont}"
 ACTION = "/odoo/action-travel_customer."
@@ -141,6 +142,27 @@ SHOTS = [
     *(
         dict(name=f"portal_{name}", user=GUARDIAN, url=f"/my/{name}")
         for name in ("consents", "wallet", "documents")
+    ),
+    dict(
+        name="report_bookings",
+        url=ACTION + "travel_report_booking_action?view_type=pivot",
+        ready=".o_pivot table",
+        crop=".o_pivot table",
+    ),
+    dict(
+        name="report_fill_rate",
+        url=ACTION + "travel_report_departure_action?view_type=graph",
+        ready=".o_graph_renderer canvas",
+    ),
+    dict(
+        name="travel_dashboard",
+        url="/odoo/dashboards?dashboard_id={spreadsheet_dashboard_travel}",
+        ready=".o_spreadsheet_dashboard_action .o-spreadsheet",
+        # the charts are drawn once their data is read
+        done=".o_spreadsheet_dashboard_action .o-figure canvas",
+    ),
+    dict(
+        name="scheduled_jobs", url=ACTION + "travel_job_action", ready=LISTED, crop=ROWS
     ),
 ]
 
