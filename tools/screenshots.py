@@ -38,6 +38,7 @@ XMLIDS = [
     "sale_order_06",
     "participant_leo_martin",
     "travel_customer_merge_action",
+    "spreadsheet_dashboard_travel",
 ]
 JEAN = "/odoo/contacts/{partner_jean_dupont}"
 ACTION = "/odoo/action-travel_customer."
@@ -142,6 +143,27 @@ SHOTS = [
         dict(name=f"portal_{name}", user=GUARDIAN, url=f"/my/{name}")
         for name in ("consents", "wallet", "documents")
     ),
+    dict(
+        name="report_bookings",
+        url=ACTION + "travel_report_booking_action?view_type=pivot",
+        ready=".o_pivot table",
+        crop=".o_pivot table",
+    ),
+    dict(
+        name="report_fill_rate",
+        url=ACTION + "travel_report_departure_action?view_type=graph",
+        ready=".o_graph_renderer canvas",
+    ),
+    dict(
+        name="travel_dashboard",
+        url="/odoo/dashboards?dashboard_id={spreadsheet_dashboard_travel}",
+        ready=".o_spreadsheet_dashboard_action .o-spreadsheet",
+        # the charts are drawn once their data is read
+        done=".o_spreadsheet_dashboard_action .o-figure canvas",
+    ),
+    dict(
+        name="scheduled_jobs", url=ACTION + "travel_job_action", ready=LISTED, crop=ROWS
+    ),
 ]
 
 
@@ -164,8 +186,8 @@ def screens(ids, only=()):
 
 
 def prepare(base, db):
-    """The ids the screens need; the duplicate scan run and a report layout
-    chosen, as a user would have done."""
+    """The ids the screens need; the duplicate scan run (by its scheduled job)
+    and a report layout chosen, as a user would have done."""
     odoo = rpc.Client(base)
     odoo.authenticate(db, *ADMIN)
     rows = odoo.call(
@@ -175,7 +197,9 @@ def prepare(base, db):
         ["name", "res_id"],
     )
     ids = {row["name"]: row["res_id"] for row in rows}
-    odoo.call("travel.duplicate.group", "action_scan", [])
+    # the duplicate scan, run as its scheduled job: the jobs' list shows a run
+    scan = odoo.call("travel.job", "search_read", [("code", "=", "scan")], ["cron_id"])
+    odoo.call("ir.cron", "method_direct_trigger", [scan[0]["cron_id"][0]])
     layout = odoo.call(
         "ir.model.data",
         "search_read",
