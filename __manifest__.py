@@ -107,6 +107,7 @@
         "demo/travel_profile_custom_field_demo.xml",
         "demo/mailing_contact_demo.xml",
         "demo/travel_services_demo.xml",
+        "demo/travel_portal_company_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -17,7 +17,7 @@ from .portal import (
     travel_participant_domain,
     travel_participant_or_404,
 )
-from .portal_page import render_portal_page
+from .portal_page import portal_count, render_portal_page
 
 
 class TravelDocumentsPortal(CustomerPortal):
@@ -27,11 +27,8 @@ class TravelDocumentsPortal(CustomerPortal):
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "travel_document_count" in counters:
-            Document = request.env["travel.customer.document"]
-            values["travel_document_count"] = (
-                Document.search_count(self._travel_document_domain())
-                if Document.has_access("read")
-                else 0
+            values["travel_document_count"] = portal_count(
+                "travel.customer.document", self._travel_document_domain()
             )
         return values
 

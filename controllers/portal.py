@@ -11,6 +11,8 @@ from odoo.osv import expression
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.addons.sale.controllers.portal import CustomerPortal, PaymentPortal
 
+from .portal_page import portal_count
+
 HEALTH_GROUP = "travel_customer.group_travel_health"
 
 
@@ -130,18 +132,12 @@ class TravelResellerPortal(CustomerPortal):
                 else 0
             )
         if "travel_participant_count" in counters:
-            Participant = request.env["travel.participant"]
-            values["travel_participant_count"] = (
-                Participant.search_count(self._travel_participant_domain())
-                if Participant.has_access("read")
-                else 0
+            values["travel_participant_count"] = portal_count(
+                "travel.participant", self._travel_participant_domain()
             )
         if "travel_departure_count" in counters:
-            Offer = request.env["travel.departure.offer"]
-            values["travel_departure_count"] = (
-                Offer.search_count(self._travel_offer_domain())
-                if Offer.has_access("read")
-                else 0
+            values["travel_departure_count"] = portal_count(
+                "travel.departure.offer", self._travel_offer_domain()
             )
         return values
 
