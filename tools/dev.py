@@ -30,9 +30,6 @@ BUILD = ROOT / ".build"
 ADDONS = BUILD / "addons"
 CONFIG = BUILD / "odoo.cfg"
 FILESTORE = BUILD / "data" / "filestore"
-# Locust and Playwright need newer gevent, greenlet and Werkzeug than Odoo 18
-# runs with: they live in a virtual environment of their own, Odoo's stay
-VENV = BUILD / "venv"
 TOOLS_REQUIREMENTS = ROOT / "requirements-tools.txt"
 ADDON = "travel_customer"
 PG_VERSION = "15"
@@ -120,6 +117,12 @@ ODOO_TESTS_LEFT_OUT = [
 # followed: Odoo's sources must not be found there), one per checkout
 TEST_TREE = Path(tempfile.gettempdir()) / (
     f"{ADDON}-tests-{hashlib.sha1(str(ROOT).encode()).hexdigest()[:10]}"
+)
+# Locust and Playwright need newer gevent, greenlet and Werkzeug than Odoo 18
+# runs with: they live in a virtual environment of their own, Odoo's stay.
+# Outside the checkout too: Odoo's translation export would read its sources.
+VENV = Path(tempfile.gettempdir()) / (
+    f"{ADDON}-tools-venv-{hashlib.sha1(str(ROOT).encode()).hexdigest()[:10]}"
 )
 
 
@@ -281,7 +284,7 @@ def tools_python():
         return python
     if not python.exists():
         run([sys.executable, "-m", "venv", str(VENV)])
-    say(f"installing {TOOLS_REQUIREMENTS.name} in {VENV.relative_to(ROOT)}")
+    say(f"installing {TOOLS_REQUIREMENTS.name} in {VENV}")
     pip = run(
         [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
         + ["-r", str(TOOLS_REQUIREMENTS)],
