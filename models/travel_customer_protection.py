@@ -62,10 +62,12 @@ class TravelCustomerProtection(models.AbstractModel):
         own (type, markup); one2many lines are guarded by their own model."""
         special = set(SYSTEM_FIELDS) | set(self._travel_protected_fields())
         special |= {"travel_merged_into_id", "travel_anonymized"}
+        # the profile fields a manager added (visa number...) are identity too
+        custom = set(self.env["travel.profile.custom.field"]._names())
         return [
             fname
             for fname, field in self._fields.items()
-            if fname.startswith("travel_")
+            if (fname.startswith("travel_") or fname in custom)
             and (field.store or field.inverse)
             and field.type != "one2many"
             and fname not in special

@@ -42,6 +42,15 @@ class TestCustomProfileField(TravelCustomerCommon):
             }
         )
 
+    def test_custom_field_set_by_travel_users_only(self):
+        """A Contacts user outside the Travel groups may not enter a
+        customer's visa number, as for the shipped identity fields."""
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.employee).write({"x_test_visa": "V123"})
+        self.assertFalse(self.customer.x_test_visa)
+        self.customer.with_user(self.salesman).write({"x_test_visa": "V123"})
+        self.assertEqual(self.customer.x_test_visa, "V123")
+
     def test_custom_field_on_both_persons_and_forms(self):
         self.assertIn("x_test_visa", self.env["res.partner"]._fields)
         self.assertIn("x_test_visa", self.env["travel.participant"]._fields)
