@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import Counter
 from datetime import date
+from functools import partial
 
 import psycopg2
 
@@ -476,7 +477,11 @@ class ResPartner(models.Model):
         first (``travel.customer.search``)."""
         Search = self.env["travel.customer.search"]
         ranked = Search._travel_ranked_text(domain, order, self._order)
-        matches = ranked and Search._travel_partner_matches(ranked[0])
+        matches = ranked and Search._travel_partner_matches(
+            ranked[0],
+            partial(super()._search, ranked[1]),
+            Search._travel_page(offset, limit),
+        )
         if not matches:
             return super()._search(domain, offset, limit, order)
         query = super()._search(ranked[1], offset, limit, order)

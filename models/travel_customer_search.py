@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
+from functools import partial
 
 from odoo import _, api, models
 from odoo.exceptions import UserError
@@ -31,6 +32,12 @@ PHONE_LIKE = re.compile(r"^[\d\s+().\-/]+$")
 # order; in any order; the words are found across the other fields too; the
 # name is found only with a typo.
 TIER_TYPO = 6
+# A page of results within the first RANKED_CANDIDATES is ranked among that
+# many matches, picked first: those with the words typed as a phrase of their
+# name, then others. When more match (a name thousands of customers have),
+# the others come after them, ranked as well: a first page costs the same
+# on any base, and pages neither repeat nor skip a customer.
+RANKED_CANDIDATES = 200
 
 # The text a customer is searched in: its fields, lower case and without
 # accents, then the digits of its phones ("0612345678" finds "+33 6 12...").
@@ -144,21 +151,31 @@ class TravelCustomerSearch(models.AbstractModel):
         return [[word] for word in text.split()]
 
     @api.model
-    def _travel_typed_words(self, text, table, exact):
+    def _travel_typed_words(self, text, scope, exact):
         """The words typed as the database normalizes a name's words
         (``travel_customer_search_words``: ``["jean", "pierre"]``), and
-        whether ``exact`` matches a row of ``table``, in one query."""
+        whether ``exact`` matches a row of ``scope``, in one query."""
         text = self.env["travel.search.limit"]._travel_bounded_text(text)
         [(words, matched)] = self.env.execute_query(
             SQL(
-                "SELECT travel_customer_search_words(%s), "
-                "EXISTS (SELECT FROM %s WHERE %s)",
+                "SELECT travel_customer_search_words(%s), EXISTS (%s)",
                 text,
-                table,
-                exact,
+                self._travel_scoped_rows(scope, exact, SQL("1"), cap=1),
             )
         )
         return words.split(), matched
+
+    @api.model
+    def _travel_scoped_rows(self, scope, condition, columns, cap=None):
+        """``SELECT columns`` of the rows of ``scope`` (a function returning
+        the Query of the rows searched: the domain and the record rules)
+        matching ``condition``, at most ``cap``. The rules apply before the
+        cap, so that rows a user may not see neither take the place of the
+        others nor tell, by the results, that they exist."""
+        query = scope()
+        query.add_where(condition)
+        query.limit = cap
+        return query.select(columns)
 
     @staticmethod
     def _travel_escape_like(word):
@@ -209,48 +226,63 @@ class TravelCustomerSearch(models.AbstractModel):
         )
 
     @api.model
-    def _travel_typo_rows(self, table, typed, expand, known, name_words, text):
-        """Subquery of the rows of ``table`` with every typed word in
-        ``text`` (normalized), those of ``expand`` with a typo in
-        ``name_words`` (the name's ``travel_customer_search_words``), or
-        also as typed if ``known`` (found somewhere), by trigram likeness.
+    def _travel_typo_rows(self, scope, table, typed, expand, known, columns):
+        """Subquery of the rows of ``scope`` with every typed word in their
+        text (normalized), those of ``expand`` with a typo in their name's
+        words, or also as typed if ``known`` (found somewhere), by trigram
+        likeness. ``columns`` are the SQL expressions of the rows' ``words``
+        (``travel_customer_search_words`` of the name) and ``text``.
 
         The longest word's typos find the rows through the index (one array
-        of patterns per index scan: two would be tried pair by pair); the
-        other words are checked on the few rows found."""
+        of patterns per index scan: two would be tried pair by pair), with
+        the words typed right through the index of the text (a few rows
+        have both); the other typos are checked on the rows found."""
+        name_words, text = columns
         driving = max(expand, key=len)
         first = SQL("%s LIKE ANY(%s)", name_words, self._travel_typo_patterns(driving))
         if known:
             first = SQL("(%s LIKE %s OR %s)", text, f"%{driving}%", first)
+        right = [first]
         others = [SQL("TRUE")]
         for word in typed:
             if word == driving:
                 continue
+            if word not in expand:
+                right.append(SQL("%s LIKE %s", text, f"%{word}%"))
+                continue
             condition = SQL("strpos(text, %s) > 0", word)
-            if word in expand:
-                typo = SQL("words LIKE ANY(%s)", self._travel_typo_patterns(word))
-                condition = SQL("(%s OR %s)", condition, typo) if known else typo
-            others.append(condition)
+            typo = SQL("words LIKE ANY(%s)", self._travel_typo_patterns(word))
+            others.append(SQL("(%s OR %s)", condition, typo) if known else typo)
         return SQL(
-            """(WITH travel_typo AS MATERIALIZED (
-                    SELECT id, %s AS words, %s AS text FROM %s WHERE %s)
-                SELECT id, %s AS tier, 0 AS fit, similarity(words, %s) AS likeness
+            """(WITH travel_typo AS MATERIALIZED (%s)
+                SELECT id, 0 AS pick, %s AS tier, 0 AS fit,
+                       similarity(words, %s) AS likeness
                 FROM travel_typo WHERE %s)""",
-            name_words,
-            text,
-            table,
-            first,
+            self._travel_scoped_rows(
+                scope, SQL(" AND ").join(right), self._travel_row_columns(table, columns)
+            ),
             TIER_TYPO,
             " ".join(typed),
             SQL(" AND ").join(others),
         )
 
     @api.model
-    def _travel_typo_words(self, table, text, typed):
+    def _travel_row_columns(self, table, columns):
+        """``id, words, text`` of a row of ``table`` (see ``_travel_typo_rows``)."""
+        name_words, text = columns
+        return SQL(
+            "%s AS id, %s AS words, %s AS text",
+            SQL.identifier(table, "id"),
+            name_words,
+            text,
+        )
+
+    @api.model
+    def _travel_typo_words(self, scope, text, typed):
         """``(words, known)``: the typed words to look for with a typo, when
         nothing matches them all: those of ``TYPO_MIN_LENGTH`` letters or
-        more that are nowhere in ``text``, or all of them if each is
-        somewhere (the typo made another word: ``known``)."""
+        more that are in no row of ``scope``'s ``text``, or all of them if
+        each is somewhere (the typo made another word: ``known``)."""
         eligible = [word for word in typed if self._travel_typo_patterns(word)]
         if not eligible:
             return [], False
@@ -259,10 +291,10 @@ class TravelCustomerSearch(models.AbstractModel):
                 "SELECT %s",
                 SQL(", ").join(
                     SQL(
-                        "EXISTS (SELECT FROM %s WHERE %s LIKE %s)",
-                        table,
-                        text,
-                        f"%{word}%",
+                        "EXISTS (%s)",
+                        self._travel_scoped_rows(
+                            scope, SQL("%s LIKE %s", text, f"%{word}%"), SQL("1"), 1
+                        ),
                     )
                     for word in eligible
                 ),
@@ -319,76 +351,152 @@ class TravelCustomerSearch(models.AbstractModel):
         )
 
     @api.model
-    def _travel_matches_sql(self, table, name, exact, text, typed_text):
-        """Subquery of ``(id, tier, fit, likeness)``: the rows of ``table``
-        that match ``exact``, with their tier and fit; or, only when none
-        does, those whose words are in ``text`` or, with a typo, in their
-        name (column ``name``), with the likeness of the name to
-        ``typed_text``."""
-        table = SQL.identifier(table)
-        words = SQL("travel_customer_search_words(%s)", SQL.identifier(name))
+    def _travel_matches_sql(self, scope, name, exact, text, typed_text, page=None):
+        """Subquery of ``(id, pick, tier, fit, likeness)``: the rows of
+        ``scope`` (see ``_travel_scoped_rows``) that match ``exact``, with
+        their tier and fit; or, only when none does, those whose words are
+        in ``text`` or, with a typo, in their name (column ``name``), with
+        the likeness of the name to ``typed_text``.
+
+        For a ``page`` (``_travel_page``), the rows are first picked
+        (``pick`` 0): at most ``RANKED_CANDIDATES``, those with the words
+        typed as a phrase of their name first, then others; a page beyond
+        them also gets the other rows (``pick`` 1), after the picked ones,
+        so that pages neither repeat nor skip a row."""
+        table = scope().table
+        words = SQL("travel_customer_search_words(%s)", SQL.identifier(table, name))
         # a query more, but then each of the two plans is the simple one (a
         # single statement for both misled the planner)
-        typed, matched = self._travel_typed_words(typed_text, table, exact)
+        typed, matched = self._travel_typed_words(typed_text, scope, exact)
         # a word typed twice asks nothing more
         typed = list(dict.fromkeys(typed))
         expand, known = (
-            ([], True) if matched else self._travel_typo_words(table, text, typed)
+            ([], True) if matched else self._travel_typo_words(scope, text, typed)
         )
         if expand:
-            return self._travel_typo_rows(table, typed, expand, known, words, text)
-        # MATERIALIZED: the trigram index finds the matches first, rather
-        # than an order by name scanning the table for them
-        return SQL(
-            """(WITH travel_exact AS MATERIALIZED (
-                    SELECT id, %s AS words, ' ' || %s || ' ' AS text
-                    FROM %s WHERE %s)
-                SELECT id, %s AS tier, %s AS fit, 0::real AS likeness
-                FROM travel_exact)""",
-            words,
-            # whole words of the other fields decide between customers that
-            # have the typed words across their fields: only then needed
-            text if len(typed) > 1 else SQL("''"),
+            # never capped: the closest names are known once all are found
+            return self._travel_typo_rows(
+                scope, table, typed, expand, known, (words, text)
+            )
+        # whole words of the other fields decide between customers that
+        # have the typed words across their fields: only then needed
+        columns = self._travel_row_columns(
             table,
-            exact,
+            (words, SQL("' ' || %s || ' '", text) if len(typed) > 1 else SQL("''")),
+        )
+        rank = SQL(
+            "%s AS tier, %s AS fit, 0::real AS likeness",
             self._travel_tier_sql(typed) if typed else SQL("5"),
             self._travel_fit_sql(typed) if typed else SQL("0"),
+        )
+        if not page:
+            # MATERIALIZED: the trigram index finds the matches first, rather
+            # than an order by name scanning the table for them
+            return SQL(
+                """(WITH travel_exact AS MATERIALIZED (%s)
+                    SELECT id, 0 AS pick, %s FROM travel_exact)""",
+                self._travel_scoped_rows(scope, exact, columns),
+                rank,
+            )
+        picked = self._travel_scoped_rows(scope, exact, columns, RANKED_CANDIDATES)
+        if typed:
+            # the phrase in the name through the index of the names' words
+            phrase = SQL("%s LIKE %s", words, f"% {' '.join(typed)} %")
+            picked = SQL(
+                "(%s) UNION (%s)",
+                self._travel_scoped_rows(
+                    scope, SQL("%s AND %s", phrase, exact), columns, RANKED_CANDIDATES
+                ),
+                picked,
+            )
+        if not page["beyond"]:
+            return SQL(
+                """(WITH travel_exact AS MATERIALIZED (%s)
+                    SELECT id, 0 AS pick, %s FROM travel_exact)""",
+                picked,
+                rank,
+            )
+        rest = self._travel_scoped_rows(
+            scope,
+            SQL(
+                "%s AND %s NOT IN (SELECT id FROM travel_exact)",
+                exact,
+                SQL.identifier(table, "id"),
+            ),
+            columns,
+        )
+        return SQL(
+            """(WITH travel_exact AS MATERIALIZED (%s),
+                     travel_rest AS MATERIALIZED (%s)
+                SELECT id, 0 AS pick, %s FROM travel_exact
+                UNION ALL
+                SELECT id, 1 AS pick, %s FROM travel_rest)""",
+            picked,
+            rest,
+            rank,
+            rank,
         )
 
     @api.model
     def _travel_fit_sql(self, typed):
         """How well the typed words fit a row (higher is better, for rows of
-        the same tier): each word of its name (4) or in it (2), each word
-        of its other fields or the part of its e-mail before the @ (1); from its
-        columns ``words`` and ``text``."""
-        return SQL(" + ").join(
+        the same tier): each word of its name (8) or in it (4), each word
+        of its other fields or the part of its e-mail before the @ (2); from
+        its columns ``words`` and ``text``. Between rows that fit as well,
+        the one whose name has the first word typed wins (1): a desk agent
+        types the name first, "martin lyon" is a Martin living in Lyon
+        rather than a Lyon living rue Martin."""
+        fit = SQL(" + ").join(
             SQL(
-                "CASE WHEN strpos(words, %(word)s) > 0 THEN 4 "
-                "WHEN strpos(words, %(part)s) > 0 THEN 2 ELSE 0 END "
+                "CASE WHEN strpos(words, %(word)s) > 0 THEN 8 "
+                "WHEN strpos(words, %(part)s) > 0 THEN 4 ELSE 0 END "
                 "+ CASE WHEN strpos(text, %(word)s) > 0 "
-                "OR strpos(text, %(local)s) > 0 THEN 1 ELSE 0 END",
+                "OR strpos(text, %(local)s) > 0 THEN 2 ELSE 0 END",
                 word=f" {word} ",
                 part=word,
                 local=f" {word}@",
             )
             for word in typed
         )
+        if len(typed) < 2:
+            return fit
+        return SQL(
+            "%s + CASE WHEN strpos(words, %s) > 0 THEN 1 ELSE 0 END",
+            fit,
+            f" {typed[0]} ",
+        )
 
     @api.model
-    def _travel_partner_matches(self, text):
+    def _travel_partner_matches(self, text, scope=None, page=None):
         """``(id, tier, fit, likeness)`` of the customers matching ``text``
-        (see ``_travel_matches_sql``), or None when nothing was typed."""
+        (see ``_travel_matches_sql``; ``scope`` defaults to the customers
+        the user may read, archived ones included), or None when nothing
+        was typed."""
         exact = self._travel_search_condition(text)
         if exact is None:
             return None
-        self.env["res.partner"].flush_model(SEARCH_COLUMNS)
+        Partner = self.env["res.partner"]
+        Partner.flush_model(SEARCH_COLUMNS)
         return self._travel_matches_sql(
-            "res_partner",
+            scope or self._travel_readable(Partner),
             "complete_name",
             exact,
             self._travel_partner_text(),
             text,
+            page,
         )
+
+    @api.model
+    def _travel_readable(self, model):
+        """The scope of the rows of ``model`` the user may read, archived
+        ones included (the domain searched decides on them)."""
+        return partial(model.with_context(active_test=False)._search, [])
+
+    @api.model
+    def _travel_page(self, offset, limit):
+        """What ``_travel_matches_sql`` needs of a page of results: whether
+        it goes beyond the ``RANKED_CANDIDATES`` picked rows."""
+        return {"beyond": not limit or (offset or 0) + limit > RANKED_CANDIDATES}
 
     # ------------------------------------------------------------ ORDER
     @api.model
@@ -434,9 +542,9 @@ class TravelCustomerSearch(models.AbstractModel):
     @api.model
     def _travel_order_by_relevance(self, model, query, matches, booked):
         """Restrict ``query`` (of ``model``) to ``matches``
-        (``_travel_matches_sql``) and order it: tier, fit, likeness, most
-        recent booking (``booked``, an SQL expression on the query's table),
-        then the model's order."""
+        (``_travel_matches_sql``) and order it: picked rows first, tier,
+        fit, likeness, most recent booking (``booked``, an SQL expression on
+        the query's table), then the model's order."""
         if query.is_empty():
             return query
         query.add_join(
@@ -446,7 +554,8 @@ class TravelCustomerSearch(models.AbstractModel):
             SQL("travel_rank.id = %s", SQL.identifier(query.table, "id")),
         )
         query.order = SQL(
-            "travel_rank.tier, travel_rank.fit DESC, travel_rank.likeness DESC, "
+            "travel_rank.pick, travel_rank.tier, travel_rank.fit DESC, "
+            "travel_rank.likeness DESC, "
             "%s DESC NULLS LAST, %s",
             booked,
             model._order_to_sql(model._order, query),

@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from functools import partial
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
@@ -161,7 +163,11 @@ class TravelParticipant(models.Model):
         first: the name as typed, then the most recently booked."""
         Search = self.env["travel.customer.search"]
         ranked = Search._travel_ranked_text(domain, order, self._order)
-        matches = ranked and self._travel_name_matches(ranked[0])
+        matches = ranked and self._travel_name_matches(
+            ranked[0],
+            partial(super()._search, ranked[1]),
+            Search._travel_page(offset, limit),
+        )
         if not matches:
             return super()._search(domain, offset, limit, order)
         query = super()._search(ranked[1], offset, limit, order)
@@ -176,9 +182,10 @@ class TravelParticipant(models.Model):
         return Search._travel_order_by_relevance(self, query, matches, booked)
 
     @api.model
-    def _travel_name_matches(self, text):
+    def _travel_name_matches(self, text, scope=None, page=None):
         """``(id, tier, fit, likeness)`` of the participants whose name has every
-        word of ``text`` (or one with a typo), None when nothing was typed."""
+        word of ``text`` (or one with a typo), None when nothing was typed
+        (``scope`` and ``page``: see ``travel.customer.search``)."""
         Search = self.env["travel.customer.search"]
         words = self._travel_bounded_text(text).split()
         if not words:
@@ -194,7 +201,7 @@ class TravelParticipant(models.Model):
             for word in words
         )
         return Search._travel_matches_sql(
-            "travel_participant", "name", exact, name, text
+            scope or Search._travel_readable(self), "name", exact, name, text, page
         )
 
     def init(self):

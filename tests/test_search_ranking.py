@@ -3,6 +3,7 @@ from datetime import datetime
 
 from odoo.tests import tagged
 
+from ..models.travel_customer_search import RANKED_CANDIDATES
 from .common import TravelCustomerCommon
 
 
@@ -26,6 +27,7 @@ class TestSearchRanking(TravelCustomerCommon):
             "name_recent": ("Jean Martin", {"city": "Lyon"}),
             "typo": ("Anna Kowalczyk", {}),
             "short": ("Brenda Jones", {}),
+            "city_name": ("Lucie Lyon", {"street": "5 place Martin"}),
         }
         cls.p = {
             key: cls.Partner.create({"name": name, **values})
@@ -79,8 +81,19 @@ class TestSearchRanking(TravelCustomerCommon):
                 "any_order",  # Martin Jean
                 "phrase",  # Pierre Jean Martin
                 "substring",  # inside a word of the name
-                "across",
+                "across",  # Jean Dupont, rue Martin
+                "city_name",  # Lucie Lyon, place Martin
             ],
+        )
+
+    def test_name_typed_first_wins_a_tie(self):
+        """"martin lyon": the Martin living in Lyon before the Lyon living
+        place Martin (each has one word in the name, one elsewhere)."""
+        self.assertEqual(
+            self._keys(self._search("martin lyon")), ["name_recent", "city_name"]
+        )
+        self.assertEqual(
+            self._keys(self._search("lyon martin")), ["city_name", "name_recent"]
         )
 
     def test_same_order_in_name_search_and_search_view(self):
@@ -192,3 +205,65 @@ class TestParticipantSearchRanking(TravelCustomerCommon):
         )
         # the same likeness: the booked one first
         self.assertEqual(found, self.booked | self.reversed | self.plain)
+
+
+@tagged("post_install", "-at_install")
+class TestSearchManyMatches(TravelCustomerCommon):
+    """More customers match than a first page is ranked among
+    (``RANKED_CANDIDATES``): the page still opens with the name typed,
+    customers the user may not see take no one's place, and paging on lists
+    every match once."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        count = RANKED_CANDIDATES + 30
+        other_company = cls.env["res.company"].create({"name": "Zebra Travel Ltd"})
+        # made first: customers of a company the salesman is not in, the word
+        # in their name, and customers with the word in their street only
+        cls.hidden = cls.Partner.create(
+            [
+                {"name": f"Zebulon Hidden {i:03d}", "company_id": other_company.id}
+                for i in range(count)
+            ]
+        )
+        cls.street = cls.Partner.create(
+            [
+                {"name": f"Client {i:03d}", "street": f"{i} rue Zebulon"}
+                for i in range(count)
+            ]
+        )
+        cls.named = cls.Partner.create({"name": "Paul Zebulon"})
+        cls.scope = [("id", "in", (cls.hidden | cls.street | cls.named).ids)]
+        cls.Salesman = cls.Partner.with_user(cls.salesman)
+
+    def _search(self, **kwargs):
+        return self.Salesman.search(
+            [("display_name", "ilike", "zebulon")] + self.scope, **kwargs
+        )
+
+    def test_first_page_opens_with_the_name(self):
+        found = self._search(limit=10)
+        self.assertEqual(found[0], self.named)
+        self.assertEqual(len(found), 10)
+        self.assertFalse(found & self.hidden)
+        self.assertEqual(
+            self.Salesman.name_search("zebulon", args=self.scope, limit=8)[0][0],
+            self.named.id,
+        )
+
+    def test_pages_list_every_match_once(self):
+        everyone = self.named | self.street
+        self.assertEqual(self._search(), self._search())  # the same order
+        pages = []
+        for offset in range(0, len(everyone) + 80, 80):
+            pages += self._search(offset=offset, limit=80).ids
+        self.assertEqual(len(pages), len(everyone))
+        self.assertEqual(set(pages), set(everyone.ids))
+        self.assertEqual(pages, self._search().ids)
+        self.assertEqual(
+            self.Salesman.search_count(
+                [("display_name", "ilike", "zebulon")] + self.scope
+            ),
+            len(everyone),
+        )

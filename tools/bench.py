@@ -344,43 +344,77 @@ def insert_bookings(cr, template_id, order_id):
 
 
 def grow(db, size):
-    """Copy the generated customers of ``db`` until it holds ``size``
-    partners, in the order of their ids: two databases of the same customers
-    (stock Odoo's and the addon's) grow alike."""
+    """Add customers to ``db`` until it holds ``size`` partners, made from
+    the generated ones in the order of their ids (two databases of the same
+    customers, stock Odoo's and the addon's, grow alike).
+
+    Each new customer is another person, as in a real base: the first name,
+    e-mail and phone of one generated customer (the e-mail and phone made
+    its own), the last name and address of another. Copies of the same
+    people would make five identical customers of each, which no search can
+    tell apart and every duplicate scan must group.
+    """
     with odoo_env(db) as env:
         cr = env.cr
         cr.execute(SQL("SELECT count(*) FROM res_partner"))
         missing = size - cr.fetchone()[0]
         if missing <= 0:
             return
+        given = ("name", "complete_name", "street", "zip", "city", "country_id")
+        given += ("email", "phone", "ref")
+        names = other_columns(cr, "res_partner", "id", "commercial_partner_id", *given)
         cr.execute(
-            SQL("SELECT min(id), max(id) FROM res_partner WHERE ref LIKE %s", "B%")
-        )
-        first, last = cr.fetchone()
-        names = other_columns(cr, "res_partner", "id", "commercial_partner_id")
-        while missing > 0:
-            # each copy its own commercial partner, set as it is inserted: an
-            # UPDATE afterwards rewrote every row in every index once more
-            cr.execute(
-                SQL(
-                    """
-                    INSERT INTO res_partner (id, commercial_partner_id, %(columns)s)
-                    SELECT new_id, CASE WHEN parent_id IS NULL THEN new_id
-                                        ELSE commercial_partner_id END, %(columns)s
-                    FROM (SELECT nextval('res_partner_id_seq') AS new_id, *
-                          FROM (SELECT * FROM res_partner
-                                WHERE id BETWEEN %(first)s AND %(last)s
-                                ORDER BY id LIMIT %(n)s) AS original) AS copy
-                    """,
-                    columns=identifiers(*names),
-                    first=first,
-                    last=last,
-                    n=missing,
-                )
+            SQL(
+                """
+                CREATE TEMP TABLE bench_original ON COMMIT DROP AS
+                SELECT row_number() OVER (ORDER BY id) - 1 AS pos, *
+                FROM res_partner WHERE ref LIKE 'B%%';
+                CREATE UNIQUE INDEX ON bench_original (pos);
+                ANALYZE bench_original;
+                SELECT count(*), (SELECT max(id) FROM res_partner)
+                FROM bench_original
+                """
             )
-            if not cr.rowcount:
-                break
-            missing -= cr.rowcount
+        )
+        originals, last_id = cr.fetchone()
+        # each its own commercial partner, set as it is inserted: an UPDATE
+        # afterwards rewrote every row in every index once more
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO res_partner (id, commercial_partner_id, %(given)s,
+                                         %(columns)s)
+                SELECT c.new_id, CASE WHEN c.parent_id IS NULL THEN c.new_id
+                                      ELSE c.commercial_partner_id END,
+                       split_part(c.name, ' ', 1) || ' ' || d.last,
+                       split_part(c.name, ' ', 1) || ' ' || d.last,
+                       d.street, d.zip, d.city, d.country_id,
+                       replace(c.email, '@', c.k || '@'),
+                       left(c.phone, -2) || lpad(mod(abs(hashtext(c.new_id::text)), 100)::text, 2, '0'),
+                       'G' || c.new_id,
+                       %(copied)s
+                FROM (SELECT %(last_id)s + (k - 1) * %(originals)s + o.pos + 1
+                             AS new_id, o.*, k
+                      FROM generate_series(1, %(copies)s) AS k
+                      CROSS JOIN bench_original o
+                      WHERE (k - 1) * %(originals)s + o.pos < %(n)s) AS c
+                JOIN (SELECT pos, street, zip, city, country_id,
+                             CASE WHEN position(' ' IN name) > 0
+                                  THEN substr(name, position(' ' IN name) + 1)
+                                  ELSE name END AS last
+                      FROM bench_original) AS d
+                  ON d.pos = mod(c.pos + c.k * 7919, %(originals)s);
+                SELECT setval('res_partner_id_seq', (SELECT max(id) FROM res_partner))
+                """,
+                given=identifiers(*given),
+                columns=identifiers(*names),
+                copied=identifiers(*names, table="c"),
+                last_id=last_id,
+                originals=originals,
+                copies=-(-missing // originals),
+                n=missing,
+            )
+        )
         cr.commit()
     vacuum(db)
 
@@ -445,7 +479,9 @@ def query_text(kind, row, rng):
     first, last = name.split()[0], name.split()[-1]
     return {
         "name": lambda: last,
-        "name city": lambda: f"{last} {city.split()[0]}",
+        # the whole city: its first word alone is often "Saint", "San", "Bad"
+        # or "Monte", which thousands of customers' cities share
+        "name city": lambda: f"{last} {city}",
         "name zip": lambda: f"{last} {zip_code}",
         "first last": lambda: f"{first} {last}",
         "e-mail part": lambda: email.split("@")[0],
