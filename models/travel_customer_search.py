@@ -239,16 +239,22 @@ class TravelCustomerSearch(models.AbstractModel):
         have both); the other typos are checked on the rows found."""
         name_words, text = columns
         driving = max(expand, key=len)
-        first = SQL("%s LIKE ANY(%s)", name_words, self._travel_typo_patterns(driving))
+        right = [
+            SQL("%s LIKE %s", text, f"%{word}%") for word in typed if word not in expand
+        ]
+        patterns = self._travel_typo_patterns(driving)
+        if right:
+            # the same patterns as one regular expression: one scan of the
+            # index, less selective, which the words typed right make up for
+            first = SQL("%s ~ %s", name_words, self._travel_typo_regex(patterns))
+        else:
+            first = SQL("%s LIKE ANY(%s)", name_words, patterns)
         if known:
             first = SQL("(%s LIKE %s OR %s)", text, f"%{driving}%", first)
-        right = [first]
+        right.insert(0, first)
         others = [SQL("TRUE")]
-        for word in typed:
+        for word in expand:
             if word == driving:
-                continue
-            if word not in expand:
-                right.append(SQL("%s LIKE %s", text, f"%{word}%"))
                 continue
             condition = SQL("strpos(text, %s) > 0", word)
             typo = SQL("words LIKE ANY(%s)", self._travel_typo_patterns(word))
@@ -304,6 +310,13 @@ class TravelCustomerSearch(models.AbstractModel):
             word for word, found in zip(eligible, known, strict=True) if not found
         ]
         return (unknown, False) if unknown else (eligible, True)
+
+    @staticmethod
+    def _travel_typo_regex(patterns):
+        """The LIKE ``patterns`` of ``_travel_typo_patterns`` (letters, and
+        ``_`` for any one) as one regular expression."""
+        variants = (pattern.strip("% ").replace("_", ".") for pattern in patterns)
+        return f" ({'|'.join(variants)}) "
 
     @staticmethod
     def _travel_typo_patterns(word):
