@@ -1,7 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import Counter
 from datetime import date
-from functools import partial
 
 import psycopg2
 
@@ -476,17 +475,16 @@ class ResPartner(models.Model):
         """A search by typed text in the default order comes most relevant
         first (``travel.customer.search``)."""
         Search = self.env["travel.customer.search"]
-        ranked = Search._travel_ranked_text(domain, order, self._order)
-        matches = ranked and Search._travel_partner_matches(
-            ranked[0],
-            partial(super()._search, ranked[1]),
-            Search._travel_page(offset, limit),
+        query = Search._travel_ranked_search(
+            self,
+            (domain, offset, limit, order),
+            super()._search,
+            Search._travel_partner_matches,
+            Search._travel_partner_booked,
         )
-        if not matches:
+        if query is None:
             return super()._search(domain, offset, limit, order)
-        query = super()._search(ranked[1], offset, limit, order)
-        booked = Search._travel_partner_booked(query)
-        return Search._travel_order_by_relevance(self, query, matches, booked)
+        return query
 
     # ------------------------------------------------------------ CRUD
     @api.model

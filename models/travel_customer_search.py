@@ -151,17 +151,19 @@ class TravelCustomerSearch(models.AbstractModel):
         return [[word] for word in text.split()]
 
     @api.model
-    def _travel_typed_words(self, text, scope, exact):
+    def _travel_typed_words(self, text, scope=None, exact=None):
         """The words typed as the database normalizes a name's words
         (``travel_customer_search_words``: ``["jean", "pierre"]``), and
-        whether ``exact`` matches a row of ``scope``, in one query."""
+        whether ``exact`` matches a row of ``scope`` (None without them),
+        in one query."""
         text = self.env["travel.search.limit"]._travel_bounded_text(text)
+        matched = (
+            SQL("EXISTS (%s)", self._travel_scoped_rows(scope, exact, SQL("1"), 1))
+            if scope
+            else SQL("NULL")
+        )
         [(words, matched)] = self.env.execute_query(
-            SQL(
-                "SELECT travel_customer_search_words(%s), EXISTS (%s)",
-                text,
-                self._travel_scoped_rows(scope, exact, SQL("1"), cap=1),
-            )
+            SQL("SELECT travel_customer_search_words(%s), %s", text, matched)
         )
         return words.split(), matched
 
@@ -378,9 +380,14 @@ class TravelCustomerSearch(models.AbstractModel):
         so that pages neither repeat nor skip a row."""
         table = scope().table
         words = SQL("travel_customer_search_words(%s)", SQL.identifier(table, name))
-        # a query more, but then each of the two plans is the simple one (a
-        # single statement for both misled the planner)
-        typed, matched = self._travel_typed_words(typed_text, scope, exact)
+        if page and page.get("matched") is not None:
+            # the caller runs the page, and asks again for typos when it is
+            # empty: no query to know whether anything matches
+            typed, matched = self._travel_typed_words(typed_text)[0], page["matched"]
+        else:
+            # a query more, but then each of the two plans is the simple one
+            # (a single statement for both misled the planner)
+            typed, matched = self._travel_typed_words(typed_text, scope, exact)
         # a word typed twice asks nothing more
         typed = list(dict.fromkeys(typed))
         expand, known = (
@@ -508,8 +515,44 @@ class TravelCustomerSearch(models.AbstractModel):
     @api.model
     def _travel_page(self, offset, limit):
         """What ``_travel_matches_sql`` needs of a page of results: whether
-        it goes beyond the ``RANKED_CANDIDATES`` picked rows."""
-        return {"beyond": not limit or (offset or 0) + limit > RANKED_CANDIDATES}
+        it goes beyond the ``RANKED_CANDIDATES`` picked rows (then whether
+        anything matches is asked first) or not (then the page is run, and
+        typos looked for only if it is empty: ``matched``)."""
+        beyond = not limit or (offset or 0) + limit > RANKED_CANDIDATES
+        return {"beyond": beyond, "matched": None if beyond else True}
+
+    @api.model
+    def _travel_ranked_search(self, model, args, search, matches, booked):
+        """The Query of ``model._search(*args)`` ranked by relevance, or None
+        when it is not a search by typed text in the default order.
+
+        ``search`` is the model's ``_search`` without the ranking,
+        ``matches(text, scope, page)`` gives ``_travel_matches_sql`` for it
+        and ``booked(query)`` the date of a row's last booking. A page
+        within the picked rows is run at once: its rows, or when the first
+        page is empty, the rows found with a typo."""
+        domain, offset, limit, order = args
+        ranked = self._travel_ranked_text(domain, order, model._order)
+        if not ranked:
+            return None
+        text, rest = ranked
+        scope = partial(search, rest)
+        page = self._travel_page(offset, limit)
+        found = matches(text, scope, page)
+        if found is None:
+            return None
+
+        def ranked_query(found):
+            query = search(rest, offset, limit, order)
+            return self._travel_order_by_relevance(model, query, found, booked(query))
+
+        query = ranked_query(found)
+        if page["beyond"] or query.is_empty():
+            return query
+        ids = [row[0] for row in self.env.execute_query(query.select())]
+        if ids or offset:
+            return model.browse(ids)._as_query()
+        return ranked_query(matches(text, scope, {"beyond": True, "matched": False}))
 
     # ------------------------------------------------------------ ORDER
     @api.model

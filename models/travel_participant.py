@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from functools import partial
-
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
@@ -162,24 +160,29 @@ class TravelParticipant(models.Model):
         """A search by typed text in the default order comes most relevant
         first: the name as typed, then the most recently booked."""
         Search = self.env["travel.customer.search"]
-        ranked = Search._travel_ranked_text(domain, order, self._order)
-        matches = ranked and self._travel_name_matches(
-            ranked[0],
-            partial(super()._search, ranked[1]),
-            Search._travel_page(offset, limit),
+        query = Search._travel_ranked_search(
+            self,
+            (domain, offset, limit, order),
+            super()._search,
+            self._travel_name_matches,
+            self._travel_booked,
         )
-        if not matches:
+        if query is None:
             return super()._search(domain, offset, limit, order)
-        query = super()._search(ranked[1], offset, limit, order)
+        return query
+
+    @api.model
+    def _travel_booked(self, query):
+        """When the participant of ``query``'s rows last travelled on a
+        confirmed booking."""
         self.env["sale.order"].flush_model(["state", "date_order"])
         self.flush_model(["order_ids"])
-        booked = SQL(
+        return SQL(
             "(SELECT max(o.date_order) FROM travel_participant_sale_order_rel r "
             "JOIN sale_order o ON o.id = r.order_id "
             "WHERE r.participant_id = %s AND o.state = 'sale')",
             SQL.identifier(query.table, "id"),
         )
-        return Search._travel_order_by_relevance(self, query, matches, booked)
 
     @api.model
     def _travel_name_matches(self, text, scope=None, page=None):
