@@ -418,20 +418,10 @@ class TravelCustomerSearch(models.AbstractModel):
                 self._travel_scoped_rows(scope, exact, columns),
                 rank,
             )
-        picked = self._travel_scoped_rows(scope, exact, columns, RANKED_CANDIDATES)
-        if typed:
-            # the phrase in the name through the index of the names' words
-            phrase = SQL("%s LIKE %s", words, f"% {' '.join(typed)} %")
-            picked = SQL(
-                "(%s) UNION (%s)",
-                self._travel_scoped_rows(
-                    scope, SQL("%s AND %s", phrase, exact), columns, RANKED_CANDIDATES
-                ),
-                picked,
-            )
+        picked = self._travel_picked_sql(scope, words, exact, typed, typed_text, columns)
         if not page["beyond"]:
             return SQL(
-                """(WITH travel_exact AS MATERIALIZED (%s)
+                """(WITH %s
                     SELECT id, 0 AS pick, %s FROM travel_exact)""",
                 picked,
                 rank,
@@ -446,7 +436,7 @@ class TravelCustomerSearch(models.AbstractModel):
             columns,
         )
         return SQL(
-            """(WITH travel_exact AS MATERIALIZED (%s),
+            """(WITH %s,
                      travel_rest AS MATERIALIZED (%s)
                 SELECT id, 0 AS pick, %s FROM travel_exact
                 UNION ALL
@@ -455,6 +445,54 @@ class TravelCustomerSearch(models.AbstractModel):
             rest,
             rank,
             rank,
+        )
+
+    @api.model
+    def _travel_picked_sql(self, scope, words, exact, typed, typed_text, columns):
+        """The CTE ``travel_exact`` of the picked rows (``columns``): at
+        most ``RANKED_CANDIDATES``, first those with the ``typed`` words as a
+        phrase of their name (``words``; found through the index of the
+        names' words), then, if there are fewer, other rows matching
+        ``exact``. A name thousands of customers have fills the first part
+        alone, and the second is not looked at."""
+        if not typed:
+            return SQL(
+                "travel_exact AS MATERIALIZED (%s)",
+                self._travel_scoped_rows(scope, exact, columns, RANKED_CANDIDATES),
+            )
+        phrase = SQL("%s LIKE %s", words, f"% {' '.join(typed)} %")
+        named = phrase
+        if not self._travel_phrase_is_enough(typed_text):
+            named = SQL("%s AND %s", phrase, exact)
+        return SQL(
+            """travel_named AS MATERIALIZED (%s),
+               travel_exact AS MATERIALIZED (
+                   SELECT * FROM travel_named
+                   UNION ALL
+                   (%s))""",
+            self._travel_scoped_rows(scope, named, columns, RANKED_CANDIDATES),
+            self._travel_scoped_rows(
+                scope,
+                SQL("%s AND NOT (%s)", exact, phrase),
+                columns,
+                SQL(
+                    "(SELECT %s - count(*) FROM travel_named)", RANKED_CANDIDATES
+                ),
+            ),
+        )
+
+    @api.model
+    def _travel_phrase_is_enough(self, text):
+        """Whether a name with the words of ``text`` as a phrase matches
+        every word typed (``_travel_search_condition``): words of letters and
+        digits, one of ``TRIGRAM_MIN_LENGTH`` or more, not a phone number."""
+        text = self.env["travel.search.limit"]._travel_bounded_text(text)
+        tokens = text.split()
+        return (
+            bool(tokens)
+            and not PHONE_LIKE.match(text)
+            and all(token.isalnum() for token in tokens)
+            and any(len(token) >= TRIGRAM_MIN_LENGTH for token in tokens)
         )
 
     @api.model
