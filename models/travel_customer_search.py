@@ -449,36 +449,65 @@ class TravelCustomerSearch(models.AbstractModel):
 
     @api.model
     def _travel_picked_sql(self, scope, words, exact, typed, typed_text, columns):
-        """The CTE ``travel_exact`` of the picked rows (``columns``): at
-        most ``RANKED_CANDIDATES``, first those with the ``typed`` words as a
-        phrase of their name (``words``; found through the index of the
-        names' words), then, if there are fewer, other rows matching
-        ``exact``. A name thousands of customers have fills the first part
-        alone, and the second is not looked at."""
+        """The CTE ``travel_exact`` of the picked rows (``columns``): every
+        row matching ``exact`` when there are at most
+        ``RANKED_CANDIDATES``. When there are more, that many: first those
+        with the ``typed`` words as a phrase of their name (``words``, found
+        through the index of the names' words: a name thousands of
+        customers have fills them alone), then others.
+
+        One word is looked for in the names first: a common name fills the
+        pick alone. Several words, whose phrase the index of the names'
+        words answers slowly (a trigram more for each letter), are looked
+        for in the names only when more than the pick match them."""
+        cap = RANKED_CANDIDATES
         if not typed:
             return SQL(
                 "travel_exact AS MATERIALIZED (%s)",
-                self._travel_scoped_rows(scope, exact, columns, RANKED_CANDIDATES),
+                self._travel_scoped_rows(scope, exact, columns, cap),
             )
         phrase = SQL("%s LIKE %s", words, f"% {' '.join(typed)} %")
         named = phrase
         if not self._travel_phrase_is_enough(typed_text):
-            named = SQL("%s AND %s", phrase, exact)
+            named = SQL("%s AND %s", named, exact)
+        if len(typed) == 1:
+            return SQL(
+                """travel_named AS MATERIALIZED (%s),
+                   travel_exact AS MATERIALIZED (
+                       SELECT * FROM travel_named
+                       UNION ALL
+                       (%s))""",
+                self._travel_scoped_rows(scope, named, columns, cap),
+                self._travel_scoped_rows(
+                    scope,
+                    SQL("%s AND NOT (%s)", exact, phrase),
+                    columns,
+                    SQL("(SELECT %s - count(*) FROM travel_named)", cap),
+                ),
+            )
+        any_rows = self._travel_scoped_rows(scope, exact, columns, cap + 1)
         return SQL(
-            """travel_named AS MATERIALIZED (%s),
+            """travel_any AS MATERIALIZED (%s),
+               travel_named AS MATERIALIZED (%s),
                travel_exact AS MATERIALIZED (
                    SELECT * FROM travel_named
                    UNION ALL
-                   (%s))""",
-            self._travel_scoped_rows(scope, named, columns, RANKED_CANDIDATES),
+                   (SELECT * FROM travel_any
+                    WHERE id NOT IN (SELECT id FROM travel_named)
+                    LIMIT (SELECT %s - count(*) FROM travel_named)))""",
+            any_rows,
             self._travel_scoped_rows(
                 scope,
-                SQL("%s AND NOT (%s)", exact, phrase),
+                named,
                 columns,
                 SQL(
-                    "(SELECT %s - count(*) FROM travel_named)", RANKED_CANDIDATES
+                    "(SELECT CASE WHEN count(*) > %s THEN %s ELSE 0 END "
+                    "FROM travel_any)",
+                    cap,
+                    cap,
                 ),
             ),
+            cap,
         )
 
     @api.model
