@@ -267,7 +267,9 @@ class TravelCustomerSearch(models.AbstractModel):
                        similarity(words, %s) AS likeness
                 FROM travel_typo WHERE %s)""",
             self._travel_scoped_rows(
-                scope, SQL(" AND ").join(right), self._travel_row_columns(table, columns)
+                scope,
+                SQL(" AND ").join(right),
+                self._travel_row_columns(table, columns),
             ),
             TIER_TYPO,
             " ".join(typed),
@@ -418,7 +420,9 @@ class TravelCustomerSearch(models.AbstractModel):
                 self._travel_scoped_rows(scope, exact, columns),
                 rank,
             )
-        picked = self._travel_picked_sql(scope, words, exact, typed, typed_text, columns)
+        picked = self._travel_picked_sql(
+            scope, words, exact, typed, typed_text, columns
+        )
         if not page["beyond"]:
             return SQL(
                 """(WITH %s

@@ -87,7 +87,7 @@ class TestSearchRanking(TravelCustomerCommon):
         )
 
     def test_name_typed_first_wins_a_tie(self):
-        """"martin lyon": the Martin living in Lyon before the Lyon living
+        """ "martin lyon": the Martin living in Lyon before the Lyon living
         place Martin (each has one word in the name, one elsewhere)."""
         self.assertEqual(
             self._keys(self._search("martin lyon")), ["name_recent", "city_name"]

@@ -390,7 +390,8 @@ def grow(db, size):
                        split_part(c.name, ' ', 1) || ' ' || d.last,
                        d.street, d.zip, d.city, d.country_id,
                        replace(c.email, '@', c.k || '@'),
-                       left(c.phone, -2) || lpad(mod(abs(hashtext(c.new_id::text)), 100)::text, 2, '0'),
+                       left(c.phone, -2)
+                       || lpad(mod(abs(hashtext(c.new_id::text)), 100)::text, 2, '0'),
                        'G' || c.new_id,
                        %(copied)s
                 FROM (SELECT %(last_id)s + (k - 1) * %(originals)s + o.pos + 1
