@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
+import string
 from functools import partial
 
 from odoo import _, api, models
@@ -68,6 +69,12 @@ CREATE OR REPLACE FUNCTION travel_customer_search_words(text)
 RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
 $$ SELECT ' ' || trim(regexp_replace(travel_customer_normalize(coalesce($1, '')),
                                      '[^[:alnum:]]+', ' ', 'g')) || ' ' $$;
+
+-- The same words as an array ('{jean,pierre,martin}'): its index finds the
+-- names with some whole words, those typed or those one typo away.
+CREATE OR REPLACE FUNCTION travel_customer_name_words(text)
+RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT string_to_array(btrim(travel_customer_search_words($1)), ' ') $$;
 """
 )
 SEARCH_INDEXES = SQL(
@@ -81,9 +88,11 @@ ON res_partner USING gin (
 -- words of one or two letters: the start of the customer's name
 CREATE INDEX IF NOT EXISTS res_partner_travel_name_prefix_index
 ON res_partner (travel_customer_normalize(complete_name) text_pattern_ops);
--- a name typed with a typo
-CREATE INDEX IF NOT EXISTS res_partner_travel_name_words_index
-ON res_partner USING gin (travel_customer_search_words(complete_name) gin_trgm_ops);
+-- whole words of the name: a phrase of the name, a typo (the trigram index
+-- of the words it replaces read a posting list per trigram of each pattern)
+DROP INDEX IF EXISTS res_partner_travel_name_words_index;
+CREATE INDEX IF NOT EXISTS res_partner_travel_name_words_array_index
+ON res_partner USING gin (travel_customer_name_words(complete_name));
 """
 )
 
@@ -235,22 +244,21 @@ class TravelCustomerSearch(models.AbstractModel):
         likeness. ``columns`` are the SQL expressions of the rows' ``words``
         (``travel_customer_search_words`` of the name) and ``text``.
 
-        The longest word's typos find the rows through the index (one array
-        of patterns per index scan: two would be tried pair by pair), with
-        the words typed right through the index of the text (a few rows
-        have both); the other typos are checked on the rows found."""
-        name_words, text = columns
+        The longest word's typos find the rows through the index of the
+        names' words (every word one typo away looked up at once), with the
+        words typed right through the index of the text; the other typos
+        are checked on the rows found."""
+        name_words, text, name_array = columns
         driving = max(expand, key=len)
         right = [
             SQL("%s LIKE %s", text, f"%{word}%") for word in typed if word not in expand
         ]
-        patterns = self._travel_typo_patterns(driving)
-        if right:
-            # the same patterns as one regular expression: one scan of the
-            # index, less selective, which the words typed right make up for
-            first = SQL("%s ~ %s", name_words, self._travel_typo_regex(patterns))
-        else:
-            first = SQL("%s LIKE ANY(%s)", name_words, patterns)
+        # (a subquery: the planner takes a long array for a common one)
+        first = SQL(
+            "%s && (SELECT %s::text[])",
+            name_array,
+            self._travel_typo_neighbours(driving),
+        )
         if known:
             first = SQL("(%s LIKE %s OR %s)", text, f"%{driving}%", first)
         right.insert(0, first)
@@ -269,7 +277,7 @@ class TravelCustomerSearch(models.AbstractModel):
             self._travel_scoped_rows(
                 scope,
                 SQL(" AND ").join(right),
-                self._travel_row_columns(table, columns),
+                self._travel_row_columns(table, columns[:2]),
             ),
             TIER_TYPO,
             " ".join(typed),
@@ -316,11 +324,30 @@ class TravelCustomerSearch(models.AbstractModel):
         return (unknown, False) if unknown else (eligible, True)
 
     @staticmethod
-    def _travel_typo_regex(patterns):
-        """The LIKE ``patterns`` of ``_travel_typo_patterns`` (letters, and
-        ``_`` for any one) as one regular expression."""
-        variants = (pattern.strip("% ").replace("_", ".") for pattern in patterns)
-        return f" ({'|'.join(variants)}) "
+    def _travel_typo_neighbours(word):
+        """The words one typo away from ``word`` (a normalized word), as
+        ``_travel_typo_patterns`` finds them, with a letter of the alphabet
+        or of the word for one wrong or missing."""
+        size = len(word)
+        if size < TYPO_MIN_LENGTH - 1 or not word.isalpha():
+            return []
+        letters = sorted(set(string.ascii_lowercase) | set(word))
+        # one letter missing
+        found = {word[:i] + c + word[i:] for i in range(size + 1) for c in letters}
+        if size >= TYPO_MIN_LENGTH:
+            found |= (
+                # one letter wrong
+                {word[:i] + c + word[i + 1 :] for i in range(size) for c in letters}
+                # one letter too many
+                | {word[:i] + word[i + 1 :] for i in range(size)}
+                # two letters swapped
+                | {
+                    word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+                    for i in range(size - 1)
+                }
+            )
+        found.discard(word)
+        return sorted(found)
 
     @staticmethod
     def _travel_typo_patterns(word):
@@ -382,6 +409,7 @@ class TravelCustomerSearch(models.AbstractModel):
         so that pages neither repeat nor skip a row."""
         table = scope().table
         words = SQL("travel_customer_search_words(%s)", SQL.identifier(table, name))
+        name_array = SQL("travel_customer_name_words(%s)", SQL.identifier(table, name))
         if page and page.get("matched") is not None:
             # the caller runs the page, and asks again for typos when it is
             # empty: no query to know whether anything matches
@@ -398,7 +426,7 @@ class TravelCustomerSearch(models.AbstractModel):
         if expand:
             # never capped: the closest names are known once all are found
             return self._travel_typo_rows(
-                scope, table, typed, expand, known, (words, text)
+                scope, table, typed, expand, known, (words, text, name_array)
             )
         # whole words of the other fields decide between customers that
         # have the typed words across their fields: only then needed
@@ -421,7 +449,7 @@ class TravelCustomerSearch(models.AbstractModel):
                 rank,
             )
         picked = self._travel_picked_sql(
-            scope, words, exact, typed, typed_text, columns
+            scope, (words, name_array), exact, typed, typed_text, columns
         )
         if not page["beyond"]:
             return SQL(
@@ -453,65 +481,37 @@ class TravelCustomerSearch(models.AbstractModel):
 
     @api.model
     def _travel_picked_sql(self, scope, words, exact, typed, typed_text, columns):
-        """The CTE ``travel_exact`` of the picked rows (``columns``): every
-        row matching ``exact`` when there are at most
-        ``RANKED_CANDIDATES``. When there are more, that many: first those
-        with the ``typed`` words as a phrase of their name (``words``, found
-        through the index of the names' words: a name thousands of
-        customers have fills them alone), then others.
-
-        One word is looked for in the names first: a common name fills the
-        pick alone. Several words, whose phrase the index of the names'
-        words answers slowly (a trigram more for each letter), are looked
-        for in the names only when more than the pick match them."""
+        """The CTE ``travel_exact`` of the picked rows (``columns``): at
+        most ``RANKED_CANDIDATES``, first those with the ``typed`` words as a
+        phrase of their name (``words``: the SQL of its words as text and as
+        an array, found through the index of the names' words: a name
+        thousands of customers have fills the pick alone), then, if there
+        are fewer, other rows matching ``exact``."""
         cap = RANKED_CANDIDATES
         if not typed:
             return SQL(
                 "travel_exact AS MATERIALIZED (%s)",
                 self._travel_scoped_rows(scope, exact, columns, cap),
             )
+        words, name_array = words
         phrase = SQL("%s LIKE %s", words, f"% {' '.join(typed)} %")
-        named = phrase
+        # the whole words through their index (a subquery: see the typos)
+        named = SQL("%s @> (SELECT %s::text[]) AND %s", name_array, typed, phrase)
         if not self._travel_phrase_is_enough(typed_text):
             named = SQL("%s AND %s", named, exact)
-        if len(typed) == 1:
-            return SQL(
-                """travel_named AS MATERIALIZED (%s),
-                   travel_exact AS MATERIALIZED (
-                       SELECT * FROM travel_named
-                       UNION ALL
-                       (%s))""",
-                self._travel_scoped_rows(scope, named, columns, cap),
-                self._travel_scoped_rows(
-                    scope,
-                    SQL("%s AND NOT (%s)", exact, phrase),
-                    columns,
-                    SQL("(SELECT %s - count(*) FROM travel_named)", cap),
-                ),
-            )
-        any_rows = self._travel_scoped_rows(scope, exact, columns, cap + 1)
         return SQL(
-            """travel_any AS MATERIALIZED (%s),
-               travel_named AS MATERIALIZED (%s),
+            """travel_named AS MATERIALIZED (%s),
                travel_exact AS MATERIALIZED (
                    SELECT * FROM travel_named
                    UNION ALL
-                   (SELECT * FROM travel_any
-                    WHERE id NOT IN (SELECT id FROM travel_named)
-                    LIMIT (SELECT %s - count(*) FROM travel_named)))""",
-            any_rows,
+                   (%s))""",
+            self._travel_scoped_rows(scope, named, columns, cap),
             self._travel_scoped_rows(
                 scope,
-                named,
+                SQL("%s AND NOT (%s)", exact, phrase),
                 columns,
-                SQL(
-                    "(SELECT CASE WHEN count(*) > %s THEN %s ELSE 0 END "
-                    "FROM travel_any)",
-                    cap,
-                    cap,
-                ),
+                SQL("(SELECT %s - count(*) FROM travel_named)", cap),
             ),
-            cap,
         )
 
     @api.model

@@ -220,9 +220,9 @@ class TravelParticipant(models.Model):
         )
         self.env.execute_query(
             SQL(
-                "CREATE INDEX IF NOT EXISTS travel_participant_name_words_idx "
-                "ON travel_participant USING gin "
-                "(travel_customer_search_words(name) gin_trgm_ops)"
+                "DROP INDEX IF EXISTS travel_participant_name_words_idx; "
+                "CREATE INDEX IF NOT EXISTS travel_participant_name_words_array_idx "
+                "ON travel_participant USING gin (travel_customer_name_words(name))"
             )
         )
         return result
