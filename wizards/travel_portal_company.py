@@ -1,8 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
-
-IMPERSONATION_GROUP = "travel_customer.group_travel_portal_impersonation"
+from odoo.exceptions import UserError
 
 
 class TravelPortalCompany(models.TransientModel):
@@ -32,14 +30,8 @@ class TravelPortalCompany(models.TransientModel):
     def action_open(self):
         """Open the portal of the chosen company as the customer."""
         self.ensure_one()
-        if not self.env.user.has_group(IMPERSONATION_GROUP):
-            raise AccessError(
-                _(
-                    "Only the group Portal impersonation may view the portal as "
-                    "a customer."
-                )
-            )
         partner = self.partner_id
+        partner._travel_check_portal_view_rights()
         if not self.company_id or self.company_id not in self.company_ids:
             raise UserError(
                 _(
