@@ -692,9 +692,28 @@ class TravelCustomerSearch(models.AbstractModel):
     @api.model
     def _travel_partner_booked(self, query):
         """When the customer of ``query``'s rows last booked (confirmed)."""
-        self.env["sale.order"].flush_model(["partner_id", "state", "date_order"])
+        return self._travel_last_booking(
+            lambda orders: SQL(
+                "%s = %s",
+                SQL.identifier(orders.table, "partner_id"),
+                SQL.identifier(query.table, "id"),
+            )
+        )
+
+    @api.model
+    def _travel_last_booking(self, condition):
+        """The date of the last confirmed booking the user may read among
+        those of ``condition`` (a function of the Query of bookings giving
+        the SQL that ties them to the row ranked): bookings hidden from the
+        user (another company's, another salesman's) do not move a customer
+        up the list; NULL for a user who may read none."""
+        SaleOrder = self.env["sale.order"]
+        if not SaleOrder.has_access("read"):
+            return SQL("NULL::timestamp")
+        SaleOrder.flush_model(["partner_id", "state", "date_order"])
+        orders = SaleOrder._search([("state", "=", "sale")])
+        orders.add_where(condition(orders))
         return SQL(
-            "(SELECT max(o.date_order) FROM sale_order o "
-            "WHERE o.partner_id = %s AND o.state = 'sale')",
-            SQL.identifier(query.table, "id"),
+            "(%s)",
+            orders.select(SQL("max(%s)", SQL.identifier(orders.table, "date_order"))),
         )

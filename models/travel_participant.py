@@ -174,14 +174,15 @@ class TravelParticipant(models.Model):
     @api.model
     def _travel_booked(self, query):
         """When the participant of ``query``'s rows last travelled on a
-        confirmed booking."""
-        self.env["sale.order"].flush_model(["state", "date_order"])
+        confirmed booking (one the user may read)."""
         self.flush_model(["order_ids"])
-        return SQL(
-            "(SELECT max(o.date_order) FROM travel_participant_sale_order_rel r "
-            "JOIN sale_order o ON o.id = r.order_id "
-            "WHERE r.participant_id = %s AND o.state = 'sale')",
-            SQL.identifier(query.table, "id"),
+        return self.env["travel.customer.search"]._travel_last_booking(
+            lambda orders: SQL(
+                "%s IN (SELECT r.order_id FROM travel_participant_sale_order_rel r "
+                "WHERE r.participant_id = %s)",
+                SQL.identifier(orders.table, "id"),
+                SQL.identifier(query.table, "id"),
+            )
         )
 
     @api.model

@@ -86,6 +86,25 @@ class TestSearchRanking(TravelCustomerCommon):
             ],
         )
 
+    def test_bookings_hidden_from_the_user_do_not_rank(self):
+        """A salesman who may read only his own bookings: another
+        salesman's booking does not move its customer up his list."""
+        first, second = self.Partner.create(
+            [{"name": "Zora Quillfeather"}, {"name": "Zora Quillfeather"}]
+        )
+        self._booked(first, datetime(2025, 6, 1))
+        scope = [("id", "in", (first | second).ids)]
+        domain = [("display_name", "ilike", "zora quillfeather")] + scope
+        self.assertEqual(self.Partner.search(domain), first | second)
+        salesman = self.Partner.with_user(self.salesman)
+        self.assertFalse(
+            self.env["sale.order"]
+            .with_user(self.salesman)
+            .search([("partner_id", "=", first.id)])
+        )
+        # ties by name, then the newest customer (the default order)
+        self.assertEqual(salesman.search(domain).ids, [second.id, first.id])
+
     def test_name_typed_first_wins_a_tie(self):
         """ "martin lyon": the Martin living in Lyon before the Lyon living
         place Martin (each has one word in the name, one elsewhere)."""
@@ -103,7 +122,12 @@ class TestSearchRanking(TravelCustomerCommon):
         customers = self.Partner.with_context(res_partner_search_mode="customer")
         found = customers.name_search("jean martin", args=self.scope, limit=3)
         self.assertEqual([pid for pid, _name in found], expected[:3])
-        result = self.Partner.with_user(self.salesman).web_search_read(
+        # a salesman: the same customers, the bookings he may not read aside
+        salesman = self.Partner.with_user(self.salesman)
+        expected = salesman.search(
+            [("display_name", "ilike", "jean martin")] + self.scope
+        ).ids
+        result = salesman.web_search_read(
             [("display_name", "ilike", "jean martin")] + self.scope,
             {"display_name": {}},
             limit=80,
