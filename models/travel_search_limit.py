@@ -53,7 +53,12 @@ class TravelSearchLimit(models.AbstractModel):
     def _travel_statement_timeout(self):
         """Run the block's queries under the search timeout (or the session's
         own, if shorter), in a savepoint; a query stopped by it raises a
-        UserError and the transaction goes on."""
+        UserError and the transaction goes on.
+
+        They also run without parallel workers nor JIT compilation: a search
+        reads a few hundred rows through its indexes, and starting workers
+        (milliseconds) or compiling (tens of them, for a plan the planner
+        guesses large) costs more than it saves."""
         timeout = self._travel_search_timeout()
         # What is pending is written before the savepoint, never lost with
         # it: the search may flush any model its domain or record rules
@@ -62,19 +67,25 @@ class TravelSearchLimit(models.AbstractModel):
         try:
             with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
                 # the session's own timeout, and the search's if shorter
-                [(previous, _timeout)] = self.env.execute_query(
+                [(*previous, _set)] = self.env.execute_query(
                     SQL(
-                        """SELECT setting::int, set_config('statement_timeout',
+                        """SELECT setting,
+                                  current_setting('max_parallel_workers_per_gather'),
+                                  current_setting('jit'),
+                                  set_config('statement_timeout',
                                   (CASE WHEN setting::int = 0 THEN %(timeout)s
                                         ELSE least(setting::int, %(timeout)s)
                                    END)::text, true)
+                                  || set_config('max_parallel_workers_per_gather',
+                                                '0', true)
+                                  || set_config('jit', 'off', true)
                            FROM pg_settings WHERE name = 'statement_timeout'""",
                         timeout=timeout,
                     )
                 )
                 yield
-                # SET LOCAL outlives the savepoint's release: put it back
-                self._travel_set_statement_timeout(previous)
+                # SET LOCAL outlives the savepoint's release: put them back
+                self._travel_set_search_settings(*previous)
         except psycopg2.errors.QueryCanceled as error:
             raise UserError(
                 _(
@@ -84,9 +95,16 @@ class TravelSearchLimit(models.AbstractModel):
             ) from error
 
     @api.model
-    def _travel_set_statement_timeout(self, milliseconds):
+    def _travel_set_search_settings(self, timeout, workers, jit):
         self.env.execute_query(
-            SQL("SELECT set_config('statement_timeout', %s, true)", str(milliseconds))
+            SQL(
+                "SELECT set_config('statement_timeout', %s, true), "
+                "set_config('max_parallel_workers_per_gather', %s, true), "
+                "set_config('jit', %s, true)",
+                timeout,
+                workers,
+                jit,
+            )
         )
 
     @api.model
