@@ -242,46 +242,39 @@ class TravelCustomerSearch(models.AbstractModel):
         text (normalized), those of ``expand`` with a typo in their name's
         words, or also as typed if ``known`` (found somewhere), by trigram
         likeness. ``columns`` are the SQL expressions of the rows' ``words``
-        (``travel_customer_search_words`` of the name) and ``text``.
+        (``travel_customer_search_words`` of the name), ``text`` and words
+        as an array (``travel_customer_name_words``).
 
-        The longest word's typos find the rows through the index of the
-        names' words (every word one typo away looked up at once), with the
-        words typed right through the index of the text; the other typos
-        are checked on the rows found."""
+        Each word is a condition an index answers: as typed through the
+        index of the text, with a typo through the index of the names'
+        words (every word one typo away looked up at once); PostgreSQL
+        crosses them before reading a row."""
         name_words, text, name_array = columns
-        driving = max(expand, key=len)
-        right = [
-            SQL("%s LIKE %s", text, f"%{word}%") for word in typed if word not in expand
-        ]
-        # (a subquery: the planner takes a long array for a common one)
-        first = SQL(
-            "%s && (SELECT %s::text[])",
-            name_array,
-            self._travel_typo_neighbours(driving),
-        )
-        if known:
-            first = SQL("(%s LIKE %s OR %s)", text, f"%{driving}%", first)
-        right.insert(0, first)
-        others = [SQL("TRUE")]
-        for word in expand:
-            if word == driving:
+        conditions = []
+        for word in typed:
+            as_typed = SQL("%s LIKE %s", text, f"%{word}%")
+            if word not in expand:
+                conditions.append(as_typed)
                 continue
-            condition = SQL("strpos(text, %s) > 0", word)
-            typo = SQL("words LIKE ANY(%s)", self._travel_typo_patterns(word))
-            others.append(SQL("(%s OR %s)", condition, typo) if known else typo)
+            # (a subquery: the planner takes a long array for a common one)
+            typo = SQL(
+                "%s && (SELECT %s::text[])",
+                name_array,
+                self._travel_typo_neighbours(word),
+            )
+            conditions.append(SQL("(%s OR %s)", as_typed, typo) if known else typo)
         return SQL(
             """(WITH travel_typo AS MATERIALIZED (%s)
                 SELECT id, 0 AS pick, %s AS tier, 0 AS fit,
                        similarity(words, %s) AS likeness
-                FROM travel_typo WHERE %s)""",
+                FROM travel_typo)""",
             self._travel_scoped_rows(
                 scope,
-                SQL(" AND ").join(right),
-                self._travel_row_columns(table, columns[:2]),
+                SQL(" AND ").join(conditions),
+                self._travel_row_columns(table, (name_words, text)),
             ),
             TIER_TYPO,
             " ".join(typed),
-            SQL(" AND ").join(others),
         )
 
     @api.model
@@ -296,27 +289,29 @@ class TravelCustomerSearch(models.AbstractModel):
         )
 
     @api.model
-    def _travel_typo_words(self, scope, text, typed):
+    def _travel_typo_words(self, scope, text, name_array, typed):
         """``(words, known)``: the typed words to look for with a typo, when
         nothing matches them all: those of ``TYPO_MIN_LENGTH`` letters or
         more that are in no row of ``scope``'s ``text``, or all of them if
-        each is somewhere (the typo made another word: ``known``)."""
+        each is somewhere (the typo made another word: ``known``). A word
+        of a name (``name_array``, looked up first) is somewhere at once."""
+
+        def somewhere(word):
+            return SQL(
+                "EXISTS (%s) OR EXISTS (%s)",
+                self._travel_scoped_rows(
+                    scope, SQL("%s @> ARRAY[%s]", name_array, word), SQL("1"), 1
+                ),
+                self._travel_scoped_rows(
+                    scope, SQL("%s LIKE %s", text, f"%{word}%"), SQL("1"), 1
+                ),
+            )
+
         eligible = [word for word in typed if self._travel_typo_patterns(word)]
         if not eligible:
             return [], False
         [known] = self.env.execute_query(
-            SQL(
-                "SELECT %s",
-                SQL(", ").join(
-                    SQL(
-                        "EXISTS (%s)",
-                        self._travel_scoped_rows(
-                            scope, SQL("%s LIKE %s", text, f"%{word}%"), SQL("1"), 1
-                        ),
-                    )
-                    for word in eligible
-                ),
-            )
+            SQL("SELECT %s", SQL(", ").join(somewhere(word) for word in eligible))
         )
         unknown = [
             word for word, found in zip(eligible, known, strict=True) if not found
@@ -421,7 +416,9 @@ class TravelCustomerSearch(models.AbstractModel):
         # a word typed twice asks nothing more
         typed = list(dict.fromkeys(typed))
         expand, known = (
-            ([], True) if matched else self._travel_typo_words(scope, text, typed)
+            ([], True)
+            if matched
+            else self._travel_typo_words(scope, text, name_array, typed)
         )
         if expand:
             # never capped: the closest names are known once all are found

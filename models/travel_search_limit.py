@@ -69,17 +69,21 @@ class TravelSearchLimit(models.AbstractModel):
                 # the session's own timeout, and the search's if shorter
                 [(*previous, _set)] = self.env.execute_query(
                     SQL(
-                        """SELECT setting,
+                        # (current_setting: pg_settings builds every
+                        # setting's row, half a millisecond)
+                        """SELECT setting::text,
                                   current_setting('max_parallel_workers_per_gather'),
                                   current_setting('jit'),
                                   set_config('statement_timeout',
-                                  (CASE WHEN setting::int = 0 THEN %(timeout)s
-                                        ELSE least(setting::int, %(timeout)s)
+                                  (CASE WHEN setting = 0 THEN %(timeout)s
+                                        ELSE least(setting, %(timeout)s)
                                    END)::text, true)
                                   || set_config('max_parallel_workers_per_gather',
                                                 '0', true)
                                   || set_config('jit', 'off', true)
-                           FROM pg_settings WHERE name = 'statement_timeout'""",
+                           FROM (SELECT (extract(epoch FROM current_setting(
+                                            'statement_timeout')::interval)
+                                         * 1000)::int AS setting) AS timeout""",
                         timeout=timeout,
                     )
                 )
