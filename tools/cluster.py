@@ -165,7 +165,8 @@ def pid_alive(pid):
 
 
 def read_pid(path):
-    with contextlib.suppress(OSError, ValueError):
+    # an empty file: nginx -t writes it before the server starts
+    with contextlib.suppress(OSError, ValueError, IndexError):
         return int(path.read_text().split()[0])
     return None
 
@@ -762,7 +763,40 @@ def standby_connections(state):
     return f"connections of the Odoo processes {pids}" if pids else "no Odoo process"
 
 
+def running_state():
+    """The state of the cluster running from this checkout."""
+    if not HERE.state.exists() or not cluster_running():
+        fail("no cluster running: `make cluster` first")
+    return json.loads(HERE.state.read_text())
+
+
+def replication(state):
+    """What the primary reports of its standby: (replay lag in seconds,
+    bytes not replayed yet), None for each when no standby is connected."""
+    row = psql(
+        state["primary_port"],
+        SQL(
+            "SELECT coalesce(extract(epoch FROM replay_lag), 0), "
+            "pg_wal_lsn_diff(sent_lsn, replay_lsn) FROM pg_stat_replication"
+        ),
+    )
+    if not row:
+        return None, None
+    lag, behind = row.splitlines()[0].split("|")
+    return float(lag), int(float(behind or 0))
+
+
 # ---------------------------------------------------------------- drills
+def restart_http_server(state, name):
+    """Stop the HTTP server ``name`` and start it again, as a rolling
+    restart does: back once nginx tries it again."""
+    port = state["http_ports"][HTTP_SERVERS.index(name)]
+    stop_pid(f"the Odoo {name} server", read_pid(HERE.run / f"odoo-{name}.pid"))
+    start_odoo(name)
+    wait_http(f"http://127.0.0.1:{port}/web/health", f"the Odoo {name} server")
+    time.sleep(NGINX_RETRY + 1)
+
+
 def timed_requests(session, base, count):
     """``count`` customer searches through nginx (a read-only call): their
     durations in ms and how many failed."""
@@ -807,9 +841,7 @@ def cmd_drill(args):
     session logged in before each drill is used throughout."""
     import requests  # an Odoo dependency
 
-    if not HERE.state.exists():
-        fail("no cluster: `make cluster` first")
-    state = json.loads(HERE.state.read_text())
+    state = running_state()
     base = f"http://localhost:{state['port']}"
     session = requests.Session()
     login = session.post(
@@ -843,13 +875,10 @@ def cmd_drill(args):
     # restarts: the servers are restarted one after the other below
     say(f"on the standby: {standby_connections(state)}")
 
-    for name, port in zip(HTTP_SERVERS, state["http_ports"], strict=True):
+    for name in HTTP_SERVERS:
         stop_pid(f"the Odoo {name} server", read_pid(HERE.run / f"odoo-{name}.pid"))
         summary(f"{name} stopped", *timed_requests(session, base, args.requests))
-        start_odoo(name)
-        wait_http(f"http://127.0.0.1:{port}/web/health", f"the Odoo {name} server")
-        # a rolling restart waits until nginx tries the server again
-        time.sleep(NGINX_RETRY + 1)
+        restart_http_server(state, name)
     summary("both servers restarted", *timed_requests(session, base, args.requests))
     say(f"on the standby: {standby_connections(state)}")
 
