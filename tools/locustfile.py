@@ -55,10 +55,11 @@ class OdooUser(HttpUser):
         if self.index >= self.fixed_count:
             # Locust replaces the users that finished during the ramp-up:
             # every user of the run has had its turn, this one waits for
-            # the end (it would log in as a user that does not exist)
+            # the end (it would log in as a user that does not exist),
+            # pausing as the others do so that the end stops it at once
             self.counted = True
             while True:
-                gevent.sleep(60)
+                self.wait()
         self.rng = random.Random(f"{self.prefix}{self.index}")
         self.actions = 0
         self.odoo = rpc.Client(self.host, self.client, timeout=60)
