@@ -112,7 +112,8 @@ class TestReplicaStandby(TransactionCase):
         try:
             cluster.check_postgresql()
             cluster.ensure_postgresql(state, place, settings=["log_statement=all"])
-            cluster.ensure_database(state, place)
+            # the test database as it is committed, with its file store
+            cluster.copy_from_usual_server(state["db"], state["primary_port"], place)
             options = cluster.http_server_options(state, 0)
             cluster.server_config(state, "http", options, place)
             cluster.start_odoo("http", place)
