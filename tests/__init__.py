@@ -48,3 +48,4 @@ from . import test_newsletter
 from . import test_rate_code_tour
 from . import test_services
 from . import test_portal_company
+from . import test_replica_standby

@@ -11,8 +11,8 @@ In a test, Odoo's test cursor stands for both servers: a read-only request
 gets a cursor in a READ ONLY transaction, which refuses any write as a
 standby does (Odoo would then run the request again on the primary, mode
 ``ro->rw``). Each request's cursor is recorded when it is answered: ``ro``
-is the replica's, ``rw`` the primary's. ``make cluster`` runs the same
-routing on a real standby (see doc/scaling.md).
+is the replica's, ``rw`` the primary's. ``test_replica_standby.py`` runs
+the search, a portal list and a booking confirmation on a real standby.
 """
 
 import contextlib

@@ -38,14 +38,7 @@ import dev  # noqa: E402
 
 from odoo.tools import SQL  # noqa: E402
 
-CLUSTER = dev.BUILD / "cluster"
-PG = CLUSTER / "pg"  # owned by PostgreSQL's user
-PG_RUN = PG / "run"  # the servers' sockets
 PG_BIN = Path(f"/usr/lib/postgresql/{dev.PG_VERSION}/bin")
-LOG = CLUSTER / "log"
-RUN = CLUSTER / "run"
-DATA = CLUSTER / "data"
-STATE = CLUSTER / "cluster.json"
 TEMPLATES = Path(__file__).resolve().parent / "cluster"
 HTTP_SERVERS = ("http-1", "http-2")
 CRON_SERVER = "cron"
@@ -53,12 +46,37 @@ ADMIN_PASSWD = "admin"
 NGINX_RETRY = 2  # seconds
 
 
+class Place:
+    """Where a cluster keeps its files: `make cluster`'s in .build/cluster,
+    the replica test's in a temporary folder of its own."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+        self.pg = self.root / "pg"  # owned by PostgreSQL's user
+        self.pg_run = self.pg / "run"  # the servers' sockets
+        self.log = self.root / "log"
+        self.run = self.root / "run"
+        self.data = self.root / "data"
+        self.state = self.root / "cluster.json"
+
+    def make(self):
+        for folder in (self.root, self.log, self.run, self.data):
+            folder.mkdir(parents=True, exist_ok=True)
+
+
+HERE = Place(dev.BUILD / "cluster")
+
+
+class ClusterError(Exception):
+    """What stops the cluster from starting, in a sentence for its user."""
+
+
 def say(message):
     dev.say(f"cluster: {message}")
 
 
 def fail(message):
-    sys.exit(f"[{dev.ADDON}] cluster: {message}")
+    raise ClusterError(message)
 
 
 # ---------------------------------------------------------------- helpers
@@ -80,14 +98,14 @@ def as_pg(cmd, **kwargs):
     return subprocess.run(cmd, **kwargs)
 
 
-def psql(port, query, db="postgres"):
+def psql(port, query, db="postgres", place=HERE):
     """``query`` (``odoo.tools.SQL``) as PostgreSQL's superuser on a cluster
     server: its output."""
     return as_pg(
         [
             str(PG_BIN / "psql"),
             "-h",
-            str(PG_RUN),
+            str(place.pg_run),
             "-p",
             str(port),
             "-U",
@@ -147,7 +165,8 @@ def pid_alive(pid):
 
 
 def read_pid(path):
-    with contextlib.suppress(OSError, ValueError):
+    # an empty file: nginx -t writes it before the server starts
+    with contextlib.suppress(OSError, ValueError, IndexError):
         return int(path.read_text().split()[0])
     return None
 
@@ -179,13 +198,19 @@ def nginx_binary():
     return found
 
 
-def check_prerequisites():
+def check_postgresql():
     dev.odoo_location()
     if not (PG_BIN / "initdb").exists() or not (PG_BIN / "pg_basebackup").exists():
         dev.apt_install(f"postgresql-{dev.PG_VERSION}")
     for tool in ("initdb", "pg_ctl", "pg_basebackup", "psql", "pg_dump", "pg_restore"):
         if not (PG_BIN / tool).exists():
             fail(f"{PG_BIN / tool} is missing: install Debian's postgresql-15 package")
+    if not (TEMPLATES / "odoo.cfg").exists():
+        fail("the template tools/cluster/odoo.cfg is missing")
+
+
+def check_prerequisites():
+    check_postgresql()
     for template in ("odoo.cfg", "nginx.conf"):
         if not (TEMPLATES / template).exists():
             fail(f"the template tools/cluster/{template} is missing")
@@ -204,10 +229,13 @@ def pg_running(data):
     )
 
 
-def pg_start(name, data, port):
+def pg_start(name, data, port, place=HERE, settings=()):
+    """Start the server of ``data`` (``settings``: more ``name=value``
+    options of PostgreSQL's, without spaces)."""
     if pg_running(data):
         return
     say(f"starting PostgreSQL {name} on port {port}")
+    options = "".join(f" -c {setting}" for setting in settings)
     started = as_pg(
         [
             str(PG_BIN / "pg_ctl"),
@@ -218,16 +246,16 @@ def pg_start(name, data, port):
             "-D",
             str(data),
             "-l",
-            str(PG / f"{name}.log"),
+            str(place.pg / f"{name}.log"),
             "-o",
             f"-c port={port} -c listen_addresses=localhost "
-            f"-c unix_socket_directories={PG_RUN}",
+            f"-c unix_socket_directories={place.pg_run}{options}",
         ],
         check=False,
         stdout=subprocess.DEVNULL,
     )
     if started.returncode:
-        fail(f"PostgreSQL {name} did not start: see {PG / f'{name}.log'}")
+        fail(f"PostgreSQL {name} did not start: see {place.pg / f'{name}.log'}")
 
 
 def pg_stop(name, data):
@@ -239,17 +267,17 @@ def pg_stop(name, data):
         )
 
 
-def ensure_postgresql(state):
+def ensure_postgresql(state, place=HERE, settings=()):
     """The primary (created once) and its standby (a base backup of it,
-    following it by streaming replication)."""
-    primary, standby = PG / "primary", PG / "standby"
-    PG_RUN.mkdir(parents=True, exist_ok=True)
+    following it by streaming replication); ``settings`` as ``pg_start``'s."""
+    primary, standby = place.pg / "primary", place.pg / "standby"
+    place.pg_run.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
-        shutil.chown(PG, pg_user(), pg_user())
-        shutil.chown(PG_RUN, pg_user(), pg_user())
-        if as_pg(["test", "-w", str(PG_RUN)], check=False).returncode:
+        shutil.chown(place.pg, pg_user(), pg_user())
+        shutil.chown(place.pg_run, pg_user(), pg_user())
+        if as_pg(["test", "-w", str(place.pg_run)], check=False).returncode:
             fail(
-                f"PostgreSQL's user {pg_user()} cannot reach {PG}: let it "
+                f"PostgreSQL's user {pg_user()} cannot reach {place.pg}: let it "
                 "through the checkout's folders (chmod o+x), or run as a "
                 "user other than root"
             )
@@ -270,15 +298,15 @@ def ensure_postgresql(state):
             ],
             stdout=subprocess.DEVNULL,
         )
-    pg_start("primary", primary, state["primary_port"])
-    ensure_role(state["primary_port"])
+    pg_start("primary", primary, state["primary_port"], place, settings)
+    ensure_role(state["primary_port"], place)
     if not standby.exists():
         say("creating the hot standby (base backup of the primary)")
         as_pg(
             [
                 str(PG_BIN / "pg_basebackup"),
                 "-h",
-                str(PG_RUN),
+                str(place.pg_run),
                 "-p",
                 str(state["primary_port"]),
                 "-U",
@@ -292,14 +320,16 @@ def ensure_postgresql(state):
                 "-R",  # standby.signal and the primary's address
             ]
         )
-    pg_start("standby", standby, state["standby_port"])
-    if psql(state["standby_port"], SQL("SELECT pg_is_in_recovery()")) != "t":
-        fail("the standby is not in recovery: remove .build/cluster/pg/standby")
+    pg_start("standby", standby, state["standby_port"], place, settings)
+    in_recovery = SQL("SELECT pg_is_in_recovery()")
+    if psql(state["standby_port"], in_recovery, place=place) != "t":
+        fail(f"the standby is not in recovery: remove {standby}")
 
 
-def ensure_role(port):
+def ensure_role(port, place=HERE):
     """Odoo's database role on the primary (the standby follows)."""
-    if not psql(port, SQL("SELECT 1 FROM pg_roles WHERE rolname = %s", dev.DB_USER)):
+    exists = SQL("SELECT 1 FROM pg_roles WHERE rolname = %s", dev.DB_USER)
+    if not psql(port, exists, place=place):
         psql(
             port,
             SQL(
@@ -307,7 +337,21 @@ def ensure_role(port):
                 SQL.identifier(dev.DB_USER),
                 dev.DB_PASSWORD,
             ),
+            place=place,
         )
+
+
+def wait_replayed(state, place=HERE, timeout=60):
+    """Wait until the standby has replayed what the primary has written so
+    far: how long it took, in seconds."""
+    start = time.monotonic()
+    lsn = psql(state["primary_port"], SQL("SELECT pg_current_wal_lsn()"), place=place)
+    replayed = SQL("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", lsn)
+    while psql(state["standby_port"], replayed, place=place) != "t":
+        if time.monotonic() - start > timeout:
+            fail(f"the standby did not replay {lsn} in {timeout} s")
+        time.sleep(0.05)
+    return time.monotonic() - start
 
 
 # ---------------------------------------------------------------- database
@@ -348,7 +392,7 @@ def copy_database(db, port, env):
     return not dump.wait() and not restore.wait()
 
 
-def copy_from_usual_server(db, port):
+def copy_from_usual_server(db, port, place=HERE):
     """Copy ``db`` from the project's usual server to the primary, its file
     store too."""
     env = dict(os.environ, PGPASSWORD=dev.DB_PASSWORD)
@@ -360,13 +404,15 @@ def copy_from_usual_server(db, port):
             SQL.identifier(db),
             SQL.identifier(dev.DB_USER),
         ),
+        place=place,
     )
     if not copy_database(db, port, env):
-        psql(port, SQL("DROP DATABASE IF EXISTS %s", SQL.identifier(db)))
+        drop = SQL("DROP DATABASE IF EXISTS %s", SQL.identifier(db))
+        psql(port, drop, place=place)
         fail(f"copying {db} failed (see above)")
-    filestore = dev.BUILD / "data" / "filestore" / db
+    filestore = dev.FILESTORE / db
     if filestore.exists():
-        shutil.copytree(filestore, DATA / "filestore" / db, dirs_exist_ok=True)
+        shutil.copytree(filestore, place.data / "filestore" / db, dirs_exist_ok=True)
     else:
         # made by another checkout: Odoo builds its assets again
         say(f"{db}'s file store is not in this checkout: assets rebuilt")
@@ -387,15 +433,16 @@ def copy_from_usual_server(db, port):
         )
 
 
-def ensure_database(state):
+def ensure_database(state, place=HERE):
     """The database on the primary: copied from the project's usual server
     when it has one of that name (its file store too), else created with
     the addon and its demo data."""
     db, port = state["db"], state["primary_port"]
-    if psql(port, SQL("SELECT 1 FROM pg_database WHERE datname = %s", db)):
+    exists = SQL("SELECT 1 FROM pg_database WHERE datname = %s", db)
+    if psql(port, exists, place=place):
         return
     if dev.database_exists(db):
-        copy_from_usual_server(db, port)
+        copy_from_usual_server(db, port, place)
         return
     say(
         f"{db} is on neither server: creating it with {dev.ADDON} and its demo "
@@ -406,7 +453,7 @@ def ensure_database(state):
         [
             *dev.ODOO_COMMAND,
             "-c",
-            str(CLUSTER / f"{CRON_SERVER}.cfg"),
+            str(place.root / f"{CRON_SERVER}.cfg"),
             "-d",
             db,
             "-i",
@@ -415,7 +462,7 @@ def ensure_database(state):
             "--log-level=warn",
             "--logfile=",
         ],
-        cwd=CLUSTER,
+        cwd=place.root,
         check=False,
     )
     if installed.returncode:
@@ -423,44 +470,47 @@ def ensure_database(state):
 
 
 # ---------------------------------------------------------------- Odoo
-def write_odoo_configs(state):
+def server_config(state, name, options, place=HERE):
+    """The configuration of the Odoo server ``name`` (``options``: the lines
+    of its own) on the cluster's primary."""
     odoo_path = dev.odoo_location()
-    common = {
-        "addons_path": f"{odoo_path / 'addons'},{dev.ADDONS}",
-        "data_dir": DATA,
-        "primary_port": state["primary_port"],
-        "db_user": dev.DB_USER,
-        "db_password": dev.DB_PASSWORD,
-        "db": state["db"],
-        "admin_passwd": ADMIN_PASSWD,
-    }
+    render(
+        "odoo.cfg",
+        place.root / f"{name}.cfg",
+        addons_path=f"{odoo_path / 'addons'},{dev.ADDONS}",
+        data_dir=place.data,
+        primary_port=state["primary_port"],
+        db_user=dev.DB_USER,
+        db_password=dev.DB_PASSWORD,
+        db=state["db"],
+        admin_passwd=ADMIN_PASSWD,
+        logfile=place.log / f"odoo-{name}.log",
+        pidfile=place.run / f"odoo-{name}.pid",
+        server_options="\n".join(options),
+    )
 
-    def server_config(name, options):
-        render(
-            "odoo.cfg",
-            CLUSTER / f"{name}.cfg",
-            **common,
-            logfile=LOG / f"odoo-{name}.log",
-            pidfile=RUN / f"odoo-{name}.pid",
-            server_options="\n".join(options),
-        )
 
+def http_server_options(state, index):
+    """An HTTP server's own options: reads of read-only requests on the
+    standby."""
+    return [
+        "; an HTTP server: reads of read-only requests on the standby",
+        "db_replica_host = localhost",
+        f"db_replica_port = {state['standby_port']}",
+        "proxy_mode = True",
+        "http_interface = 127.0.0.1",
+        f"http_port = {state['http_ports'][index]}",
+        f"gevent_port = {state['gevent_ports'][index]}",
+        f"workers = {state['workers']}",
+        "max_cron_threads = 0",
+    ]
+
+
+def write_odoo_configs(state):
     for index, name in enumerate(HTTP_SERVERS):
-        server_config(
-            name,
-            [
-                "; an HTTP server: reads of read-only requests on the standby",
-                "db_replica_host = localhost",
-                f"db_replica_port = {state['standby_port']}",
-                "proxy_mode = True",
-                "http_interface = 127.0.0.1",
-                f"http_port = {state['http_ports'][index]}",
-                f"gevent_port = {state['gevent_ports'][index]}",
-                f"workers = {state['workers']}",
-                "max_cron_threads = 0",
-            ],
-        )
+        server_config(state, name, http_server_options(state, index))
     server_config(
+        state,
         CRON_SERVER,
         [
             "; the cron server: scheduled actions only, no HTTP",
@@ -471,24 +521,24 @@ def write_odoo_configs(state):
     )
 
 
-def start_odoo(name):
-    pid = read_pid(RUN / f"odoo-{name}.pid")
+def start_odoo(name, place=HERE):
+    pid = read_pid(place.run / f"odoo-{name}.pid")
     if pid and pid_alive(pid):
         return
     say(f"starting the Odoo {name} server")
-    with open(LOG / f"odoo-{name}.out", "ab") as out:
+    with open(place.log / f"odoo-{name}.out", "ab") as out:
         process = subprocess.Popen(
-            [*dev.ODOO_COMMAND, "-c", str(CLUSTER / f"{name}.cfg")],
-            cwd=CLUSTER,
+            [*dev.ODOO_COMMAND, "-c", str(place.root / f"{name}.cfg")],
+            cwd=place.root,
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-    (RUN / f"odoo-{name}.pid").write_text(f"{process.pid}\n")
+    (place.run / f"odoo-{name}.pid").write_text(f"{process.pid}\n")
 
 
-def wait_http(url, what, process_pid=None, timeout=300):
+def wait_http(url, what, process_pid=None, timeout=300, place=HERE):
     import requests  # an Odoo dependency
 
     for _i in range(timeout * 2):
@@ -500,7 +550,7 @@ def wait_http(url, what, process_pid=None, timeout=300):
         if process_pid and not pid_alive(process_pid):
             break
         time.sleep(0.5)
-    fail(f"{what} does not answer at {url}: see {LOG}")
+    fail(f"{what} does not answer at {url}: see {place.log}")
 
 
 # ---------------------------------------------------------------- nginx
@@ -511,27 +561,27 @@ def upstream(port):
 
 
 def start_nginx(nginx, state):
-    temp = CLUSTER / "nginx"
+    temp = HERE.root / "nginx"
     for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (temp / sub).mkdir(parents=True, exist_ok=True)
         (temp / sub).chmod(0o1777)  # nginx's workers may run as another user
     render(
         "nginx.conf",
-        CLUSTER / "nginx.conf",
-        run=RUN,
-        log=LOG,
+        HERE.root / "nginx.conf",
+        run=HERE.run,
+        log=HERE.log,
         temp=temp,
         port=state["port"],
         http_servers="\n".join(upstream(port) for port in state["http_ports"]),
         websocket_servers="\n".join(upstream(port) for port in state["gevent_ports"]),
     )
-    command = [nginx, "-p", str(CLUSTER), "-c", str(CLUSTER / "nginx.conf")]
+    command = [nginx, "-p", str(HERE.root), "-c", str(HERE.root / "nginx.conf")]
     checked = subprocess.run(
         [*command, "-t", "-q"], capture_output=True, text=True, check=False
     )
     if checked.returncode:
         fail(f"nginx refuses its configuration:\n{checked.stderr}")
-    pid = read_pid(RUN / "nginx.pid")
+    pid = read_pid(HERE.run / "nginx.pid")
     if pid and pid_alive(pid):
         subprocess.run([*command, "-s", "reload"], check=True)
         return
@@ -611,16 +661,15 @@ def cmd_start(args):
     if not dev.CONFIG.exists():
         dev.setup()
     dev.write_config(dev.odoo_location())  # the addon's link in .build/addons
-    if STATE.exists() and cluster_running():
-        state = json.loads(STATE.read_text())
+    if HERE.state.exists() and cluster_running():
+        state = json.loads(HERE.state.read_text())
         if state["db"] != args.db:
             fail(f"the cluster runs on {state['db']}: `make cluster-stop` first")
     else:
         state = new_state(args)
         check_ports(state)
-    for folder in (CLUSTER, LOG, RUN, DATA):
-        folder.mkdir(parents=True, exist_ok=True)
-    STATE.write_text(json.dumps(state, indent=2))
+    HERE.make()
+    HERE.state.write_text(json.dumps(state, indent=2))
     ensure_postgresql(state)
     write_odoo_configs(state)
     ensure_database(state)
@@ -630,7 +679,7 @@ def cmd_start(args):
         wait_http(
             f"http://127.0.0.1:{port}/web/health",
             f"the Odoo {name} server",
-            read_pid(RUN / f"odoo-{name}.pid"),
+            read_pid(HERE.run / f"odoo-{name}.pid"),
         )
     start_odoo(CRON_SERVER)
     start_nginx(nginx, state)
@@ -641,42 +690,48 @@ def cmd_start(args):
 
 
 def cluster_running():
-    pids = [read_pid(RUN / f"odoo-{n}.pid") for n in (*HTTP_SERVERS, CRON_SERVER)]
-    pids.append(read_pid(RUN / "nginx.pid"))
+    pids = [read_pid(HERE.run / f"odoo-{n}.pid") for n in (*HTTP_SERVERS, CRON_SERVER)]
+    pids.append(read_pid(HERE.run / "nginx.pid"))
     return any(pid and pid_alive(pid) for pid in pids) or any(
-        (PG / name).exists() and pg_running(PG / name)
+        (HERE.pg / name).exists() and pg_running(HERE.pg / name)
         for name in ("primary", "standby")
     )
 
 
+def stop_all(place=HERE):
+    """Stop whatever runs in ``place``: nginx, the Odoo servers, the standby
+    and the primary."""
+    stop_pid("nginx", read_pid(place.run / "nginx.pid"))
+    for pidfile in sorted(place.run.glob("odoo-*.pid")):
+        stop_pid(f"the Odoo {pidfile.stem[5:]} server", read_pid(pidfile))
+    pg_stop("standby", place.pg / "standby")
+    pg_stop("primary", place.pg / "primary")
+
+
 def cmd_stop(_args):
-    if not CLUSTER.exists():
+    if not HERE.root.exists():
         say("no cluster in this checkout")
         return
-    stop_pid("nginx", read_pid(RUN / "nginx.pid"))
-    for name in (*HTTP_SERVERS, CRON_SERVER):
-        stop_pid(f"the Odoo {name} server", read_pid(RUN / f"odoo-{name}.pid"))
-    pg_stop("standby", PG / "standby")
-    pg_stop("primary", PG / "primary")
+    stop_all()
     say("stopped")
 
 
 def cmd_status(_args):
-    if not STATE.exists():
+    if not HERE.state.exists():
         say("no cluster in this checkout: `make cluster`")
         return
-    state = json.loads(STATE.read_text())
+    state = json.loads(HERE.state.read_text())
     for name in (*HTTP_SERVERS, CRON_SERVER):
-        pid = read_pid(RUN / f"odoo-{name}.pid")
+        pid = read_pid(HERE.run / f"odoo-{name}.pid")
         running = "running" if pid and pid_alive(pid) else "stopped"
         say(f"Odoo {name}: {running}")
-    pid = read_pid(RUN / "nginx.pid")
+    pid = read_pid(HERE.run / "nginx.pid")
     running = "running" if pid and pid_alive(pid) else "stopped"
     say(f"nginx on {state['port']}: {running}")
     for name in ("primary", "standby"):
-        if not ((PG / name).exists() and pg_running(PG / name)):
+        if not ((HERE.pg / name).exists() and pg_running(HERE.pg / name)):
             say(f"PostgreSQL {name}: stopped")
-    if pg_running(PG / "primary"):
+    if pg_running(HERE.pg / "primary"):
         replication = psql(
             state["primary_port"],
             SQL(
@@ -687,7 +742,7 @@ def cmd_status(_args):
         )
         replication = replication or "none"
         say(f"PostgreSQL primary on {state['primary_port']}: replication {replication}")
-    if pg_running(PG / "standby"):
+    if pg_running(HERE.pg / "standby"):
         say(
             f"PostgreSQL standby on {state['standby_port']}: "
             f"{standby_connections(state)} (their read-only requests)"
@@ -708,7 +763,40 @@ def standby_connections(state):
     return f"connections of the Odoo processes {pids}" if pids else "no Odoo process"
 
 
+def running_state():
+    """The state of the cluster running from this checkout."""
+    if not HERE.state.exists() or not cluster_running():
+        fail("no cluster running: `make cluster` first")
+    return json.loads(HERE.state.read_text())
+
+
+def replication(state):
+    """What the primary reports of its standby: (replay lag in seconds,
+    bytes not replayed yet), None for each when no standby is connected."""
+    row = psql(
+        state["primary_port"],
+        SQL(
+            "SELECT coalesce(extract(epoch FROM replay_lag), 0), "
+            "pg_wal_lsn_diff(sent_lsn, replay_lsn) FROM pg_stat_replication"
+        ),
+    )
+    if not row:
+        return None, None
+    lag, behind = row.splitlines()[0].split("|")
+    return float(lag), int(float(behind or 0))
+
+
 # ---------------------------------------------------------------- drills
+def restart_http_server(state, name):
+    """Stop the HTTP server ``name`` and start it again, as a rolling
+    restart does: back once nginx tries it again."""
+    port = state["http_ports"][HTTP_SERVERS.index(name)]
+    stop_pid(f"the Odoo {name} server", read_pid(HERE.run / f"odoo-{name}.pid"))
+    start_odoo(name)
+    wait_http(f"http://127.0.0.1:{port}/web/health", f"the Odoo {name} server")
+    time.sleep(NGINX_RETRY + 1)
+
+
 def timed_requests(session, base, count):
     """``count`` customer searches through nginx (a read-only call): their
     durations in ms and how many failed."""
@@ -753,9 +841,7 @@ def cmd_drill(args):
     session logged in before each drill is used throughout."""
     import requests  # an Odoo dependency
 
-    if not STATE.exists():
-        fail("no cluster: `make cluster` first")
-    state = json.loads(STATE.read_text())
+    state = running_state()
     base = f"http://localhost:{state['port']}"
     session = requests.Session()
     login = session.post(
@@ -769,7 +855,7 @@ def cmd_drill(args):
     if "error" in login.json():
         fail("admin / admin could not log in")
     servers = {
-        name: read_pid(RUN / f"odoo-{name}.pid")
+        name: read_pid(HERE.run / f"odoo-{name}.pid")
         for name in (*HTTP_SERVERS, CRON_SERVER)
     }
     say(f"Odoo processes: {servers}")
@@ -781,21 +867,18 @@ def cmd_drill(args):
     )
     say(f"replication replay lag reported by the primary: {lag}")
 
-    pg_stop("standby", PG / "standby")
+    pg_stop("standby", HERE.pg / "standby")
     summary("standby stopped", *timed_requests(session, base, args.requests))
-    pg_start("standby", PG / "standby", state["standby_port"])
+    pg_start("standby", HERE.pg / "standby", state["standby_port"])
     summary("standby back", *timed_requests(session, base, args.requests))
     # Odoo 18 stops using a replica it failed to reach until the process
     # restarts: the servers are restarted one after the other below
     say(f"on the standby: {standby_connections(state)}")
 
-    for name, port in zip(HTTP_SERVERS, state["http_ports"], strict=True):
-        stop_pid(f"the Odoo {name} server", read_pid(RUN / f"odoo-{name}.pid"))
+    for name in HTTP_SERVERS:
+        stop_pid(f"the Odoo {name} server", read_pid(HERE.run / f"odoo-{name}.pid"))
         summary(f"{name} stopped", *timed_requests(session, base, args.requests))
-        start_odoo(name)
-        wait_http(f"http://127.0.0.1:{port}/web/health", f"the Odoo {name} server")
-        # a rolling restart waits until nginx tries the server again
-        time.sleep(NGINX_RETRY + 1)
+        restart_http_server(state, name)
     summary("both servers restarted", *timed_requests(session, base, args.requests))
     say(f"on the standby: {standby_connections(state)}")
 
@@ -831,7 +914,10 @@ def main():
         "stop": cmd_stop,
         "drill": cmd_drill,
     }
-    commands[args.command](args)
+    try:
+        commands[args.command](args)
+    except ClusterError as error:
+        sys.exit(f"[{dev.ADDON}] cluster: {error}")
 
 
 if __name__ == "__main__":

@@ -52,6 +52,14 @@ class OdooUser(HttpUser):
 
     def on_start(self):
         self.index = next(self.numbers)
+        if self.index >= self.fixed_count:
+            # Locust replaces the users that finished during the ramp-up:
+            # every user of the run has had its turn, this one waits for
+            # the end (it would log in as a user that does not exist),
+            # pausing as the others do so that the end stops it at once
+            self.counted = True
+            while True:
+                self.wait()
         self.rng = random.Random(f"{self.prefix}{self.index}")
         self.actions = 0
         self.odoo = rpc.Client(self.host, self.client, timeout=60)
