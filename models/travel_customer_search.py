@@ -42,7 +42,9 @@ RANKED_CANDIDATES = 200
 
 # The text a customer is searched in: its fields, lower case and without
 # accents, then the digits of its phones ("0612345678" finds "+33 6 12...").
-# IMMUTABLE so that a trigram index can be built on it.
+# IMMUTABLE so that a trigram index can be built on it. The functions call
+# each other by their schema: pg_restore builds the indexes with an empty
+# search_path.
 SEARCH_FUNCTIONS = SQL(
     r"""
 CREATE OR REPLACE FUNCTION travel_customer_normalize(text)
@@ -53,7 +55,7 @@ CREATE OR REPLACE FUNCTION travel_customer_search_text(
     complete_name text, street text, zip text, city text, email text,
     phone text, mobile text, ref text, vat text, company_registry text
 ) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-$$ SELECT travel_customer_normalize(
+$$ SELECT public.travel_customer_normalize(
     coalesce($1, '') || ' ' || coalesce($2, '') || ' ' || coalesce($3, '')
     || ' ' || coalesce($4, '') || ' ' || coalesce($5, '') || ' ' || coalesce($6, '')
     || ' ' || coalesce($7, '') || ' ' || coalesce($8, '') || ' ' || coalesce($9, '')
@@ -67,14 +69,14 @@ $$ SELECT travel_customer_normalize(
 -- letters, digits and spaces: nothing to escape in a LIKE pattern).
 CREATE OR REPLACE FUNCTION travel_customer_search_words(text)
 RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-$$ SELECT ' ' || trim(regexp_replace(travel_customer_normalize(coalesce($1, '')),
-                                     '[^[:alnum:]]+', ' ', 'g')) || ' ' $$;
+$$ SELECT ' ' || trim(regexp_replace(
+    public.travel_customer_normalize(coalesce($1, '')), '[^[:alnum:]]+', ' ', 'g')) || ' ' $$;
 
 -- The same words as an array ('{jean,pierre,martin}'): its index finds the
 -- names with some whole words, those typed or those one typo away.
 CREATE OR REPLACE FUNCTION travel_customer_name_words(text)
 RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-$$ SELECT string_to_array(btrim(travel_customer_search_words($1)), ' ') $$;
+$$ SELECT string_to_array(btrim(public.travel_customer_search_words($1)), ' ') $$;
 """
 )
 SEARCH_INDEXES = SQL(
