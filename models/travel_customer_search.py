@@ -70,7 +70,8 @@ $$ SELECT public.travel_customer_normalize(
 CREATE OR REPLACE FUNCTION travel_customer_search_words(text)
 RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
 $$ SELECT ' ' || trim(regexp_replace(
-    public.travel_customer_normalize(coalesce($1, '')), '[^[:alnum:]]+', ' ', 'g')) || ' ' $$;
+    public.travel_customer_normalize(coalesce($1, '')), '[^[:alnum:]]+', ' ', 'g'
+)) || ' ' $$;
 
 -- The same words as an array ('{jean,pierre,martin}'): its index finds the
 -- names with some whole words, those typed or those one typo away.
@@ -448,7 +449,7 @@ class TravelCustomerSearch(models.AbstractModel):
                 rank,
             )
         picked = self._travel_picked_sql(
-            scope, (words, name_array), exact, typed, typed_text, columns
+            scope, (words, name_array), exact, typed, typed_text, columns, page["end"]
         )
         if not page["beyond"]:
             return SQL(
@@ -479,13 +480,17 @@ class TravelCustomerSearch(models.AbstractModel):
         )
 
     @api.model
-    def _travel_picked_sql(self, scope, words, exact, typed, typed_text, columns):
+    def _travel_picked_sql(self, scope, words, exact, typed, typed_text, columns, end):
         """The CTE ``travel_exact`` of the picked rows (``columns``): at
         most ``RANKED_CANDIDATES``, first those with the ``typed`` words as a
         phrase of their name (``words``: the SQL of its words as text and as
         an array, found through the index of the names' words: a name
         thousands of customers have fills the pick alone), then, if there
-        are fewer, other rows matching ``exact``."""
+        are fewer, other rows matching ``exact``.
+
+        The other rows rank below those (the phrase is the best tiers): a
+        page ending at ``end`` that the first ones fill does not look for
+        them."""
         cap = RANKED_CANDIDATES
         if not typed:
             return SQL(
@@ -509,7 +514,12 @@ class TravelCustomerSearch(models.AbstractModel):
                 scope,
                 SQL("%s AND NOT (%s)", exact, phrase),
                 columns,
-                SQL("(SELECT %s - count(*) FROM travel_named)", cap),
+                SQL(
+                    "(SELECT CASE WHEN count(*) >= %s THEN 0 ELSE %s - count(*) END "
+                    "FROM travel_named)",
+                    end,
+                    cap,
+                ),
             ),
         )
 
@@ -588,8 +598,13 @@ class TravelCustomerSearch(models.AbstractModel):
         it goes beyond the ``RANKED_CANDIDATES`` picked rows (then whether
         anything matches is asked first) or not (then the page is run, and
         typos looked for only if it is empty: ``matched``)."""
-        beyond = not limit or (offset or 0) + limit > RANKED_CANDIDATES
-        return {"beyond": beyond, "matched": None if beyond else True}
+        end = (offset or 0) + (limit or 0)
+        beyond = not limit or end > RANKED_CANDIDATES
+        return {
+            "beyond": beyond,
+            "matched": None if beyond else True,
+            "end": RANKED_CANDIDATES if beyond else end,
+        }
 
     @api.model
     def _travel_ranked_search(self, model, args, search, matches, booked):
