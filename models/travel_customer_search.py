@@ -504,11 +504,14 @@ class TravelCustomerSearch(models.AbstractModel):
         if not self._travel_phrase_is_enough(typed_text):
             named = SQL("%s AND %s", named, exact)
         return SQL(
+            # (the LIMIT of the whole: the planner cannot tell the size of
+            # the second part, and took thousands of rows to join)
             """travel_named AS MATERIALIZED (%s),
                travel_exact AS MATERIALIZED (
                    SELECT * FROM travel_named
                    UNION ALL
-                   (%s))""",
+                   (%s)
+                   LIMIT %s)""",
             self._travel_scoped_rows(scope, named, columns, cap),
             self._travel_scoped_rows(
                 scope,
@@ -521,6 +524,7 @@ class TravelCustomerSearch(models.AbstractModel):
                     cap,
                 ),
             ),
+            cap,
         )
 
     @api.model
@@ -637,7 +641,13 @@ class TravelCustomerSearch(models.AbstractModel):
         ids = [row[0] for row in self.env.execute_query(query.select())]
         if ids or offset:
             return model.browse(ids)._as_query()
-        return ranked_query(matches(text, scope, {"beyond": True, "matched": False}))
+        return ranked_query(
+            matches(
+                text,
+                scope,
+                {"beyond": True, "matched": False, "end": RANKED_CANDIDATES},
+            )
+        )
 
     # ------------------------------------------------------------ ORDER
     @api.model

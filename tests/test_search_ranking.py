@@ -180,8 +180,16 @@ class TestSearchRanking(TravelCustomerCommon):
         scope = [("id", "in", [self.p["typo"].id, namesake.id])]
         found = self.Partner.search([("display_name", "ilike", "kowalczyk")] + scope)
         self.assertEqual(found, self.p["typo"])
-        # two typos, or a short word wrong, find nobody
-        for typed in ("kowlaczky", "anne kowalczyk", "anna kowalczyk paris"):
+        # two typos, or a short word wrong, find nobody; nor do words too
+        # short or not of letters to look for with a typo
+        for typed in (
+            "kowlaczky",
+            "anne kowalczyk",
+            "anna kowalczyk paris",
+            "zq",
+            "12",
+            "kowalczyk 99",
+        ):
             with self.subTest(typed=typed):
                 self.assertFalse(self._search(typed))
 
