@@ -428,6 +428,16 @@ class TravelCustomerSearch(models.AbstractModel):
             return self._travel_typo_rows(
                 scope, table, typed, expand, known, (words, text, name_array)
             )
+        return self._travel_exact_rows(
+            scope, table, (words, text, name_array), exact, typed, typed_text, page
+        )
+
+    @api.model
+    def _travel_exact_rows(self, scope, table, columns, exact, typed, typed_text, page):
+        """The subquery of ``_travel_matches_sql`` when rows match ``exact``:
+        ``columns`` are the SQL of a row's name words (as text and array) and
+        text, ``typed`` the words typed (normalized) of ``typed_text``."""
+        words, text, name_array = columns
         # whole words of the other fields decide between customers that
         # have the typed words across their fields: only then needed
         columns = self._travel_row_columns(
