@@ -361,11 +361,21 @@ class TravelDuplicateGroup(models.Model):
             FROM (
                 SELECT DISTINCT x.id AS a_id, y.id AS b_id
                 FROM travel_duplicate_scan_block x
-                JOIN travel_duplicate_scan_block y ON y.key = x.key AND y.id > x.id
+                CROSS JOIN LATERAL (
+                    SELECT y.id FROM travel_duplicate_scan_block y
+                    WHERE y.key = x.key AND y.id > x.id
+                    -- (a fence: looked up in the index for each member of
+                    -- the batch, never a hash of the whole table per batch)
+                    OFFSET 0
+                ) AS y
                 WHERE x.id >= %(low)s AND x.id < %(high)s
             ) AS candidate
-            JOIN travel_duplicate_scan_key a ON a.id = candidate.a_id
-            JOIN travel_duplicate_scan_key b ON b.id = candidate.b_id
+            JOIN travel_duplicate_scan_key a
+              ON a.id = candidate.a_id AND a.id >= %(low)s AND a.id < %(high)s
+            CROSS JOIN LATERAL (
+                SELECT * FROM travel_duplicate_scan_key b
+                WHERE b.id = candidate.b_id OFFSET 0
+            ) AS b
             WHERE a.commercial_partner_id IS DISTINCT FROM b.commercial_partner_id
               AND NOT EXISTS (
                   SELECT 1 FROM travel_duplicate_ignore i
@@ -400,6 +410,8 @@ class TravelDuplicateGroup(models.Model):
             low, high = batch[0]
             try:
                 with cr.savepoint(flush=False):
+                    # (compiling a batch's plan took longer than running it)
+                    self.env.execute_query(SQL("SET LOCAL jit = off"))
                     self.env.execute_query(self._scan_batch_query(low, high))
             except Exception:
                 _logger.exception("Duplicate scan: customers %d-%d left", low, high)
@@ -443,8 +455,10 @@ class TravelDuplicateGroup(models.Model):
             return []
         pairs = self.env.execute_query(
             SQL(
+                # the patterns read as int[] once, each pair's looked up in
+                # their hash (not each pair's written as text)
                 "SELECT a, b, levels FROM travel_duplicate_scan_pair "
-                "WHERE levels::text = ANY(%s)",
+                "WHERE levels IN (SELECT unnest(%s::text[])::int[])",
                 # the patterns as PostgreSQL writes an int[]
                 [
                     "{"
@@ -484,32 +498,74 @@ class TravelDuplicateGroup(models.Model):
 
     @api.model
     def _create_groups(self, groups):
+        """Create the groups set-based: a scan of a million customers may
+        find a hundred thousand (the ORM took most of the scan's time). The
+        stored fields are those the ORM computes: the name is the display
+        name of the first three customers in the customers' order, the
+        suggested master the customer with the most confirmed bookings, then
+        the oldest (ids grow with time)."""
         if not groups:
             return self.browse()
-        all_ids = [pid for ids, _probability, _levels in groups for pid in ids]
-        bookings = dict(
-            self.env["sale.order"]
-            .sudo()
-            ._read_group(
-                [("partner_id", "in", all_ids), ("state", "=", "sale")],
-                ["partner_id"],
-                ["__count"],
+        Similarity = self.env["travel.customer.similarity"]
+        self.flush_model()
+        self.env["res.partner"].flush_model(["complete_name"])
+        self.env["sale.order"].flush_model(["partner_id", "state"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH found AS (
+                    SELECT nextval('travel_duplicate_group_id_seq') AS id, f.*
+                    FROM unnest(%(number)s::int[], %(probability)s::float8[],
+                                %(codes)s::text[]) AS f(number, probability, codes)
+                ),
+                member AS (
+                    SELECT found.id AS group_id, m.partner_id, p.complete_name,
+                           (SELECT count(*) FROM sale_order o
+                            WHERE o.partner_id = m.partner_id
+                              AND o.state = 'sale') AS bookings
+                    FROM unnest(%(member_number)s::int[], %(member_id)s::int[])
+                         AS m(number, partner_id)
+                    JOIN found ON found.number = m.number
+                    JOIN res_partner p ON p.id = m.partner_id
+                ),
+                new_group AS (
+                    INSERT INTO travel_duplicate_group (
+                        id, name, partner_count, suggested_master_id, score,
+                        probability, reason_codes, state, create_uid,
+                        create_date, write_uid, write_date)
+                    SELECT found.id, summary.name, summary.count, summary.master,
+                           greatest(1, round(found.probability * 100)),
+                           found.probability, found.codes, 'open', %(uid)s,
+                           %(now)s, %(uid)s, %(now)s
+                    FROM found
+                    JOIN (
+                        SELECT group_id, count(*) AS count,
+                               (array_agg(partner_id
+                                          ORDER BY bookings DESC, partner_id))[1]
+                                   AS master,
+                               array_to_string((array_agg(
+                                   complete_name
+                                   ORDER BY complete_name, partner_id DESC))[1:3],
+                                   ' / ') AS name
+                        FROM member GROUP BY group_id
+                    ) AS summary ON summary.group_id = found.id
+                    RETURNING id
+                ),
+                new_member AS (
+                    INSERT INTO travel_duplicate_group_partner_rel (
+                        group_id, partner_id)
+                    SELECT group_id, partner_id FROM member
+                )
+                SELECT id FROM new_group
+                """,
+                number=list(range(len(groups))),
+                probability=[probability for _ids, probability, _levels in groups],
+                codes=[Similarity._levels_code(levels) for _i, _p, levels in groups],
+                member_number=[n for n, (ids, _p, _l) in enumerate(groups) for _id in ids],
+                member_id=[pid for ids, _p, _l in groups for pid in ids],
+                uid=self.env.uid,
+                now=self.env.cr.now(),
             )
         )
-        bookings = {partner.id: count for partner, count in bookings.items()}
-        Similarity = self.env["travel.customer.similarity"]
-        # ids grow with time: the smallest id is the oldest customer
-        return self.create(
-            [
-                {
-                    "partner_ids": [fields.Command.set(ids)],
-                    "suggested_master_id": max(
-                        ids, key=lambda pid: (bookings.get(pid, 0), -pid)
-                    ),
-                    "score": max(1, round(probability * 100)),
-                    "probability": probability,
-                    "reason_codes": Similarity._levels_code(levels),
-                }
-                for ids, probability, levels in groups
-            ]
-        )
+        self.invalidate_model()
+        return self.browse(sorted(group_id for (group_id,) in rows))
