@@ -453,23 +453,34 @@ class TravelDuplicateGroup(models.Model):
                 probability[tuple(levels)] = p
         if not probability:
             return []
+        kept = list(probability)
         pairs = self.env.execute_query(
             SQL(
                 # the patterns read as int[] once, each pair's looked up in
-                # their hash (not each pair's written as text)
-                "SELECT a, b, levels FROM travel_duplicate_scan_pair "
-                "WHERE levels IN (SELECT unnest(%s::text[])::int[])",
+                # their hash (not each pair's written as text); the pairs come
+                # back with their pattern's number (no array per row)
+                """
+                SELECT pair.a, pair.b, kept.number
+                FROM travel_duplicate_scan_pair pair
+                JOIN (
+                    SELECT pattern::int[] AS levels, number
+                    FROM unnest(%s::text[]) WITH ORDINALITY AS p(pattern, number)
+                ) AS kept ON kept.levels = pair.levels
+                """,
                 # the patterns as PostgreSQL writes an int[]
                 [
                     "{"
                     + ",".join("NULL" if v is None else str(v) for v in levels)
                     + "}"
-                    for levels in probability
+                    for levels in kept
                 ],
             )
         )
         return self._group_pairs(
-            [(a, b, probability[tuple(levels)], levels) for a, b, levels in pairs]
+            [
+                (a, b, probability[kept[number - 1]], list(kept[number - 1]))
+                for a, b, number in pairs
+            ]
         )
 
     @api.model
@@ -558,14 +569,35 @@ class TravelDuplicateGroup(models.Model):
                 )
                 SELECT id FROM new_group
                 """,
-                number=list(range(len(groups))),
-                probability=[probability for _ids, probability, _levels in groups],
-                codes=[Similarity._levels_code(levels) for _i, _p, levels in groups],
-                member_number=[n for n, (ids, _p, _l) in enumerate(groups) for _id in ids],
-                member_id=[pid for ids, _p, _l in groups for pid in ids],
+                number=self._array_literal(range(len(groups))),
+                probability=self._array_literal(
+                    probability for _ids, probability, _levels in groups
+                ),
+                codes=self._array_literal(
+                    Similarity._levels_code(levels) for _i, _p, levels in groups
+                ),
+                member_number=self._array_literal(
+                    n for n, (ids, _p, _l) in enumerate(groups) for _id in ids
+                ),
+                member_id=self._array_literal(pid for ids, _p, _l in groups for pid in ids),
                 uid=self.env.uid,
                 now=self.env.cr.now(),
             )
         )
         self.invalidate_model()
         return self.browse(sorted(group_id for (group_id,) in rows))
+
+    @api.model
+    def _array_literal(self, values):
+        """``values`` as one PostgreSQL array literal (``{"1","2"}``, cast
+        by the query): psycopg2 writes a list as ``ARRAY[...]``, one
+        expression per element, which PostgreSQL took seconds to parse for
+        the members of a large scan."""
+        return (
+            "{"
+            + ",".join(
+                '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+                for value in values
+            )
+            + "}"
+        )
