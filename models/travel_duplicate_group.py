@@ -221,14 +221,16 @@ class TravelDuplicateGroup(models.Model):
 
     @api.model
     def _scan_locked(self, batch_size, workers, testing, start):
-        """The scan, once its lock is held (see ``_scan``)."""
+        """The scan, once its lock is held (see ``_scan``): the customers'
+        keys, then their pairs, each in batches that the sessions share."""
+        self._scan_prepare_keys(batch_size)
+        if not testing:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        self._scan_run(workers, testing, keys=True)
         batches = self._scan_prepare(batch_size)
         if not testing:
             self.env.cr.commit()  # pylint: disable=invalid-commit
-        if testing or workers == 1:
-            self._scan_batches(commit=not testing, total=batches)
-        else:
-            self._scan_in_sessions(workers, batches)
+        self._scan_run(workers, testing, total=batches)
         Similarity = self.env["travel.customer.similarity"]
         patterns = self.env.execute_query(
             SQL("SELECT levels, count(*) FROM travel_duplicate_scan_pair GROUP BY 1")
@@ -260,30 +262,63 @@ class TravelDuplicateGroup(models.Model):
         )
 
     @api.model
-    def _scan_prepare(self, batch_size):
-        """The keys and blocking keys of every active customer, and the
-        batches of customers (by id) to compare; the count of batches."""
+    def _scan_run(self, workers, testing, total=None, keys=False):
+        """Take the batches (of keys or of pairs) in this session, or in
+        ``workers`` sessions at once."""
+        if testing or workers == 1:
+            self._scan_batches(commit=not testing, total=total, keys=keys)
+        else:
+            self._scan_in_sessions(workers, total, keys=keys)
+
+    @api.model
+    def _scan_prepare_keys(self, batch_size):
+        """The batches of customers (by id) whose keys are to be computed:
+        the keys' functions (accents, punctuation, phone digits) are most of
+        the scan's preparation, shared between the sessions."""
         self.env["res.partner"].flush_model()
         self.env["travel.duplicate.ignore"].flush_model()
         self._scan_clear()
         self.env.execute_query(
             SQL(
-                # built once filled: faster than kept up row by row
-                "DROP INDEX IF EXISTS travel_duplicate_scan_block_key_index, "
-                "travel_duplicate_scan_block_id_index"
+                """
+                INSERT INTO travel_duplicate_scan_batch (low, high)
+                SELECT low, low + %s FROM generate_series(
+                    (SELECT min(id) FROM res_partner),
+                    (SELECT max(id) FROM res_partner), %s) AS low
+                """,
+                batch_size,
+                batch_size,
             )
         )
+
+    @api.model
+    def _scan_key_query(self, low, high):
+        """The keys of the customers with ``low <= id < high``."""
+        return SQL(
+            """
+            INSERT INTO travel_duplicate_scan_key
+            SELECT p.id, p.commercial_partner_id, k.*
+            FROM res_partner p
+            CROSS JOIN LATERAL travel_customer_compare_keys(p) k
+            WHERE p.id >= %(low)s AND p.id < %(high)s
+              AND p.active AND p.travel_anonymized IS NOT TRUE
+              AND NOT EXISTS (
+                  SELECT 1 FROM res_company co WHERE co.partner_id = p.id)
+            """,
+            low=low,
+            high=high,
+        )
+
+    @api.model
+    def _scan_prepare(self, batch_size):
+        """The blocking keys of the customers whose keys are computed, and
+        the batches of customers (by id) to compare; the count of batches."""
         self.env.execute_query(
             SQL(
-                """
-                INSERT INTO travel_duplicate_scan_key
-                SELECT p.id, p.commercial_partner_id, k.*
-                FROM res_partner p
-                CROSS JOIN LATERAL travel_customer_compare_keys(p) k
-                WHERE p.active AND p.travel_anonymized IS NOT TRUE
-                  AND NOT EXISTS (
-                      SELECT 1 FROM res_company co WHERE co.partner_id = p.id)
-                """
+                # built once filled: faster than kept up row by row
+                "TRUNCATE travel_duplicate_scan_batch; "
+                "DROP INDEX IF EXISTS travel_duplicate_scan_block_key_index, "
+                "travel_duplicate_scan_block_id_index"
             )
         )
         self.env.execute_query(self._scan_block_query())
@@ -386,11 +421,13 @@ class TravelDuplicateGroup(models.Model):
         )
 
     @api.model
-    def _scan_batches(self, commit, total=None):
+    def _scan_batches(self, commit, total=None, keys=False):
         """Take the batches left, one at a time (those another session holds
         are skipped), each in a savepoint: a batch that fails is logged and
         left, the night goes on. With ``commit``, each batch is a READ
-        COMMITTED transaction of its own. Returns the count done."""
+        COMMITTED transaction of its own. With ``keys``, the batches compute
+        the customers' keys, else they compare pairs. Returns the count
+        done."""
         cr = self.env.cr
         done = 0
         while True:
@@ -412,7 +449,11 @@ class TravelDuplicateGroup(models.Model):
                 with cr.savepoint(flush=False):
                     # (compiling a batch's plan took longer than running it)
                     self.env.execute_query(SQL("SET LOCAL jit = off"))
-                    self.env.execute_query(self._scan_batch_query(low, high))
+                    self.env.execute_query(
+                        self._scan_key_query(low, high)
+                        if keys
+                        else self._scan_batch_query(low, high)
+                    )
             except Exception:
                 _logger.exception("Duplicate scan: customers %d-%d left", low, high)
             self.env.execute_query(
@@ -430,14 +471,22 @@ class TravelDuplicateGroup(models.Model):
                 cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
-    def _scan_in_sessions(self, workers, total):
+    def _scan_in_sessions(self, workers, total=None, keys=False):
         """Run the batches in ``workers`` database sessions at once."""
         done = sum(
             run_in_sessions(
-                self, workers, "_scan_batches", commit=True, prefix="travel_scan"
+                self,
+                workers,
+                "_scan_batches",
+                commit=True,
+                keys=keys,
+                prefix="travel_scan",
             )
         )
-        self.env["ir.cron"]._notify_progress(done=done, remaining=max(total - done, 0))
+        if total:
+            self.env["ir.cron"]._notify_progress(
+                done=done, remaining=max(total - done, 0)
+            )
 
     @api.model
     def _scan_groups(self, patterns, model):
