@@ -628,7 +628,9 @@ class TravelDuplicateGroup(models.Model):
                 member_number=self._array_literal(
                     n for n, (ids, _p, _l) in enumerate(groups) for _id in ids
                 ),
-                member_id=self._array_literal(pid for ids, _p, _l in groups for pid in ids),
+                member_id=self._array_literal(
+                    pid for ids, _p, _l in groups for pid in ids
+                ),
                 uid=self.env.uid,
                 now=self.env.cr.now(),
             )
