@@ -217,18 +217,17 @@ DROP FUNCTION IF EXISTS travel_customer_key_score(
 
 SIMILAR_FUNCTION = """
 -- The customers that look like one customer, found through the key indexes
--- (e-mail, phones, birth date, name trigrams; at most ``block`` rows by
+-- (e-mail, phones, birth date, name trigrams; at most ``per_key`` rows by
 -- each), with their levels; none for an anonymized customer. A PL/pgSQL
 -- function: a session plans its query once (planning it cost as much as
 -- running it). Names less alike than NAME_LIKENESS (trigrams) are left.
 CREATE OR REPLACE FUNCTION travel_customer_similar(
-    customer int, with_archived boolean, block int
+    customer int, with_archived boolean, per_key int
 ) RETURNS TABLE (similar_id int, similar_levels int[])
 LANGUAGE plpgsql STABLE
 SET pg_trgm.similarity_threshold = %(likeness)s
 SET plan_cache_mode = force_generic_plan
 AS $$
-#variable_conflict use_column
 BEGIN
     RETURN QUERY
     WITH m AS (
@@ -246,23 +245,23 @@ BEGIN
     candidate AS (
         (SELECT p.id FROM res_partner p, keys k
           WHERE travel_customer_email_key(p.email) = k.email
-            AND p.email IS NOT NULL LIMIT block)
+            AND p.email IS NOT NULL LIMIT per_key)
         UNION
         (SELECT p.id FROM res_partner p, keys k
           WHERE travel_customer_phone_tail(p.phone) IN (k.phone, k.mobile)
-            AND p.phone IS NOT NULL LIMIT block)
+            AND p.phone IS NOT NULL LIMIT per_key)
         UNION
         (SELECT p.id FROM res_partner p, keys k
           WHERE travel_customer_phone_tail(p.mobile) IN (k.phone, k.mobile)
-            AND p.mobile IS NOT NULL LIMIT block)
+            AND p.mobile IS NOT NULL LIMIT per_key)
         UNION
         (SELECT p.id FROM res_partner p, keys k
-          WHERE p.travel_birth_date = k.birth LIMIT block)
+          WHERE p.travel_birth_date = k.birth LIMIT per_key)
         UNION
         (SELECT p.id FROM res_partner p, keys k
           WHERE %(name_alike)s
           ORDER BY travel_customer_name_key(p.name) <-> k.name
-          LIMIT block)
+          LIMIT per_key)
     )
     SELECT p.id, travel_customer_compare(
         mk.first, mk.last, mk.birth, mk.street, mk.zip, mk.city,
