@@ -313,14 +313,8 @@ class TravelDuplicateGroup(models.Model):
     def _scan_prepare(self, batch_size):
         """The blocking keys of the customers whose keys are computed, and
         the batches of customers (by id) to compare; the count of batches."""
-        self.env.execute_query(
-            SQL(
-                # built once filled: faster than kept up row by row
-                "TRUNCATE travel_duplicate_scan_batch; "
-                "DROP INDEX IF EXISTS travel_duplicate_scan_block_key_index, "
-                "travel_duplicate_scan_block_id_index"
-            )
-        )
+        self.env.execute_query(SQL("TRUNCATE travel_duplicate_scan_batch"))
+        # (its indexes built once it is filled: faster than kept up row by row)
         self.env.execute_query(self._scan_block_query())
         self.env.execute_query(
             SQL(
@@ -350,10 +344,15 @@ class TravelDuplicateGroup(models.Model):
         e-mail, the phones, the birth date with the sound of a name or the
         zip, the zip with the sound or the first letters of a name, the whole
         name (in any order, or without its spaces), the names' first
-        trigrams, the street."""
+        trigrams, the street.
+
+        The table is made anew by ``CREATE TABLE AS``, which PostgreSQL may
+        run with parallel workers (an ``INSERT`` never is): sorting the
+        fourteen keys of a million customers took half the time."""
         return SQL(
             """
-            INSERT INTO travel_duplicate_scan_block (key, id)
+            DROP TABLE IF EXISTS travel_duplicate_scan_block;
+            CREATE UNLOGGED TABLE travel_duplicate_scan_block AS
             SELECT key, id FROM (
             SELECT b.key, k.id, count(*) OVER (PARTITION BY b.key) AS size
             FROM travel_duplicate_scan_key k
