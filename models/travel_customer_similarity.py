@@ -55,6 +55,8 @@ PRIOR_PAIRS = 200
 EM_ITERATIONS = 60
 # candidates fetched per blocking key of the similar customers
 SIMILAR_BLOCK = 100
+# trigram likeness of the names the similar customers look at
+NAME_LIKENESS = 0.45
 # fields that identify a person: one of them alike lists a similar customer
 IDENTITY_FIELDS = ("first", "last", "birth", "street", "email", "phone")
 
@@ -213,6 +215,78 @@ DROP FUNCTION IF EXISTS travel_customer_key_score(
     text, text, text, text, text, text, text);
 """
 
+SIMILAR_FUNCTION = """
+-- The customers that look like one customer, found through the key indexes
+-- (e-mail, phones, birth date, name trigrams; at most ``per_key`` rows by
+-- each), with their levels; none for an anonymized customer. A PL/pgSQL
+-- function: a session plans its query once (planning it cost as much as
+-- running it). Names less alike than NAME_LIKENESS (trigrams) are left.
+CREATE OR REPLACE FUNCTION travel_customer_similar(
+    customer int, with_archived boolean, per_key int
+) RETURNS TABLE (similar_id int, similar_levels int[])
+LANGUAGE plpgsql STABLE
+SET pg_trgm.similarity_threshold = %(likeness)s
+SET plan_cache_mode = force_generic_plan
+AS $$
+BEGIN
+    RETURN QUERY
+    WITH m AS (
+        SELECT * FROM res_partner
+        WHERE id = customer AND travel_anonymized IS NOT TRUE
+    ),
+    keys AS (
+        SELECT travel_customer_email_key(email) AS email,
+               travel_customer_phone_tail(phone) AS phone,
+               travel_customer_phone_tail(mobile) AS mobile,
+               left(travel_customer_name_key(name), 64) AS name,
+               travel_birth_date AS birth
+        FROM m
+    ),
+    candidate AS (
+        (SELECT p.id FROM res_partner p, keys k
+          WHERE travel_customer_email_key(p.email) = k.email
+            AND p.email IS NOT NULL LIMIT per_key)
+        UNION
+        (SELECT p.id FROM res_partner p, keys k
+          WHERE travel_customer_phone_tail(p.phone) IN (k.phone, k.mobile)
+            AND p.phone IS NOT NULL LIMIT per_key)
+        UNION
+        (SELECT p.id FROM res_partner p, keys k
+          WHERE travel_customer_phone_tail(p.mobile) IN (k.phone, k.mobile)
+            AND p.mobile IS NOT NULL LIMIT per_key)
+        UNION
+        (SELECT p.id FROM res_partner p, keys k
+          WHERE p.travel_birth_date = k.birth LIMIT per_key)
+        UNION
+        (SELECT p.id FROM res_partner p, keys k
+          WHERE %(name_alike)s
+          ORDER BY travel_customer_name_key(p.name) <-> k.name
+          LIMIT per_key)
+    )
+    SELECT p.id, travel_customer_compare(
+        mk.first, mk.last, mk.birth, mk.street, mk.zip, mk.city,
+        mk.email, mk.phone, mk.mobile,
+        pk.first, pk.last, pk.birth, pk.street, pk.zip, pk.city,
+        pk.email, pk.phone, pk.mobile)
+    FROM candidate c
+    JOIN res_partner p ON p.id = c.id
+    CROSS JOIN m
+    CROSS JOIN LATERAL travel_customer_compare_keys(m) mk
+    CROSS JOIN LATERAL travel_customer_compare_keys(p) pk
+    WHERE p.id != m.id
+      AND p.commercial_partner_id != m.commercial_partner_id
+      AND (p.active OR with_archived)
+      AND p.travel_merged_into_id IS NULL
+      AND p.travel_anonymized IS NOT TRUE
+      AND NOT EXISTS (
+          SELECT 1 FROM travel_duplicate_ignore i
+          WHERE i.partner_a_id = LEAST(m.id, p.id)
+            AND i.partner_b_id = GREATEST(m.id, p.id))
+      AND NOT EXISTS (SELECT 1 FROM res_company co WHERE co.partner_id = p.id);
+END
+$$;
+"""
+
 SIMILARITY_INDEXES = """
 CREATE INDEX IF NOT EXISTS res_partner_travel_email_key_index
 ON res_partner (travel_customer_email_key(email)) WHERE email IS NOT NULL;
@@ -261,7 +335,18 @@ class TravelCustomerSimilarity(models.AbstractModel):
                         error=error,
                     )
                 ) from error
+        # pg_trgm's library loaded: its settings exist (a function may set
+        # them, which an unknown setting refuses to a user not superuser)
+        self.env.execute_query(SQL("SELECT similarity('', '')"))
         self.env.execute_query(SQL(SIMILARITY_FUNCTIONS))
+        self.env.execute_query(
+            SQL(
+                SIMILAR_FUNCTION,
+                likeness=NAME_LIKENESS,
+                # pg_trgm's operator, kept escaped for the query's parameters
+                name_alike=SQL("travel_customer_name_key(p.name) %% k.name"),
+            )
+        )
         self.env.execute_query(SQL(SIMILARITY_INDEXES))
         return result
 
@@ -406,11 +491,11 @@ class TravelCustomerSimilarity(models.AbstractModel):
         }
 
     @api.model
-    def _reasons(self, levels, weights=None):
+    def _reasons(self, levels, weights=None, labels=None):
         """The fields that speak for a match, strongest first, with their
         weight: ``["Same name +10.6", "Same zip +2.1"]``."""
         weights = weights or self._weights()
-        labels = self._level_labels()
+        labels = labels or self._level_labels()
         found = [
             (weights[f][level], labels[f][level], f)
             for f, level in zip(FIELDS, levels, strict=True)
@@ -478,9 +563,6 @@ class TravelCustomerSimilarity(models.AbstractModel):
             and the companies' own partners.
         """
         partner.ensure_one()
-        if partner.travel_anonymized:
-            return []
-        partner.flush_recordset()
         rows = self._similar_rows(partner, include_archived)
         model = self._model()
         weights = self._weights(model)
@@ -497,100 +579,33 @@ class TravelCustomerSimilarity(models.AbstractModel):
                     "partner_id": partner_id,
                     "score": max(1, round(probability * 100)),
                     "probability": probability,
-                    "reasons": self._reasons(levels, weights),
+                    "levels": levels,
                 }
             )
         found.sort(key=lambda f: (-f["probability"], f["partner_id"]))
-        return found[:limit]
+        found = found[:limit]
+        # the reasons of those shown only (their labels are translated once)
+        labels = self._level_labels()
+        for similar in found:
+            similar["reasons"] = self._reasons(similar.pop("levels"), weights, labels)
+        return found
 
     @api.model
     def _similar_rows(self, partner, include_archived):
-        """``(partner_id, levels)`` of the customers found by the keys."""
-        Partner = self.env["res.partner"]
-        Partner.flush_model()
+        """``(partner_id, levels)`` of the customers found by the keys (none
+        for an anonymized customer)."""
+        self.env["res.partner"].flush_model()
         self.env["travel.duplicate.ignore"].flush_model()
-        with Partner._travel_statement_timeout():
-            # names below this likeness are not looked at: fewer rows
-            previous = self.env.execute_query(
+        with self.env["res.partner"]._travel_statement_timeout():
+            return self.env.execute_query(
                 SQL(
-                    "SELECT coalesce(current_setting("
-                    "'pg_trgm.similarity_threshold', true), '0.3'), "
-                    "set_config('pg_trgm.similarity_threshold', '0.45', true)"
+                    "SELECT similar_id, similar_levels "
+                    "FROM travel_customer_similar(%s, %s, %s)",
+                    partner.id,
+                    bool(include_archived),
+                    SIMILAR_BLOCK,
                 )
-            )[0][0]
-            try:
-                return self.env.execute_query(
-                    self._similar_query(partner, include_archived)
-                )
-            finally:
-                self.env.execute_query(
-                    SQL(
-                        "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
-                        previous,
-                    )
-                )
-
-    @api.model
-    def _similar_query(self, partner, include_archived):
-        return SQL(
-            """
-            WITH m AS (SELECT * FROM res_partner WHERE id = %(id)s),
-            keys AS (
-                SELECT travel_customer_email_key(email) AS email,
-                       travel_customer_phone_tail(phone) AS phone,
-                       travel_customer_phone_tail(mobile) AS mobile,
-                       left(travel_customer_name_key(name), 64) AS name,
-                       travel_birth_date AS birth
-                FROM m
-            ),
-            candidate AS (
-                (SELECT p.id FROM res_partner p, keys k
-                  WHERE travel_customer_email_key(p.email) = k.email
-                    AND p.email IS NOT NULL LIMIT %(block)s)
-                UNION
-                (SELECT p.id FROM res_partner p, keys k
-                  WHERE travel_customer_phone_tail(p.phone) IN (k.phone, k.mobile)
-                    AND p.phone IS NOT NULL LIMIT %(block)s)
-                UNION
-                (SELECT p.id FROM res_partner p, keys k
-                  WHERE travel_customer_phone_tail(p.mobile) IN (k.phone, k.mobile)
-                    AND p.mobile IS NOT NULL LIMIT %(block)s)
-                UNION
-                (SELECT p.id FROM res_partner p, keys k
-                  WHERE p.travel_birth_date = k.birth LIMIT %(block)s)
-                UNION
-                (SELECT p.id FROM res_partner p, keys k
-                  WHERE %(name_alike)s
-                  ORDER BY travel_customer_name_key(p.name) <-> k.name
-                  LIMIT %(block)s)
             )
-            SELECT p.id, travel_customer_compare(
-                mk.first, mk.last, mk.birth, mk.street, mk.zip, mk.city,
-                mk.email, mk.phone, mk.mobile,
-                pk.first, pk.last, pk.birth, pk.street, pk.zip, pk.city,
-                pk.email, pk.phone, pk.mobile)
-            FROM candidate c
-            JOIN res_partner p ON p.id = c.id
-            CROSS JOIN m
-            CROSS JOIN LATERAL travel_customer_compare_keys(m) mk
-            CROSS JOIN LATERAL travel_customer_compare_keys(p) pk
-            WHERE p.id != m.id
-              AND p.commercial_partner_id != m.commercial_partner_id
-              AND (p.active OR %(archived)s)
-              AND p.travel_merged_into_id IS NULL
-              AND p.travel_anonymized IS NOT TRUE
-              AND NOT EXISTS (
-                  SELECT 1 FROM travel_duplicate_ignore i
-                  WHERE i.partner_a_id = LEAST(m.id, p.id)
-                    AND i.partner_b_id = GREATEST(m.id, p.id))
-              AND NOT EXISTS (SELECT 1 FROM res_company co WHERE co.partner_id = p.id)
-            """,
-            id=partner.id,
-            # pg_trgm's operator, kept escaped for the query's parameters
-            name_alike=SQL("travel_customer_name_key(p.name) %% k.name"),
-            block=SIMILAR_BLOCK,
-            archived=include_archived,
-        )
 
     # ------------------------------------------------------------ PARTICIPANTS
     @api.model

@@ -190,6 +190,8 @@ class TestDuplicateModel(TravelCustomerCommon):
         """No zip, another zip or a mistyped name: another key still meets."""
         lukas, lukas_again = self.people[1], self.retyped[1]
         nina, nina_again = self.people[5], self.retyped[5]
+        self.Group._scan_prepare_keys(1000)
+        self.Group._scan_batches(commit=False, keys=True)
         self.Group._scan_prepare(1000)
         self.Group._scan_batches(commit=False)
         pairs = {

@@ -10,6 +10,11 @@ Italian and British) with bookings, then prints, from one run:
   digits, the name with a typo): how often the customer looked for is in
   the first 10, and how long; and the addon's on a text of 5,000 words (of
   which it considers the first);
+- the similar customers of one customer (top 10) against the core merge
+  wizard's grouping, on --size customers and again on --install-size
+  partners; the duplicate scan of the whole base with its quality
+  (``bench_quality``), and on --install-size partners the scan's time with
+  the similar customers' median (``bench_quality.scale``);
 - merging customers through the addon (journal and log included) against
   the core merge wizard's ``_merge`` run pair by pair: one duplicate holding
   50 bookings, 50 duplicates at once, a bulk merge of 100 groups
@@ -1136,6 +1141,8 @@ def main():
         args.db, stock, args.install_size, args.only == "search"
     )
     search_bench(big_stock, big, f"{args.install_size:,} partners")
+    if args.only != "search":
+        similarity_bench(big_stock, big, f"{args.install_size:,} partners")
     bench_quality.scale(big, f"{args.install_size:,} partners")
     for name in (big, big_stock):
         dev.drop_database(name)
