@@ -355,9 +355,11 @@ def grow(db, size):
 
     Each new customer is another person, as in a real base: the first name,
     e-mail and phone of one generated customer (the e-mail and phone made
-    its own), the last name and address of another. Copies of the same
-    people would make five identical customers of each, which no search can
-    tell apart and every duplicate scan must group.
+    its own), the last name of a second and the address of a third. Copies
+    of the same people would make five identical customers of each, which
+    no search can tell apart and every duplicate scan must group; one donor
+    for both the last name and the address, five people of one last name at
+    every address, which a scan takes for duplicates.
     """
     with odoo_env(db) as env:
         cr = env.cr
@@ -393,7 +395,7 @@ def grow(db, size):
                                       ELSE c.commercial_partner_id END,
                        split_part(c.name, ' ', 1) || ' ' || d.last,
                        split_part(c.name, ' ', 1) || ' ' || d.last,
-                       d.street, d.zip, d.city, d.country_id,
+                       a.street, a.zip, a.city, a.country_id,
                        replace(c.email, '@', c.k || '@'),
                        left(c.phone, -2)
                        || lpad(mod(abs(hashtext(c.new_id::text)), 100)::text, 2, '0'),
@@ -404,12 +406,13 @@ def grow(db, size):
                       FROM generate_series(1, %(copies)s) AS k
                       CROSS JOIN bench_original o
                       WHERE (k - 1) * %(originals)s + o.pos < %(n)s) AS c
-                JOIN (SELECT pos, street, zip, city, country_id,
-                             CASE WHEN position(' ' IN name) > 0
-                                  THEN substr(name, position(' ' IN name) + 1)
-                                  ELSE name END AS last
+                JOIN (SELECT pos, CASE WHEN position(' ' IN name) > 0
+                                       THEN substr(name, position(' ' IN name) + 1)
+                                       ELSE name END AS last
                       FROM bench_original) AS d
-                  ON d.pos = mod(c.pos + c.k * 7919, %(originals)s);
+                  ON d.pos = mod(c.pos + c.k * 7919, %(originals)s)
+                JOIN bench_original a
+                  ON a.pos = mod(c.pos + c.k * 104729, %(originals)s);
                 SELECT setval('res_partner_id_seq', (SELECT max(id) FROM res_partner))
                 """,
                 given=identifiers(*given),
