@@ -391,9 +391,28 @@ class TravelCustomerSimilarity(models.AbstractModel):
             for fname in FIELDS
         }
 
+    @staticmethod
+    def _other_person(levels):
+        """Whether ``levels`` are those of two people: names wholly unlike
+        (first and last name at level 0), and neither the e-mail, a phone
+        nor the birth date the same. People at one address (a family, a
+        building, a hotel) agree on every field of it; the model learnt on a
+        base where they abound took them for duplicates."""
+        named = dict(zip(FIELDS, levels, strict=True))
+        return (
+            named["first"] == 0
+            and named["last"] == 0
+            and named["email"] != 1
+            and named["phone"] != 1
+            and named["birth"] != 3
+        )
+
     @api.model
     def _probability(self, levels, model=None, weights=None):
-        """Match probability of a pair with these ``levels``."""
+        """Match probability of a pair with these ``levels`` (none for two
+        people: ``_other_person``)."""
+        if self._other_person(levels):
+            return 0.0
         model = model or self._model()
         weights = weights or self._weights(model)
         share = min(max(model["share"], 1e-9), 1 - 1e-9)

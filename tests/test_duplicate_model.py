@@ -186,6 +186,34 @@ class TestDuplicateModel(TravelCustomerCommon):
         self.assertLess(probability([3, 3, 0, 0, 3, 3, None, None], model), threshold)
         self.assertLess(probability([0, 0, 0, 0, 3, 3, None, None], model), 0.01)
 
+    def test_people_at_one_address_are_not_duplicates(self):
+        """A family, a building, a hotel: names wholly unlike at one address
+        are two people, even on a base where they outnumber the duplicates
+        (the model learnt there took them for duplicates); the same e-mail,
+        phone or birth date still makes them one."""
+        model = self.Similarity._learn(
+            [
+                ([3, 3, None, 3, 3, 3, None, None], 300),
+                ([0, 0, None, 3, 3, 3, None, None], 20000),
+                ([0, 0, None, 0, 3, 3, None, None], 20000),
+            ]
+        )
+        probability = self.Similarity._probability
+        self.assertEqual(probability([0, 0, None, 3, 3, 3, None, None], model), 0)
+        self.assertEqual(probability([0, 0, 2, 3, 3, 3, 0, 0], model), 0)
+        for levels in (
+            [0, 0, None, 3, 3, 3, 1, None],  # the same e-mail
+            [0, 0, None, 3, 3, 3, None, 1],  # the same phone
+            [0, 0, 3, 3, 3, 3, None, None],  # the same birth date
+            [1, 0, None, 3, 3, 3, None, None],  # first names alike
+        ):
+            with self.subTest(levels=levels):
+                self.assertGreater(probability(levels, model), 0)
+        self.assertGreater(
+            probability([3, 3, None, 3, 3, 3, None, None], model),
+            self.Similarity._threshold(),
+        )
+
     def test_blocking_keeps_a_pair_with_a_missing_field(self):
         """No zip, another zip or a mistyped name: another key still meets."""
         lukas, lukas_again = self.people[1], self.retyped[1]
