@@ -14,7 +14,7 @@ class ResConfigSettings(models.TransientModel):
     travel_scan_threshold = fields.Integer(
         string="Duplicate match probability (%)",
         config_parameter="travel_customer.scan_threshold",
-        default=80,
+        default=65,
         help="Match probability (%) from which the scan proposes two customers, "
         "as learnt from the base by its last scan.",
     )
