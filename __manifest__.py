@@ -85,7 +85,6 @@
         "views/product_pricelist_views.xml",
         "views/travel_profile_custom_field_views.xml",
         "views/portal_profile_templates.xml",
-        "data/utm_source_data.xml",
         "views/mailing_contact_views.xml",
         "views/res_partner_newsletter_views.xml",
         "views/res_partner_services_views.xml",

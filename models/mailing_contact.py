@@ -81,7 +81,7 @@ class MailingContact(models.Model):
     def _travel_prospect_values(self):
         """The prospect a subscription creates."""
         self.ensure_one()
-        source = self.env.ref("travel_customer.utm_source_newsletter")
+        source = self.env.ref("utm.utm_source_newsletter")
         return {
             "name": self.name or self.email,
             "email": self.email,

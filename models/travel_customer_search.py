@@ -28,6 +28,8 @@ TRIGRAM_MIN_LENGTH = 3
 # matches what was typed.
 TYPO_MIN_LENGTH = 5
 PHONE_LIKE = re.compile(r"^[\d\s+().\-/]+$")
+# a word of travel_customer_search_words, in plain ASCII
+ASCII_WORD = re.compile(r"[a-z0-9]+")
 # Relevance, best first: what was typed is the name; is a phrase of whole
 # words of the name; a phrase in the name; its words are in the name in that
 # order; in any order; the words are found across the other fields too; the
@@ -167,8 +169,11 @@ class TravelCustomerSearch(models.AbstractModel):
         """The words typed as the database normalizes a name's words
         (``travel_customer_search_words``: ``["jean", "pierre"]``), and
         whether ``exact`` matches a row of ``scope`` (None without them),
-        in one query."""
+        in one query; none for plain ASCII without a scope (unaccent and
+        lower case change none of its letters: Python splits it alike)."""
         text = self.env["travel.search.limit"]._travel_bounded_text(text)
+        if scope is None and text.isascii():
+            return ASCII_WORD.findall(text.lower()), None
         matched = (
             SQL("EXISTS (%s)", self._travel_scoped_rows(scope, exact, SQL("1"), 1))
             if scope

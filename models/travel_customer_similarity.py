@@ -68,7 +68,8 @@ SIMILARITY_FUNCTIONS = r"""
 -- prefix, and their last eight as the lookup key: "030 1234567" and
 -- "+49 30 1234567" are the same number, "040 1234567" is another one (the
 -- shorter is compared with the end of the longer); a name without accents,
--- case or punctuation.
+-- case or punctuation. (Those indexed call others by their schema:
+-- pg_restore builds the indexes with an empty search_path.)
 CREATE OR REPLACE FUNCTION travel_customer_email_key(text)
 RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
 $$ SELECT NULLIF(regexp_replace(lower(replace($1, ' ', '')), '\+[^@]*@', '@'), '') $$;
@@ -80,7 +81,7 @@ $$ SELECT CASE WHEN length(d) >= 6 THEN d END
 
 CREATE OR REPLACE FUNCTION travel_customer_phone_tail(text)
 RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
-$$ SELECT right(travel_customer_phone_digits($1), 8) $$;
+$$ SELECT right(public.travel_customer_phone_digits($1), 8) $$;
 
 CREATE OR REPLACE FUNCTION travel_customer_name_key(text)
 RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS

@@ -14,7 +14,7 @@ class TestNewsletter(TravelCustomerCommon):
         super().setUpClass()
         cls.newsletter = cls.env["mailing.list"].create({"name": "Travel news"})
         cls.Contact = cls.env["mailing.contact"]
-        cls.source = cls.env.ref("travel_customer.utm_source_newsletter")
+        cls.source = cls.env.ref("utm.utm_source_newsletter")
 
     def _subscribe(self, email, name="Subscriber", **values):
         return self.Contact.create(

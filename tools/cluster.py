@@ -355,12 +355,6 @@ def wait_replayed(state, place=HERE, timeout=60):
 
 
 # ---------------------------------------------------------------- database
-# pg_dump makes the restore run with an empty search_path, where the addon's
-# SQL functions (index expressions calling one another) are not found: the
-# copy keeps PostgreSQL's usual one
-EMPTY_SEARCH_PATH = b"SELECT pg_catalog.set_config('search_path', '', false);\n"
-
-
 def copy_database(db, port, env):
     """Copy ``db`` from the usual server into the (empty) database of the
     same name on the primary: whether it worked."""
@@ -380,15 +374,14 @@ def copy_database(db, port, env):
         stdout=subprocess.PIPE,
         env=env,
     )
+    # (the addon's functions call each other by their schema: the dump's
+    # empty search_path restores their indexes as it is)
     restore = subprocess.Popen(
         odoo_psql(port, db, "-Xq", "-v", "ON_ERROR_STOP=1", "-o", os.devnull),
-        stdin=subprocess.PIPE,
+        stdin=dump.stdout,
         env=env,
     )
-    for line in dump.stdout:
-        if line != EMPTY_SEARCH_PATH:
-            restore.stdin.write(line)
-    restore.stdin.close()
+    dump.stdout.close()
     return not dump.wait() and not restore.wait()
 
 
