@@ -172,7 +172,8 @@ class SaleOrder(models.Model):
         """The travel columns of the bookings a database already has, set in
         SQL at install: the ORM computed them booking by booking (8.5 s for
         200,000). None has a departure yet, so no dates; the contact person
-        is the customer, none having one yet."""
+        is the customer, none having one yet; one seat each, given by the
+        catalog (Odoo's UPDATE of every booking took 13 s for 200,000)."""
         cr = self.env.cr
         if not column_exists(cr, "sale_order", "travel_contact_person_id"):
             create_column(cr, "sale_order", "travel_date_start", "date")
@@ -180,6 +181,13 @@ class SaleOrder(models.Model):
             create_column(cr, "sale_order", "travel_contact_person_id", "int4")
             cr.execute(
                 SQL("UPDATE sale_order SET travel_contact_person_id = partner_id")
+            )
+        if not column_exists(cr, "sale_order", "travel_seats"):
+            cr.execute(
+                SQL(
+                    "ALTER TABLE sale_order ADD COLUMN travel_seats int4 DEFAULT 1;"
+                    "ALTER TABLE sale_order ALTER COLUMN travel_seats DROP DEFAULT"
+                )
             )
         return super()._auto_init()
 
