@@ -572,8 +572,10 @@ class TravelCustomerMerge(models.TransientModel):
     @api.model
     def _candidate_line_commands(self, master, include_archived=False, ticked_ids=()):
         """Lines of the master, its similar customers and ``ticked_ids``
-        (ticked, whether similar or not)."""
+        (ticked, whether similar or not); the similar customers the scan
+        would propose (its match probability setting) come ticked."""
         similar = master._travel_similar_customers(include_archived=include_archived)
+        threshold = self.env["travel.customer.similarity"]._threshold()
         commands = [
             Command.create(
                 {
@@ -588,7 +590,7 @@ class TravelCustomerMerge(models.TransientModel):
             Command.create(
                 {
                     "partner_id": found["partner_id"],
-                    "selected": found["score"] >= 80
+                    "selected": found["probability"] >= threshold
                     or found["partner_id"] in ticked_ids,
                     "score": found["score"],
                     "reasons": ", ".join(found["reasons"]),
