@@ -463,7 +463,7 @@ class ResPartner(models.Model):
         name with a typo (``travel.customer.search``): "dupont 75011" or
         "muller zurich" answer as the user types."""
         if operator == "ilike" and isinstance(value, str):
-            matches = self.env["travel.customer.search"]._travel_partner_matches(value)
+            matches = self._travel_text_matches(value)
             if matches is not None:
                 return [
                     ("id", "in", SQL("(SELECT id FROM %s AS travel_rank)", matches))
@@ -471,20 +471,14 @@ class ResPartner(models.Model):
         return super()._search_display_name(operator, value)
 
     @api.model
-    def _search(self, domain, offset=0, limit=None, order=None):
-        """A search by typed text in the default order comes most relevant
-        first (``travel.customer.search``)."""
-        Search = self.env["travel.customer.search"]
-        query = Search._travel_ranked_search(
-            self,
-            (domain, offset, limit, order),
-            super()._search,
-            Search._travel_partner_matches,
-            Search._travel_partner_booked,
+    def _travel_text_matches(self, text, scope=None, page=None):
+        return self.env["travel.customer.search"]._travel_partner_matches(
+            text, scope, page
         )
-        if query is None:
-            return super()._search(domain, offset, limit, order)
-        return query
+
+    @api.model
+    def _travel_booked(self, query):
+        return self.env["travel.customer.search"]._travel_partner_booked(query)
 
     # ------------------------------------------------------------ CRUD
     @api.model

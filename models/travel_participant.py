@@ -150,26 +150,10 @@ class TravelParticipant(models.Model):
         typo (``travel.customer.search``)."""
         if operator not in ("ilike", "=ilike") or not isinstance(value, str):
             return super()._search_display_name(operator, value)
-        matches = self._travel_name_matches(value)
+        matches = self._travel_text_matches(value)
         if matches is None:
             return super()._search_display_name(operator, value)
         return [("id", "in", SQL("(SELECT id FROM %s AS travel_rank)", matches))]
-
-    @api.model
-    def _search(self, domain, offset=0, limit=None, order=None):
-        """A search by typed text in the default order comes most relevant
-        first: the name as typed, then the most recently booked."""
-        Search = self.env["travel.customer.search"]
-        query = Search._travel_ranked_search(
-            self,
-            (domain, offset, limit, order),
-            super()._search,
-            self._travel_name_matches,
-            self._travel_booked,
-        )
-        if query is None:
-            return super()._search(domain, offset, limit, order)
-        return query
 
     @api.model
     def _travel_booked(self, query):
@@ -186,7 +170,7 @@ class TravelParticipant(models.Model):
         )
 
     @api.model
-    def _travel_name_matches(self, text, scope=None, page=None):
+    def _travel_text_matches(self, text, scope=None, page=None):
         """``(id, tier, fit, likeness)`` of the participants whose name has every
         word of ``text`` (or one with a typo), None when nothing was typed
         (``scope`` and ``page``: see ``travel.customer.search``)."""

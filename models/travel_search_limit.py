@@ -25,7 +25,8 @@ class TravelSearchLimit(models.AbstractModel):
     Inherited by the models whose text search runs the addon's SQL (customers,
     participants): their searches on ``display_name`` run under a statement
     timeout, in a savepoint, so that a search running too long is stopped
-    with a clear message and leaves the transaction usable.
+    with a clear message and leaves the transaction usable; in the default
+    order, they come ranked by relevance.
     """
 
     _name = "travel.search.limit"
@@ -122,6 +123,35 @@ class TravelSearchLimit(models.AbstractModel):
             and isinstance(leaf[2], str)
             for leaf in domain or ()
         )
+
+    # ------------------------------------------------------------ RANKING
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        """A search by typed text in the default order comes most relevant
+        first (``travel.customer.search``): the rows of
+        ``_travel_text_matches``, ties by ``_travel_booked``."""
+        query = self.env["travel.customer.search"]._travel_ranked_search(
+            self,
+            (domain, offset, limit, order),
+            super()._search,
+            self._travel_text_matches,
+            self._travel_booked,
+        )
+        if query is None:
+            return super()._search(domain, offset, limit, order)
+        return query
+
+    @api.model
+    def _travel_text_matches(self, text, scope=None, page=None):
+        """``(id, pick, tier, fit, likeness)`` of the rows matching ``text``
+        (``travel.customer.search._travel_matches_sql``), None when nothing
+        was typed; ``scope`` and ``page`` as there."""
+        raise NotImplementedError
+
+    @api.model
+    def _travel_booked(self, query):
+        """SQL of when the row of ``query`` last booked, as the user may see."""
+        raise NotImplementedError
 
     # ------------------------------------------------------------ ORM
     @api.model
