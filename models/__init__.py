@@ -8,6 +8,7 @@ from . import travel_code_only_mixin
 from . import privacy_log
 from . import travel_anonymize_request
 from . import travel_search_limit
+from . import travel_large_index
 from . import travel_customer_search
 from . import travel_customer_protection
 from . import res_partner

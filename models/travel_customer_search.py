@@ -82,24 +82,31 @@ RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
 $$ SELECT string_to_array(btrim(public.travel_customer_search_words($1)), ' ') $$;
 """
 )
-SEARCH_INDEXES = SQL(
-    """
+# Built with the install on a small base, after it by the job "Search
+# indexes" on a large one (``travel.large.index``).
+SEARCH_INDEXES = {
+    "res_partner_travel_search_index": SQL(
+        """
 CREATE INDEX IF NOT EXISTS res_partner_travel_search_index
 ON res_partner USING gin (
     travel_customer_search_text(complete_name, street, zip, city, email,
                                 phone, mobile, ref, vat, company_registry)
     gin_trgm_ops
-);
--- words of one or two letters: the start of the customer's name
+)"""
+    ),
+    # words of one or two letters: the start of the customer's name
+    "res_partner_travel_name_prefix_index": SQL(
+        """
 CREATE INDEX IF NOT EXISTS res_partner_travel_name_prefix_index
-ON res_partner (travel_customer_normalize(complete_name) text_pattern_ops);
--- whole words of the name: a phrase of the name, a typo (the trigram index
--- of the words it replaces read a posting list per trigram of each pattern)
-DROP INDEX IF EXISTS res_partner_travel_name_words_index;
+ON res_partner (travel_customer_normalize(complete_name) text_pattern_ops)"""
+    ),
+    # whole words of the name: a phrase of the name, a typo
+    "res_partner_travel_name_words_array_index": SQL(
+        """
 CREATE INDEX IF NOT EXISTS res_partner_travel_name_words_array_index
-ON res_partner USING gin (travel_customer_name_words(complete_name));
-"""
-)
+ON res_partner USING gin (travel_customer_name_words(complete_name))"""
+    ),
+}
 
 
 class TravelCustomerSearch(models.AbstractModel):
@@ -121,8 +128,18 @@ class TravelCustomerSearch(models.AbstractModel):
         result = super().init()
         self._travel_create_extensions()
         self.env.execute_query(SEARCH_FUNCTIONS)
-        self.env.execute_query(SEARCH_INDEXES)
+        # the trigram index of the names' words the array index replaced
+        self.env.execute_query(
+            SQL("DROP INDEX IF EXISTS res_partner_travel_name_words_index")
+        )
+        self.env["travel.large.index"]._travel_create(SEARCH_INDEXES)
         return result
+
+    @api.model
+    def _travel_large_indexes(self):
+        """The search's indexes, for the job that builds them on a large
+        base."""
+        return SEARCH_INDEXES
 
     def _travel_create_extensions(self):
         """pg_trgm and unaccent, which a database owner may create (trusted

@@ -14,6 +14,7 @@ JOB_FIGURE = {
     "cashback": "cashbacks",
     "document_expiry": "activities",
     "reminder": "reminders",
+    "indexes": "indexes",
 }
 
 # the method each job's cron calls
@@ -25,6 +26,7 @@ JOB_METHOD = {
     "cashback": "_cron_travel_cashback",
     "document_expiry": "_cron_expiry_activities",
     "reminder": "_cron_travel_trip_reminder",
+    "indexes": "_cron_build",
 }
 
 
@@ -49,6 +51,7 @@ class TravelJob(models.Model):
             ("cashback", "Cashback of ended trips"),
             ("document_expiry", "Expiring documents"),
             ("reminder", "Reminder before the trip"),
+            ("indexes", "Search indexes of a large base"),
         ],
         string="Job",
         required=True,

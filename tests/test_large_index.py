@@ -1,0 +1,78 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from .common import TravelCustomerCommon
+
+
+@tagged("post_install", "-at_install")
+class TestLargeIndex(TravelCustomerCommon):
+    """The search's and the similarity's indexes: built with the install on a
+    small base, left to the job "Search indexes" on a large one, which builds
+    what is missing."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.LargeIndex = cls.env["travel.large.index"]
+        cls.job = cls.env.ref("travel_customer.travel_job_indexes")
+        cls.cron = cls.env.ref("travel_customer.ir_cron_large_indexes")
+        cls.indexes = cls.LargeIndex._travel_all_indexes()
+
+    def _drop(self, name):
+        self.env.execute_query(SQL("DROP INDEX %s", SQL.identifier(name)))
+
+    def _triggers(self):
+        return self.env["ir.cron.trigger"].sudo().search_count(
+            [("cron_id", "=", self.cron.id)]
+        )
+
+    def test_small_base_built_with_the_install(self):
+        self.assertEqual(
+            set(self.indexes),
+            {
+                "res_partner_travel_search_index",
+                "res_partner_travel_name_prefix_index",
+                "res_partner_travel_name_words_array_index",
+                "res_partner_travel_name_key_index",
+            },
+        )
+        self.assertEqual(self.LargeIndex._travel_missing(self.indexes), [])
+        # a missing index on a small base: made again by the module's update
+        self._drop("res_partner_travel_search_index")
+        self.env["travel.customer.search"].init()
+        self.assertEqual(self.LargeIndex._travel_missing(self.indexes), [])
+
+    def test_large_base_left_to_the_job(self):
+        name = "res_partner_travel_name_key_index"
+        self._drop(name)
+        triggers = self._triggers()
+        similarity = self.env["travel.customer.similarity"]
+        self.LargeIndex._travel_create(similarity._travel_large_indexes(), large_rows=0)
+        # not built within the install: the job is asked to run at once
+        self.assertEqual(self.LargeIndex._travel_missing(self.indexes), [name])
+        self.assertEqual(self._triggers(), triggers + 1)
+        # what the scheduler runs
+        self.cron.ir_actions_server_id.run()
+        self.assertEqual(self.LargeIndex._travel_missing(self.indexes), [])
+        run = self.job.last_run_id
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.figures, {"indexes": 1})
+        # the similar customers find their match through it again
+        first = self._fake_customer(name="Gwendolyn Featherstone")
+        second = self._fake_customer(name="Gwendolyn Featherston")
+        found = [s["partner_id"] for s in similarity._similar_customers(first)]
+        self.assertIn(second.id, found)
+
+    def test_nothing_missing_nothing_built(self):
+        self.cron.ir_actions_server_id.run()
+        self.assertEqual(self.job.last_run_id.figures, {"indexes": 0})
+        self.assertEqual(self.LargeIndex._travel_missing(self.indexes), [])
+
+    def test_only_a_manager_starts_it(self):
+        with self.assertRaises(AccessError):
+            self.job.with_user(self.salesman).action_run_now()
+        triggers = self._triggers()
+        self.job.with_user(self.travel_manager).action_run_now()
+        self.assertEqual(self._triggers(), triggers + 1)
