@@ -22,6 +22,7 @@ FIGURE_LABELS = {
     "cashbacks": _lt("bookings credited with cashback"),
     "activities": _lt("activities created"),
     "reminders": _lt("reminders sent"),
+    "indexes": _lt("indexes built"),
 }
 
 

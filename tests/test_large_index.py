@@ -59,6 +59,7 @@ class TestLargeIndex(TravelCustomerCommon):
         run = self.job.last_run_id
         self.assertEqual(run.state, "done")
         self.assertEqual(run.figures, {"indexes": 1})
+        self.assertEqual(run.summary, "indexes built: 1")
         # the similar customers find their match through it again
         first = self._fake_customer(name="Gwendolyn Featherstone")
         second = self._fake_customer(name="Gwendolyn Featherston")
