@@ -12,6 +12,46 @@ def post_init_hook(env):
     assign_default_customer_type(env)
 
 
+def uninstall_hook(env):
+    """Drop what the addon made in SQL beside its models: the partners'
+    indexes (their upkeep would still slow every change of a partner), the
+    search's and similarity's functions they are built on, and the duplicate
+    scan's work tables. Odoo drops the models' own tables and columns.
+
+    The views that place the custom profile fields on Odoo's partner form
+    go too: they are anchored on a field of the addon, and left behind they
+    would break the form. The custom fields stay, with their data, as any
+    field made in Odoo's settings."""
+    custom_fields = (
+        env["travel.profile.custom.field"].sudo().with_context(active_test=False)
+    )
+    custom_fields.search([]).view_ids.unlink()
+    env.cr.execute(
+        SQL(
+            """
+            DROP INDEX IF EXISTS res_partner_travel_associate_member_index;
+            DROP TABLE IF EXISTS travel_duplicate_scan_key,
+                travel_duplicate_scan_block, travel_duplicate_scan_batch,
+                travel_duplicate_scan_pair;
+            -- with them (CASCADE) the indexes built on them
+            DO $$
+            DECLARE fn regprocedure;
+            BEGIN
+                FOR fn IN
+                    SELECT p.oid::regprocedure FROM pg_proc p
+                    JOIN pg_namespace n ON n.oid = p.pronamespace
+                    WHERE n.nspname = current_schema()
+                      AND p.proname LIKE %s
+                LOOP
+                    EXECUTE 'DROP FUNCTION ' || fn::text || ' CASCADE';
+                END LOOP;
+            END $$;
+            """,
+            "travel\\_customer\\_%",
+        )
+    )
+
+
 def assign_default_customer_type(env):
     """Give the default customer type to every partner that has none.
 
