@@ -167,16 +167,26 @@ class TravelDuplicateGroup(models.Model):
 
     def action_scan(self):
         """Scan now (a list header button: the selected groups, if any, do not
-        matter). Managers only: the scan replaces every open group and
-        commits between its batches."""
+        matter). Managers only. The scan job is handed to the scheduler, as
+        "Run now" does: on a large base it outlasts a web request (over a
+        minute on a million customers)."""
         if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(
                 _("Only a Travel customers manager may scan the whole base.")
             )
-        self.browse()._scan()
-        return self.env["ir.actions.act_window"]._for_xml_id(
-            "travel_customer.travel_duplicate_group_action"
+        job = self.env["travel.job"]._get("scan")
+        if not job:
+            raise UserError(
+                _("The duplicate scan job is missing: ask an administrator to "
+                  "update the Travel Customers addon.")
+            )
+        action = job.action_run_now()
+        action["params"]["message"] = _(
+            "The scan will start as soon as the scheduler is free; reload the "
+            "list in a moment to see the groups it found (Scheduled Jobs shows "
+            "its progress)."
         )
+        return action
 
     # ------------------------------------------------------------ BUSINESS
     @api.model

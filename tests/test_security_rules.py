@@ -112,11 +112,21 @@ class TestSecurityRules(DepartureCommon):
         twin = self.Partner.create(
             {"name": "Camille Durand", "email": "camille.durand@example.org"}
         )
+        cron = self.env.ref("travel_customer.ir_cron_duplicate_scan")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        triggers = Trigger.search_count([("cron_id", "=", cron.id)])
         # as the web client calls a list header button: the selected ids first
         action = api.call_kw(
             self.Group.with_user(self.travel_manager), "action_scan", [[]], {}
         )
-        self.assertEqual(action["res_model"], "travel.duplicate.group")
+        # handed to the scheduler, not run in the request
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertIn("scan will start", action["params"]["message"])
+        self.assertEqual(
+            Trigger.search_count([("cron_id", "=", cron.id)]), triggers + 1
+        )
+        self.assertFalse(self.Group.search([("partner_ids", "in", twin.id)]))
+        cron.ir_actions_server_id.run()
         groups = self.Group.search([("partner_ids", "in", twin.id)])
         self.assertIn(self.customer, groups.partner_ids)
 

@@ -13,6 +13,16 @@ registry.category("web_tour.tours").add("travel_customer_scan", {
       run: "click",
     },
     {
+      content: "The scan is handed to the scheduler",
+      trigger: ".o_notification:contains(The scan will start)",
+    },
+  ],
+});
+
+// Once the scheduler ran the scan: the list, reloaded, shows what it found.
+registry.category("web_tour.tours").add("travel_customer_scan_result", {
+  steps: () => [
+    {
       content: "The look-alikes of the demo data are proposed",
       trigger: ".o_list_view .o_data_row",
     },
