@@ -177,8 +177,10 @@ class TravelDuplicateGroup(models.Model):
         job = self.env["travel.job"]._get("scan")
         if not job:
             raise UserError(
-                _("The duplicate scan job is missing: ask an administrator to "
-                  "update the Travel Customers addon.")
+                _(
+                    "The duplicate scan job is missing: ask an administrator to "
+                    "update the Travel Customers addon."
+                )
             )
         action = job.action_run_now()
         action["params"]["message"] = _(

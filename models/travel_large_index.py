@@ -92,9 +92,7 @@ class TravelLargeIndex(models.AbstractModel):
         built = 0
         for name in self._travel_missing(indexes):
             start = time.monotonic()
-            self.env.execute_query(
-                SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name))
-            )
+            self.env.execute_query(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
             self.env.execute_query(indexes[name])
             built += 1
             _logger.info("Index %s built in %.1f s", name, time.monotonic() - start)

@@ -24,8 +24,10 @@ class TestLargeIndex(TravelCustomerCommon):
         self.env.execute_query(SQL("DROP INDEX %s", SQL.identifier(name)))
 
     def _triggers(self):
-        return self.env["ir.cron.trigger"].sudo().search_count(
-            [("cron_id", "=", self.cron.id)]
+        return (
+            self.env["ir.cron.trigger"]
+            .sudo()
+            .search_count([("cron_id", "=", self.cron.id)])
         )
 
     def test_small_base_built_with_the_install(self):

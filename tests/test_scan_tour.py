@@ -25,7 +25,9 @@ class TestScanTour(HttpCase):
             "travel_customer_scan",
             login="scan_manager",
         )
-        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), triggers + 1)
+        self.assertEqual(
+            Trigger.search_count([("cron_id", "=", cron.id)]), triggers + 1
+        )
         self.assertFalse(Group.search([("state", "=", "open")]))
         # what the scheduler runs
         cron.ir_actions_server_id.run()
