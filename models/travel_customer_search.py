@@ -273,18 +273,25 @@ class TravelCustomerSearch(models.AbstractModel):
         name_words, text, name_array = columns
         conditions = []
         for word in typed:
-            as_typed = SQL("%s LIKE %s", text, f"%{word}%")
             if word not in eligible:
-                conditions.append(as_typed)
+                conditions.append(SQL("%s LIKE %s", text, f"%{word}%"))
                 continue
-            # (a subquery: the planner takes a long array for a common one;
-            # empty when the word is not to be expanded, which the index
-            # answers without reading anything)
+            index = eligible.index(word)
+            # as typed only if it is somewhere: a NULL pattern otherwise,
+            # which the index answers without reading anything (as it does
+            # an empty array: the word is not looked for with a typo)
+            as_typed = SQL(
+                "%s LIKE (SELECT CASE WHEN %s THEN %s END FROM travel_known)",
+                text,
+                SQL.identifier(f"found_{index}"),
+                f"%{word}%",
+            )
+            # (a subquery: the planner takes a long array for a common one)
             typo = SQL(
                 "%s && (SELECT CASE WHEN %s THEN %s::text[] ELSE '{}' END "
                 "FROM travel_known)",
                 name_array,
-                self._travel_typo_expand(eligible.index(word), len(eligible)),
+                self._travel_typo_expand(index, len(eligible)),
                 self._travel_typo_neighbours(word),
             )
             conditions.append(SQL("(%s OR %s)", as_typed, typo))
