@@ -499,11 +499,22 @@ class TravelCustomerSearch(models.AbstractModel):
             scope, (words, name_array), exact, typed, typed_text, columns, page["end"]
         )
         if not page["beyond"]:
+            # only the rows that may be on the page: those ranked up to the
+            # page's last one, ties included (the last booking, which
+            # decides between them, is then read for these rows only)
             return SQL(
-                """(WITH %s
-                    SELECT id, 0 AS pick, %s FROM travel_exact)""",
+                """(WITH %s,
+                         travel_ranked AS MATERIALIZED (
+                             SELECT id, 0 AS pick, %s FROM travel_exact)
+                    SELECT * FROM travel_ranked
+                    WHERE (SELECT count(*) FROM travel_ranked) <= %s
+                       OR (tier, -fit) <= (SELECT tier, -fit FROM travel_ranked
+                                           ORDER BY tier, fit DESC
+                                           OFFSET %s LIMIT 1))""",
                 picked,
                 rank,
+                page["end"],
+                page["end"] - 1,
             )
         rest = self._travel_scoped_rows(
             scope,
