@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import contextlib
 import uuid
 from contextlib import contextmanager
 
@@ -32,7 +33,14 @@ class SearchSavepoint(Savepoint):
         self._cr = cr
         self.closed = False
         self._restore = restore
-        cr.execute(SQL("SAVEPOINT %s; %s", SQL.identifier(self.name), settings))
+        try:
+            cr.execute(SQL("SAVEPOINT %s; %s", SQL.identifier(self.name), settings))
+        except psycopg2.Error:
+            # the settings failed after the savepoint was made: leave the
+            # transaction usable, as a savepoint rolled back would
+            with contextlib.suppress(psycopg2.Error):
+                super()._close(rollback=True)
+            raise
         self.previous = cr.fetchone()[:-1]
 
     def _close(self, rollback):
