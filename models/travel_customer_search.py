@@ -659,7 +659,8 @@ class TravelCustomerSearch(models.AbstractModel):
         """What ``_travel_matches_sql`` needs of a page of results: whether
         it goes beyond the ``RANKED_CANDIDATES`` picked rows (then whether
         anything matches is asked first) or not (then the page is run, and
-        typos looked for only if it is empty: ``matched``)."""
+        typos looked for only if it is empty: ``matched``). The words typed,
+        normalized, are kept in it (``typed``) for the second time."""
         end = (offset or 0) + (limit or 0)
         beyond = not limit or end > RANKED_CANDIDATES
         return {
