@@ -46,40 +46,47 @@ RANKED_CANDIDATES = 200
 # accents, then the digits of its phones ("0612345678" finds "+33 6 12...").
 # IMMUTABLE so that a trigram index can be built on it. The functions call
 # each other by their schema: pg_restore builds the indexes with an empty
-# search_path.
+# search_path. PL/pgSQL rather than SQL: an SQL function is inlined into
+# every query using it, and the planner then compares these long
+# expressions with those of the indexes (half a millisecond more to plan
+# each search); a PL/pgSQL one is a single call, evaluated as fast. (The
+# indexes hold the same values either way: a database made with the SQL
+# functions keeps its indexes.)
 SEARCH_FUNCTIONS = SQL(
     r"""
 CREATE OR REPLACE FUNCTION travel_customer_normalize(text)
-RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
-$$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, $1)) $$;
+RETURNS text LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS
+$$ BEGIN RETURN lower(public.unaccent('public.unaccent'::regdictionary, $1)); END $$;
 
 CREATE OR REPLACE FUNCTION travel_customer_search_text(
     complete_name text, street text, zip text, city text, email text,
     phone text, mobile text, ref text, vat text, company_registry text
-) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-$$ SELECT public.travel_customer_normalize(
+) RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS
+$$ BEGIN RETURN public.travel_customer_normalize(
     coalesce($1, '') || ' ' || coalesce($2, '') || ' ' || coalesce($3, '')
     || ' ' || coalesce($4, '') || ' ' || coalesce($5, '') || ' ' || coalesce($6, '')
     || ' ' || coalesce($7, '') || ' ' || coalesce($8, '') || ' ' || coalesce($9, '')
     || ' ' || coalesce($10, '')
     || ' ' || regexp_replace(coalesce($6, ''), '[^0-9]', '', 'g')
     || ' ' || regexp_replace(coalesce($7, ''), '[^0-9]', '', 'g')
-) $$;
+); END $$;
 
 -- The words of a name, normalized, one space around each: ' jean pierre
 -- martin '. The ranking's phrases and the typos are looked for in it (only
 -- letters, digits and spaces: nothing to escape in a LIKE pattern).
 CREATE OR REPLACE FUNCTION travel_customer_search_words(text)
-RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-$$ SELECT ' ' || trim(regexp_replace(
+RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS
+$$ BEGIN RETURN ' ' || trim(regexp_replace(
     public.travel_customer_normalize(coalesce($1, '')), '[^[:alnum:]]+', ' ', 'g'
-)) || ' ' $$;
+)) || ' '; END $$;
 
 -- The same words as an array ('{jean,pierre,martin}'): its index finds the
 -- names with some whole words, those typed or those one typo away.
 CREATE OR REPLACE FUNCTION travel_customer_name_words(text)
-RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-$$ SELECT string_to_array(btrim(public.travel_customer_search_words($1)), ' ') $$;
+RETURNS text[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS
+$$ BEGIN
+    RETURN string_to_array(btrim(public.travel_customer_search_words($1)), ' ');
+END $$;
 """
 )
 # Built with the install on a small base, after it by the job "Search
@@ -166,19 +173,20 @@ class TravelCustomerSearch(models.AbstractModel):
         variants (any of which matches).
 
         A phone number typed with spaces is one word; a national number
-        (leading 0) also matches the international form stored. Only the
-        first words are considered (``travel.search.limit``): each is one more
-        condition on every row.
+        (leading 0) also matches the international form stored: its digits
+        without the leading zeros are looked for, which finds both (one
+        lookup of the trigram index rather than two, each costly for digits
+        every phone has). Only the first words are considered
+        (``travel.search.limit``): each is one more condition on every row.
         """
         text = self.env["travel.search.limit"]._travel_bounded_text(text)
         if not text:
             return []
         if PHONE_LIKE.match(text) and sum(c.isdigit() for c in text) >= 6:
             digits = re.sub(r"\D", "", text)
-            variants = [digits]
             if digits.startswith("0") and len(digits.lstrip("0")) >= 6:
-                variants.append(digits.lstrip("0"))
-            return [variants]
+                return [[digits.lstrip("0")]]
+            return [[digits]]
         return [[word] for word in text.split()]
 
     @api.model
@@ -262,37 +270,55 @@ class TravelCustomerSearch(models.AbstractModel):
         )
 
     @api.model
-    def _travel_typo_rows(self, scope, table, typed, expand, known, columns):
+    def _travel_typo_rows(self, scope, table, typed, eligible, columns):
         """Subquery of the rows of ``scope`` with every typed word in their
-        text (normalized), those of ``expand`` with a typo in their name's
-        words, or also as typed if ``known`` (found somewhere), by trigram
-        likeness. ``columns`` are the SQL expressions of the rows' ``words``
-        (``travel_customer_search_words`` of the name), ``text`` and words
-        as an array (``travel_customer_name_words``).
+        text (normalized) or, for a word of ``eligible``, with a typo in
+        their name's words, by trigram likeness. ``columns`` are the SQL
+        expressions of the rows' ``words`` (``travel_customer_search_words``
+        of the name), ``text`` and words as an array
+        (``travel_customer_name_words``).
 
-        Each word is a condition an index answers: as typed through the
-        index of the text, with a typo through the index of the names'
-        words (every word one typo away looked up at once); PostgreSQL
-        crosses them before reading a row."""
+        The words looked for with a typo are those found nowhere, or all of
+        them if each is somewhere (the typo made another word): each
+        eligible word is looked up as typed and with a typo, the typo
+        counting only for such a word (``travel_known``, asked once by the
+        same statement: no round trip to decide). Each word is a condition
+        an index answers: as typed through the index of the text, with a
+        typo through the index of the names' words (every word one typo
+        away looked up at once); PostgreSQL crosses them before reading a
+        row."""
         name_words, text, name_array = columns
         conditions = []
         for word in typed:
-            as_typed = SQL("%s LIKE %s", text, f"%{word}%")
-            if word not in expand:
-                conditions.append(as_typed)
+            if word not in eligible:
+                conditions.append(SQL("%s LIKE %s", text, f"%{word}%"))
                 continue
+            index = eligible.index(word)
+            # as typed only if it is somewhere: a NULL pattern otherwise,
+            # which the index answers without reading anything (as it does
+            # an empty array: the word is not looked for with a typo)
+            as_typed = SQL(
+                "%s LIKE (SELECT CASE WHEN %s THEN %s END FROM travel_known)",
+                text,
+                SQL.identifier(f"found_{index}"),
+                f"%{word}%",
+            )
             # (a subquery: the planner takes a long array for a common one)
             typo = SQL(
-                "%s && (SELECT %s::text[])",
+                "%s && (SELECT CASE WHEN %s THEN %s::text[] ELSE '{}' END "
+                "FROM travel_known)",
                 name_array,
+                self._travel_typo_expand(index, len(eligible)),
                 self._travel_typo_neighbours(word),
             )
-            conditions.append(SQL("(%s OR %s)", as_typed, typo) if known else typo)
+            conditions.append(SQL("(%s OR %s)", as_typed, typo))
         return SQL(
-            """(WITH travel_typo AS MATERIALIZED (%s)
+            """(WITH travel_known AS MATERIALIZED (%s),
+                     travel_typo AS MATERIALIZED (%s)
                 SELECT id, 0 AS pick, %s AS tier, 0 AS fit,
                        similarity(words, %s) AS likeness
                 FROM travel_typo)""",
+            self._travel_typo_known(scope, text, name_array, eligible),
             self._travel_scoped_rows(
                 scope,
                 SQL(" AND ").join(conditions),
@@ -314,15 +340,12 @@ class TravelCustomerSearch(models.AbstractModel):
         )
 
     @api.model
-    def _travel_typo_words(self, scope, text, name_array, typed):
-        """``(words, known)``: the typed words to look for with a typo, when
-        nothing matches them all: those of ``TYPO_MIN_LENGTH`` letters or
-        more that are in no row of ``scope``'s ``text``, or all of them if
-        each is somewhere (the typo made another word: ``known``). A word
-        of a name (``name_array``, looked up first) is somewhere at once."""
-
-        def somewhere(word):
-            return SQL(
+    def _travel_typo_known(self, scope, text, name_array, eligible):
+        """SQL of one row: for the ``i``-th word of ``eligible``, whether it
+        is in a row of ``scope``'s ``text`` (column ``found_i``). A word of a
+        name (``name_array``, looked up first) is somewhere at once."""
+        somewhere = [
+            SQL(
                 "EXISTS (%s) OR EXISTS (%s)",
                 self._travel_scoped_rows(
                     scope, SQL("%s @> ARRAY[%s]", name_array, word), SQL("1"), 1
@@ -331,17 +354,23 @@ class TravelCustomerSearch(models.AbstractModel):
                     scope, SQL("%s LIKE %s", text, f"%{word}%"), SQL("1"), 1
                 ),
             )
-
-        eligible = [word for word in typed if self._travel_typo_patterns(word)]
-        if not eligible:
-            return [], False
-        [known] = self.env.execute_query(
-            SQL("SELECT %s", SQL(", ").join(somewhere(word) for word in eligible))
-        )
-        unknown = [
-            word for word, found in zip(eligible, known, strict=True) if not found
+            for word in eligible
         ]
-        return (unknown, False) if unknown else (eligible, True)
+        return SQL(
+            "SELECT %s",
+            SQL(", ").join(
+                SQL("%s AS %s", known, SQL.identifier(f"found_{index}"))
+                for index, known in enumerate(somewhere)
+            ),
+        )
+
+    @staticmethod
+    def _travel_typo_expand(index, count):
+        """Whether to look for the ``index``-th of ``count`` eligible words
+        with a typo, from the columns of ``travel_known``
+        (``_travel_typo_known``)."""
+        found = [SQL.identifier(f"found_{i}") for i in range(count)]
+        return SQL("NOT %s OR (%s)", found[index], SQL(" AND ").join(found))
 
     @staticmethod
     def _travel_typo_neighbours(word):
@@ -432,23 +461,26 @@ class TravelCustomerSearch(models.AbstractModel):
         name_array = SQL("travel_customer_name_words(%s)", SQL.identifier(table, name))
         if page and page.get("matched") is not None:
             # the caller runs the page, and asks again for typos when it is
-            # empty: no query to know whether anything matches
-            typed, matched = self._travel_typed_words(typed_text)[0], page["matched"]
+            # empty: no query to know whether anything matches (and the
+            # words typed, once normalized, are kept for that second time)
+            if page.get("typed") is None:
+                page["typed"] = self._travel_typed_words(typed_text)[0]
+            typed, matched = page["typed"], page["matched"]
         else:
             # a query more, but then each of the two plans is the simple one
             # (a single statement for both misled the planner)
             typed, matched = self._travel_typed_words(typed_text, scope, exact)
         # a word typed twice asks nothing more
         typed = list(dict.fromkeys(typed))
-        expand, known = (
-            ([], True)
+        eligible = (
+            []
             if matched
-            else self._travel_typo_words(scope, text, name_array, typed)
+            else [word for word in typed if self._travel_typo_patterns(word)]
         )
-        if expand:
+        if eligible:
             # never capped: the closest names are known once all are found
             return self._travel_typo_rows(
-                scope, table, typed, expand, known, (words, text, name_array)
+                scope, table, typed, eligible, (words, text, name_array)
             )
         return self._travel_exact_rows(
             scope, table, (words, text, name_array), exact, typed, typed_text, page
@@ -484,11 +516,22 @@ class TravelCustomerSearch(models.AbstractModel):
             scope, (words, name_array), exact, typed, typed_text, columns, page["end"]
         )
         if not page["beyond"]:
+            # only the rows that may be on the page: those ranked up to the
+            # page's last one, ties included (the last booking, which
+            # decides between them, is then read for these rows only)
             return SQL(
-                """(WITH %s
-                    SELECT id, 0 AS pick, %s FROM travel_exact)""",
+                """(WITH %s,
+                         travel_ranked AS MATERIALIZED (
+                             SELECT id, 0 AS pick, %s FROM travel_exact)
+                    SELECT * FROM travel_ranked
+                    WHERE (SELECT count(*) FROM travel_ranked) <= %s
+                       OR (tier, -fit) <= (SELECT tier, -fit FROM travel_ranked
+                                           ORDER BY tier, fit DESC
+                                           OFFSET %s LIMIT 1))""",
                 picked,
                 rank,
+                page["end"],
+                page["end"] - 1,
             )
         rest = self._travel_scoped_rows(
             scope,
@@ -633,7 +676,8 @@ class TravelCustomerSearch(models.AbstractModel):
         """What ``_travel_matches_sql`` needs of a page of results: whether
         it goes beyond the ``RANKED_CANDIDATES`` picked rows (then whether
         anything matches is asked first) or not (then the page is run, and
-        typos looked for only if it is empty: ``matched``)."""
+        typos looked for only if it is empty: ``matched``). The words typed,
+        normalized, are kept in it (``typed``) for the second time."""
         end = (offset or 0) + (limit or 0)
         beyond = not limit or end > RANKED_CANDIDATES
         return {
@@ -677,7 +721,7 @@ class TravelCustomerSearch(models.AbstractModel):
             matches(
                 text,
                 scope,
-                {"beyond": True, "matched": False, "end": RANKED_CANDIDATES},
+                dict(page, beyond=True, matched=False, end=RANKED_CANDIDATES),
             )
         )
 

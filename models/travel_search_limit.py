@@ -1,10 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import contextlib
+import uuid
 from contextlib import contextmanager
 
 import psycopg2
 
 from odoo import _, api, models
 from odoo.exceptions import UserError
+from odoo.sql_db import Savepoint
 from odoo.tools import SQL, mute_logger
 
 # What one typed search may ask of PostgreSQL: each word is one more LIKE on
@@ -16,6 +19,42 @@ MAX_CHARS = 200
 # milliseconds).
 TIMEOUT_PARAM = "travel_customer.search_timeout_ms"
 DEFAULT_TIMEOUT_MS = 10_000
+
+
+class SearchSavepoint(Savepoint):
+    """A savepoint whose two statements also set the search's settings
+    (``settings``, a query returning the previous ones, then what it set)
+    and put them back (``restore(*previous)``, on success; a rollback to
+    the savepoint undoes them): the round trips of a bare savepoint."""
+
+    def __init__(self, cr, settings, restore):
+        # (Savepoint.__init__ would send its SAVEPOINT alone)
+        self.name = str(uuid.uuid1())
+        self._cr = cr
+        self.closed = False
+        self._restore = restore
+        try:
+            cr.execute(SQL("SAVEPOINT %s; %s", SQL.identifier(self.name), settings))
+        except psycopg2.Error:
+            # the settings failed after the savepoint was made: leave the
+            # transaction usable, as a savepoint rolled back would
+            with contextlib.suppress(psycopg2.Error):
+                super()._close(rollback=True)
+            raise
+        self.previous = cr.fetchone()[:-1]
+
+    def _close(self, rollback):
+        if rollback:
+            super()._close(rollback)
+            return
+        self._cr.execute(
+            SQL(
+                "%s; RELEASE SAVEPOINT %s",
+                self._restore(*self.previous),
+                SQL.identifier(self.name),
+            )
+        )
+        self.closed = True
 
 
 class TravelSearchLimit(models.AbstractModel):
@@ -65,32 +104,34 @@ class TravelSearchLimit(models.AbstractModel):
         # it: the search may flush any model its domain or record rules
         # read, and a savepoint rolled back would drop what it flushed.
         self.env.flush_all()
+        settings = SQL(
+            # the session's own timeout, and the search's if shorter
+            # (current_setting: pg_settings builds every setting's row,
+            # half a millisecond)
+            """SELECT setting::text,
+                      current_setting('max_parallel_workers_per_gather'),
+                      current_setting('jit'),
+                      set_config('statement_timeout',
+                      (CASE WHEN setting = 0 THEN %(timeout)s
+                            ELSE least(setting, %(timeout)s)
+                       END)::text, true)
+                      || set_config('max_parallel_workers_per_gather', '0', true)
+                      || set_config('jit', 'off', true)
+               FROM (SELECT (extract(epoch FROM current_setting(
+                                'statement_timeout')::interval)
+                             * 1000)::int AS setting) AS timeout""",
+            timeout=timeout,
+        )
         try:
-            with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
-                # the session's own timeout, and the search's if shorter
-                [(*previous, _set)] = self.env.execute_query(
-                    SQL(
-                        # (current_setting: pg_settings builds every
-                        # setting's row, half a millisecond)
-                        """SELECT setting::text,
-                                  current_setting('max_parallel_workers_per_gather'),
-                                  current_setting('jit'),
-                                  set_config('statement_timeout',
-                                  (CASE WHEN setting = 0 THEN %(timeout)s
-                                        ELSE least(setting, %(timeout)s)
-                                   END)::text, true)
-                                  || set_config('max_parallel_workers_per_gather',
-                                                '0', true)
-                                  || set_config('jit', 'off', true)
-                           FROM (SELECT (extract(epoch FROM current_setting(
-                                            'statement_timeout')::interval)
-                                         * 1000)::int AS setting) AS timeout""",
-                        timeout=timeout,
-                    )
-                )
+            # SET LOCAL outlives the savepoint's release: the savepoint puts
+            # them back
+            with (
+                mute_logger("odoo.sql_db"),
+                SearchSavepoint(
+                    self.env.cr, settings, self._travel_search_settings_sql
+                ),
+            ):
                 yield
-                # SET LOCAL outlives the savepoint's release: put them back
-                self._travel_set_search_settings(*previous)
         except psycopg2.errors.QueryCanceled as error:
             raise UserError(
                 _(
@@ -100,16 +141,15 @@ class TravelSearchLimit(models.AbstractModel):
             ) from error
 
     @api.model
-    def _travel_set_search_settings(self, timeout, workers, jit):
-        self.env.execute_query(
-            SQL(
-                "SELECT set_config('statement_timeout', %s, true), "
-                "set_config('max_parallel_workers_per_gather', %s, true), "
-                "set_config('jit', %s, true)",
-                timeout,
-                workers,
-                jit,
-            )
+    def _travel_search_settings_sql(self, timeout, workers, jit):
+        """The query putting back the settings a search changed."""
+        return SQL(
+            "SELECT set_config('statement_timeout', %s, true), "
+            "set_config('max_parallel_workers_per_gather', %s, true), "
+            "set_config('jit', %s, true)",
+            timeout,
+            workers,
+            jit,
         )
 
     @api.model
