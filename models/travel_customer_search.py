@@ -715,13 +715,21 @@ class TravelCustomerSearch(models.AbstractModel):
         if page["beyond"] or query.is_empty():
             return query
         ids = [row[0] for row in self.env.execute_query(query.select())]
-        if ids or offset:
+        if ids:
             return model.browse(ids)._as_query()
+        # the first page empty: nothing matches, the typos are looked for; a
+        # later page empty: asked first whether anything matches (the next
+        # pages of the rows found with a typo, or an empty page past the end)
         return ranked_query(
             matches(
                 text,
                 scope,
-                dict(page, beyond=True, matched=False, end=RANKED_CANDIDATES),
+                dict(
+                    page,
+                    beyond=True,
+                    matched=None if offset else False,
+                    end=RANKED_CANDIDATES,
+                ),
             )
         )
 

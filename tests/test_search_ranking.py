@@ -175,6 +175,29 @@ class TestSearchRanking(TravelCustomerCommon):
                 found = self.Partner.name_search(typed, args=self.scope)
                 self.assertEqual(found[0][0], self.p[key].id)
 
+    def test_typo_pages(self):
+        """The customers found with a typo come page after page, as those
+        found as typed do."""
+        namesakes = self.Partner.create(
+            [{"name": f"Gwendolyn Featherstone {n}"} for n in range(12)]
+        )
+        scope = [("id", "in", namesakes.ids)]
+        domain = [("display_name", "ilike", "featherstnoe")] + scope
+        first = self.Partner.search(domain, limit=10)
+        second = self.Partner.search(domain, offset=10, limit=10)
+        self.assertEqual(len(first), 10)
+        self.assertEqual(len(second), 2)
+        self.assertEqual(first | second, namesakes)
+        self.assertFalse(self.Partner.search(domain, offset=20, limit=10))
+        # past the end of what matches as typed: an empty page, no typos
+        self.assertFalse(
+            self.Partner.search(
+                [("display_name", "ilike", "featherstone")] + scope,
+                offset=20,
+                limit=10,
+            )
+        )
+
     def test_typo_only_when_nothing_matches(self):
         namesake = self.Partner.create({"name": "Anna Kowalczik"})
         scope = [("id", "in", [self.p["typo"].id, namesake.id])]
