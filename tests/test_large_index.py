@@ -62,6 +62,11 @@ class TestLargeIndex(TravelCustomerCommon):
         self.assertEqual(run.state, "done")
         self.assertEqual(run.figures, {"indexes": 1})
         self.assertEqual(run.summary, "indexes built: 1")
+        # the statistics of its expression gathered for the planner
+        [(stats,)] = self.env.execute_query(
+            SQL("SELECT count(*) FROM pg_stats WHERE tablename = %s", name)
+        )
+        self.assertTrue(stats)
         # the similar customers find their match through it again
         first = self._fake_customer(name="Gwendolyn Featherstone")
         second = self._fake_customer(name="Gwendolyn Featherston")
