@@ -117,6 +117,14 @@ $$ SELECT CASE
       OR strpos(' ' || b || ' ', ' ' || a || ' ') > 0 THEN 1
     ELSE 0 END $$;
 
+-- The same or not: 3 or 0, NULL when one is missing.
+CREATE OR REPLACE FUNCTION travel_customer_same_level(a text, b text)
+RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT CASE
+    WHEN a IS NULL OR b IS NULL OR a = '' OR b = '' THEN NULL
+    WHEN a = b THEN 3
+    ELSE 0 END $$;
+
 -- the former helper of the birth date's level
 DROP FUNCTION IF EXISTS travel_customer_date_digits(date);
 
@@ -161,7 +169,13 @@ $$ SELECT CASE
 
 -- The levels of two people, field by field (see FIELDS): first name, last
 -- name (compared swapped as well: "Weiss Johana" is Johanna Weiss with a
--- typo), birth date, street, zip, city, e-mail, phones.
+-- typo), birth date, street, zip, city, e-mail, phones. The names first:
+-- two people whose names are wholly unlike, with neither e-mail, phone nor
+-- birth date the same, have no match probability whatever their address
+-- (travel.customer.similarity._other_person); their street, zip and city
+-- are only told the same or not (3 or 0), which the model's u still
+-- counts. Most pairs of a scan are such neighbours, and the likeness of
+-- two streets or cities was most of a pair's cost.
 CREATE OR REPLACE FUNCTION travel_customer_compare(
     a_first text, a_last text, a_birth date, a_street text, a_zip text,
     a_city text, a_email text, a_phone text, a_mobile text,
@@ -174,6 +188,10 @@ DECLARE
     l int := travel_customer_text_level(a_last, b_last);
     sf int;
     sl int;
+    birth int := travel_customer_date_level(a_birth, b_birth);
+    email int := CASE WHEN a_email IS NOT NULL AND b_email IS NOT NULL
+                      THEN (a_email = b_email)::int END;
+    phone int := travel_customer_phone_level(a_phone, a_mobile, b_phone, b_mobile);
 BEGIN
     IF coalesce(least(f, l), 0) < 3 THEN
         sf := travel_customer_text_level(a_first, b_last);
@@ -183,15 +201,22 @@ BEGIN
             l := sl;
         END IF;
     END IF;
+    IF f = 0 AND l = 0 AND email IS DISTINCT FROM 1
+       AND phone IS DISTINCT FROM 1 AND birth IS DISTINCT FROM 3 THEN
+        RETURN ARRAY[
+            f, l, birth,
+            travel_customer_same_level(a_street, b_street),
+            travel_customer_same_level(a_zip, b_zip),
+            travel_customer_same_level(a_city, b_city),
+            email, phone
+        ];
+    END IF;
     RETURN ARRAY[
-        f, l,
-        travel_customer_date_level(a_birth, b_birth),
+        f, l, birth,
         travel_customer_text_level(a_street, b_street),
         travel_customer_text_level(a_zip, b_zip),
         travel_customer_text_level(a_city, b_city),
-        CASE WHEN a_email IS NOT NULL AND b_email IS NOT NULL
-             THEN (a_email = b_email)::int END,
-        travel_customer_phone_level(a_phone, a_mobile, b_phone, b_mobile)
+        email, phone
     ];
 END
 $$;
