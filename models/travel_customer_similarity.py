@@ -195,10 +195,13 @@ DECLARE
 BEGIN
     IF coalesce(least(f, l), 0) < 3 THEN
         sf := travel_customer_text_level(a_first, b_last);
-        sl := travel_customer_text_level(a_last, b_first);
-        IF coalesce(least(sf, sl), -1) > coalesce(least(f, l), -1) THEN
-            f := sf;
-            l := sl;
+        -- (the other half only when the swap may still be better)
+        IF sf IS NULL OR sf > coalesce(least(f, l), -1) THEN
+            sl := travel_customer_text_level(a_last, b_first);
+            IF coalesce(least(sf, sl), -1) > coalesce(least(f, l), -1) THEN
+                f := sf;
+                l := sl;
+            END IF;
         END IF;
     END IF;
     IF f = 0 AND l = 0 AND email IS DISTINCT FROM 1
