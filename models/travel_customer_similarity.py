@@ -291,14 +291,12 @@ $$ SELECT CASE WHEN length(word) < 3 OR word !~ '^[a-z]+$' THEN ARRAY[word]
     FROM generate_series(1, length(word) - 1) AS i
    ) END $$;
 
--- (the former signature)
-DROP FUNCTION IF EXISTS travel_customer_similar(int, boolean, int);
-
 -- The customers that look like one customer, found through the key indexes
 -- (e-mail, phones, birth date: at most ``per_key`` rows by each) and the
 -- index of the names' words: two words of the name (the first three of
 -- three letters or more), each as it is or one typo away; the ``per_key``
--- names nearest by trigrams among them. With their levels; none for an
+-- names nearest by trigrams among (at most ten times as many of) them.
+-- With their levels; none for an
 -- anonymized customer. The trigram index of the whole name read long
 -- posting lists on a large base (a common trigram is in every tenth
 -- name); a word is in few. A PL/pgSQL function: a session plans its
