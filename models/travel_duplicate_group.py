@@ -19,10 +19,15 @@ SCAN_WORKERS = 2
 # name in a big town): left out, the pairs stay near-linear in the base.
 BLOCK_MAX = 50
 # The first letters of the last and first names ("mulann"), a key for names
-# mistyped after their third letter, are shared by many on a large base:
-# with more than this, they stay out (at 1,000,000 partners they gave 3.4 of
-# the 9.9 million pairs of the blocks, most of them of no other key).
-NAME_PREFIX_BLOCK_MAX = 10
+# mistyped after their third letter, are shared by many on a large base
+# (at 1,000,000 partners they gave 3.4 of the 9.9 million pairs of the
+# blocks, most of them of no other key); a street and number shared by more
+# than a family is a building or a hotel, a phone a switchboard: pairs of
+# people, mostly, whose duplicates the other keys find. Such a key shared by
+# more customers than this stays out.
+SMALL_BLOCK_MAX = 10
+# the kinds of key (their first letter) kept for small blocks only
+SMALL_BLOCK_KEYS = ["t", "s", "p"]
 MANAGER_GROUP = "travel_customer.group_travel_manager"
 # advisory lock of the scan ("tcdup")
 SCAN_LOCK = 0x74636475
@@ -381,9 +386,11 @@ class TravelDuplicateGroup(models.Model):
             WHERE b.key IS NOT NULL
             ) AS member
             -- a key of one customer pairs nothing; one of too many, too much
-            WHERE size BETWEEN 2 AND CASE WHEN left(key, 1) = 't' THEN %s ELSE %s END
+            WHERE size BETWEEN 2 AND CASE WHEN left(key, 1) = ANY(%s) THEN %s
+                                          ELSE %s END
             """,
-            NAME_PREFIX_BLOCK_MAX,
+            SMALL_BLOCK_KEYS,
+            SMALL_BLOCK_MAX,
             BLOCK_MAX,
         )
 
