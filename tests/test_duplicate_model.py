@@ -39,6 +39,24 @@ class TestComparisonLevels(TravelCustomerCommon):
         self.assertIsNone(self._text("johanna", None))
         self.assertIsNone(self._text("", "johanna"))
 
+    def test_name_levels(self):
+        """Names have the levels of any text; their trigram likeness is looked
+        at only when their first or last letters agree."""
+        for a, b in (
+            ("johanna", "johanna"),
+            ("johanna", "johana"),
+            ("catherine", "katherina"),
+            ("dupont", "dupont martin"),
+            ("marcel", "proust"),
+            ("christophe", "kristof"),
+            ("johanna", None),
+        ):
+            with self.subTest(a=a, b=b):
+                self.assertEqual(
+                    self._query("SELECT travel_customer_name_level(%s, %s)", a, b),
+                    self._text(a, b),
+                )
+
     def test_birth_date_levels(self):
         birth = date(1984, 3, 7)
         self.assertEqual(self._date(birth, birth), 3)

@@ -101,6 +101,19 @@ class TestSimilarCustomers(TravelCustomerCommon):
         self.assertIn(self.testine_2.id, similar)
         self.assertNotIn(company.id, self._similar(address))
 
+    def test_name_with_typos_and_swapped_words(self):
+        """A name found by its words, each as it is or one typo away, in any
+        order, with no other field to find it by; a namesake of one word
+        only is not."""
+        customer = self.Partner.create({"name": "Johanna Weissmann"})
+        retyped, namesake = self.Partner.create(
+            [{"name": "Weissman, Johana"}, {"name": "Johanna Brandt"}]
+        )
+        similar = self._similar(customer)
+        self.assertIn(retyped.id, similar)
+        self.assertNotIn(namesake.id, similar)
+        self.assertIn(customer.id, self._similar(retyped))
+
 
 @tagged("post_install", "-at_install")
 class TestMergeCustomers(TravelCustomerCommon):
