@@ -423,16 +423,10 @@ CREATE INDEX IF NOT EXISTS res_partner_travel_mobile_tail_index
 ON res_partner (travel_customer_phone_tail(mobile)) WHERE mobile IS NOT NULL;
 CREATE INDEX IF NOT EXISTS res_partner_travel_birth_date_index
 ON res_partner (travel_birth_date) WHERE travel_birth_date IS NOT NULL;
+-- the names' trigrams: the similar names are now found through the index of
+-- the names' words, which the search has too
+DROP INDEX IF EXISTS res_partner_travel_name_key_index;
 """
-# the trigram index of the names, built with the install on a small base,
-# after it by the job "Search indexes" on a large one (travel.large.index)
-SIMILARITY_LARGE_INDEXES = {
-    "res_partner_travel_name_key_index": SQL(
-        """
-CREATE INDEX IF NOT EXISTS res_partner_travel_name_key_index
-ON res_partner USING gin (travel_customer_name_key(name) gin_trgm_ops)"""
-    ),
-}
 
 
 class TravelCustomerSimilarity(models.AbstractModel):
@@ -473,14 +467,8 @@ class TravelCustomerSimilarity(models.AbstractModel):
             SQL(SIMILAR_FUNCTION, letters=list(string.ascii_lowercase))
         )
         self.env.execute_query(SQL(SIMILARITY_INDEXES))
-        self.env["travel.large.index"]._travel_create(SIMILARITY_LARGE_INDEXES)
         return result
 
-    @api.model
-    def _travel_large_indexes(self):
-        """The similarity's indexes, for the job that builds them on a large
-        base."""
-        return SIMILARITY_LARGE_INDEXES
 
     # ------------------------------------------------------------ MODEL
     @api.model

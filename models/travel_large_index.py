@@ -7,17 +7,18 @@ from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
-# From this many partners (PostgreSQL's estimate), the search's and the
-# similarity's GIN indexes are built after the install, by a scheduled job,
-# instead of within it: about 40 s at 1,000,000 partners, during which the
-# install would hold every user of the database.
+# From this many partners (PostgreSQL's estimate), the search's indexes
+# (which the similar customers read too) are built after the install, by a
+# scheduled job, instead of within it: about 40 s at 1,000,000 partners,
+# during which the install would hold every user of the database.
 LARGE_TABLE_ROWS = 250_000
 # the models whose ``_travel_large_indexes()`` gives such indexes
-INDEX_MODELS = ("travel.customer.search", "travel.customer.similarity")
+INDEX_MODELS = ("travel.customer.search",)
 
 
 class TravelLargeIndex(models.AbstractModel):
-    """The partner indexes that take long to build on a large base.
+    """The partner indexes that take long to build on a large base (the
+    search's: the similar customers read its index of the names' words).
 
     On a small base they are built with the install, as any index. On a
     large one the install only asks the job "Search indexes" to build the
