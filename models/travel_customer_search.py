@@ -433,7 +433,9 @@ class TravelCustomerSearch(models.AbstractModel):
                 continue
             whole_name = SQL.identifier(f"whole_{index}")
             wholes.append(SQL("%s AS %s", whole, whole_name))
-            columns.append(SQL("%s, %s OR %s AS %s", whole_name, whole_name, part, found))
+            columns.append(
+                SQL("%s, %s OR %s AS %s", whole_name, whole_name, part, found)
+            )
         if text_words is None:
             return SQL("SELECT %s", SQL(", ").join(columns))
         return SQL(
