@@ -87,6 +87,19 @@ RETURNS text[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS
 $$ BEGIN
     RETURN string_to_array(btrim(public.travel_customer_search_words($1)), ' ');
 END $$;
+
+-- The whole words of the search text (every field, the phones' digits) as
+-- an array: its index finds the customers with a word typed right of a
+-- typo as a whole word, from one posting list, where the trigram index
+-- decodes those of every trigram of the word (frequent ones are long).
+CREATE OR REPLACE FUNCTION travel_customer_text_words(
+    complete_name text, street text, zip text, city text, email text,
+    phone text, mobile text, ref text, vat text, company_registry text
+) RETURNS text[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS
+$$ BEGIN RETURN string_to_array(btrim(regexp_replace(
+    public.travel_customer_search_text($1, $2, $3, $4, $5, $6, $7, $8, $9, $10),
+    '[^[:alnum:]]+', ' ', 'g'
+)), ' '); END $$;
 """
 )
 # Built with the install on a small base, after it by the job "Search
@@ -112,6 +125,15 @@ ON res_partner (travel_customer_normalize(complete_name) text_pattern_ops)"""
         """
 CREATE INDEX IF NOT EXISTS res_partner_travel_name_words_array_index
 ON res_partner USING gin (travel_customer_name_words(complete_name))"""
+    ),
+    # whole words of every field: the word typed right of a typo
+    "res_partner_travel_text_words_index": SQL(
+        """
+CREATE INDEX IF NOT EXISTS res_partner_travel_text_words_index
+ON res_partner USING gin (
+    travel_customer_text_words(complete_name, street, zip, city, email,
+                               phone, mobile, ref, vat, company_registry)
+)"""
     ),
 }
 
@@ -270,13 +292,29 @@ class TravelCustomerSearch(models.AbstractModel):
         )
 
     @api.model
+    def _travel_partner_text_words(self):
+        return SQL(
+            "travel_customer_text_words(%s)",
+            SQL(", ").join(
+                SQL.identifier("res_partner", col) for col in SEARCH_COLUMNS
+            ),
+        )
+
+    @api.model
     def _travel_typo_rows(self, scope, table, typed, eligible, columns):
         """Subquery of the rows of ``scope`` with every typed word in their
         text (normalized) or, for a word of ``eligible``, with a typo in
         their name's words, by trigram likeness. ``columns`` are the SQL
         expressions of the rows' ``words`` (``travel_customer_search_words``
-        of the name), ``text`` and words as an array
-        (``travel_customer_name_words``).
+        of the name), ``text``, name's words as an array
+        (``travel_customer_name_words``) and the text's whole words as an
+        array (``travel_customer_text_words``; None: the text only).
+
+        An eligible word typed right that is a whole word somewhere is
+        looked for as a whole word, through the index of the text's words
+        (one posting list, where the trigram index decodes one per trigram
+        of the word: 'martino' 6 ms for 3,603 rows on a million partners);
+        one that is only a part of words, in the text.
 
         The words looked for with a typo are those found nowhere, or all of
         them if each is somewhere (the typo made another word): each
@@ -287,7 +325,7 @@ class TravelCustomerSearch(models.AbstractModel):
         typo through the index of the names' words (every word one typo
         away looked up at once); PostgreSQL crosses them before reading a
         row."""
-        name_words, text, name_array = columns
+        name_words, text, name_array, text_words = columns
         conditions = []
         for word in typed:
             if word not in eligible:
@@ -297,12 +335,7 @@ class TravelCustomerSearch(models.AbstractModel):
             # as typed only if it is somewhere: a NULL pattern otherwise,
             # which the index answers without reading anything (as it does
             # an empty array: the word is not looked for with a typo)
-            as_typed = SQL(
-                "%s LIKE (SELECT CASE WHEN %s THEN %s END FROM travel_known)",
-                text,
-                SQL.identifier(f"found_{index}"),
-                f"%{word}%",
-            )
+            as_typed = self._travel_typo_as_typed(index, word, text, text_words)
             # (a subquery: the planner takes a long array for a common one)
             typo = SQL(
                 "%s && (SELECT CASE WHEN %s THEN %s::text[] ELSE '{}' END "
@@ -318,7 +351,13 @@ class TravelCustomerSearch(models.AbstractModel):
                 SELECT id, 0 AS pick, %s AS tier, 0 AS fit,
                        similarity(words, %s) AS likeness
                 FROM travel_typo)""",
-            self._travel_typo_known(scope, text, name_array, eligible),
+            self._travel_typo_known(
+                scope,
+                text,
+                name_array if text_words is None else text_words,
+                eligible,
+                text_words,
+            ),
             self._travel_scoped_rows(
                 scope,
                 SQL(" AND ").join(conditions),
@@ -339,29 +378,71 @@ class TravelCustomerSearch(models.AbstractModel):
             text,
         )
 
+    @staticmethod
+    def _travel_typo_as_typed(index, word, text, text_words):
+        """The condition of the ``index``-th eligible ``word`` as typed,
+        from the columns of ``travel_known``: in ``text`` when it is
+        somewhere; as a whole word of ``text_words`` (the text's whole
+        words, if given) when it is one somewhere, else in ``text``."""
+        found = SQL.identifier(f"found_{index}")
+        if text_words is None:
+            return SQL(
+                "%s LIKE (SELECT CASE WHEN %s THEN %s END FROM travel_known)",
+                text,
+                found,
+                f"%{word}%",
+            )
+        whole = SQL.identifier(f"whole_{index}")
+        return SQL(
+            "(%s && (SELECT CASE WHEN %s THEN %s::text[] ELSE '{}' END "
+            "FROM travel_known) "
+            "OR %s LIKE (SELECT CASE WHEN %s AND NOT %s THEN %s END "
+            "FROM travel_known))",
+            text_words,
+            whole,
+            [word],
+            text,
+            found,
+            whole,
+            f"%{word}%",
+        )
+
     @api.model
-    def _travel_typo_known(self, scope, text, name_array, eligible):
+    def _travel_typo_known(self, scope, text, words, eligible, text_words=None):
         """SQL of one row: for the ``i``-th word of ``eligible``, whether it
-        is in a row of ``scope``'s ``text`` (column ``found_i``). A word of a
-        name (``name_array``, looked up first) is somewhere at once."""
-        somewhere = [
-            SQL(
-                "EXISTS (%s) OR EXISTS (%s)",
+        is in a row of ``scope``'s ``text`` (column ``found_i``), and, with
+        ``text_words``, whether it is a whole word of one (``whole_i``). A
+        whole word (of ``words``, looked up first) is somewhere at once."""
+        wholes, columns = [], []
+        for index, word in enumerate(eligible):
+            whole = SQL(
+                "EXISTS (%s)",
                 self._travel_scoped_rows(
-                    scope, SQL("%s @> ARRAY[%s]", name_array, word), SQL("1"), 1
+                    scope, SQL("%s @> ARRAY[%s]", words, word), SQL("1"), 1
                 ),
+            )
+            part = SQL(
+                "EXISTS (%s)",
                 self._travel_scoped_rows(
                     scope, SQL("%s LIKE %s", text, f"%{word}%"), SQL("1"), 1
                 ),
             )
-            for word in eligible
-        ]
+            found = SQL.identifier(f"found_{index}")
+            if text_words is None:
+                columns.append(SQL("%s OR %s AS %s", whole, part, found))
+                continue
+            whole_name = SQL.identifier(f"whole_{index}")
+            wholes.append(SQL("%s AS %s", whole, whole_name))
+            columns.append(
+                SQL("%s, %s OR %s AS %s", whole_name, whole_name, part, found)
+            )
+        if text_words is None:
+            return SQL("SELECT %s", SQL(", ").join(columns))
         return SQL(
-            "SELECT %s",
-            SQL(", ").join(
-                SQL("%s AS %s", known, SQL.identifier(f"found_{index}"))
-                for index, known in enumerate(somewhere)
-            ),
+            # (OFFSET 0: each lookup made once, not again for found_i)
+            "SELECT %s FROM (SELECT %s OFFSET 0) AS travel_whole",
+            SQL(", ").join(columns),
+            SQL(", ").join(wholes),
         )
 
     @staticmethod
@@ -444,7 +525,9 @@ class TravelCustomerSearch(models.AbstractModel):
         )
 
     @api.model
-    def _travel_matches_sql(self, scope, name, exact, text, typed_text, page=None):
+    def _travel_matches_sql(
+        self, scope, name, exact, text, typed_text, page=None, text_words=None
+    ):
         """Subquery of ``(id, pick, tier, fit, likeness)``: the rows of
         ``scope`` (see ``_travel_scoped_rows``) that match ``exact``, with
         their tier and fit; or, only when none does, those whose words are
@@ -455,7 +538,9 @@ class TravelCustomerSearch(models.AbstractModel):
         (``pick`` 0): at most ``RANKED_CANDIDATES``, those with the words
         typed as a phrase of their name first, then others; a page beyond
         them also gets the other rows (``pick`` 1), after the picked ones,
-        so that pages neither repeat nor skip a row."""
+        so that pages neither repeat nor skip a row. ``text_words``, the SQL
+        of the whole words of ``text`` as an array, when an index has them
+        (see ``_travel_typo_rows``)."""
         table = scope().table
         words = SQL("travel_customer_search_words(%s)", SQL.identifier(table, name))
         name_array = SQL("travel_customer_name_words(%s)", SQL.identifier(table, name))
@@ -480,7 +565,7 @@ class TravelCustomerSearch(models.AbstractModel):
         if eligible:
             # never capped: the closest names are known once all are found
             return self._travel_typo_rows(
-                scope, table, typed, eligible, (words, text, name_array)
+                scope, table, typed, eligible, (words, text, name_array, text_words)
             )
         return self._travel_exact_rows(
             scope, table, (words, text, name_array), exact, typed, typed_text, page
@@ -663,6 +748,7 @@ class TravelCustomerSearch(models.AbstractModel):
             self._travel_partner_text(),
             text,
             page,
+            self._travel_partner_text_words(),
         )
 
     @api.model

@@ -37,6 +37,7 @@ class TestLargeIndex(TravelCustomerCommon):
                 "res_partner_travel_search_index",
                 "res_partner_travel_name_prefix_index",
                 "res_partner_travel_name_words_array_index",
+                "res_partner_travel_text_words_index",
             },
         )
         self.assertEqual(self.LargeIndex._travel_missing(self.indexes), [])

@@ -198,6 +198,19 @@ class TestSearchRanking(TravelCustomerCommon):
             )
         )
 
+    def test_typo_word_typed_right_whole_when_whole_somewhere(self):
+        annabel = self.Partner.create({"name": "Annabel Kowalczyk"})
+        scope = [("id", "in", [self.p["typo"].id, annabel.id])]
+
+        def search(typed):
+            return self.Partner.search([("display_name", "ilike", typed)] + scope)
+
+        # "anna" is a whole word of a customer: as a whole word only (not
+        # the Annabel), through the index of the text's whole words
+        self.assertEqual(search("anna kowlaczyk"), self.p["typo"])
+        # "annab" is a part of words only: looked for as a part
+        self.assertEqual(search("annab kowlaczyk"), annabel)
+
     def test_typo_only_when_nothing_matches(self):
         namesake = self.Partner.create({"name": "Anna Kowalczik"})
         scope = [("id", "in", [self.p["typo"].id, namesake.id])]
