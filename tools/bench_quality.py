@@ -12,6 +12,7 @@ Called by ``bench.py`` (``make bench``); alone:
 """
 
 import argparse
+import logging
 import sys
 import time
 from datetime import date
@@ -140,6 +141,9 @@ def ecm(records):
     each field (union), exact agreement per field, as its documentation."""
     import recordlinkage
 
+    # its progress lines (INFO, twice each) would bury the quality table
+    logging.getLogger("recordlinkage").setLevel(logging.WARNING)
+    logging.getLogger().setLevel(logging.WARNING)
     start = time.monotonic()
     indexer = recordlinkage.Index()
     for column in ("given_name", "surname", "date_of_birth", "postcode"):
