@@ -469,7 +469,6 @@ class TravelCustomerSimilarity(models.AbstractModel):
         self.env.execute_query(SQL(SIMILARITY_INDEXES))
         return result
 
-
     # ------------------------------------------------------------ MODEL
     @api.model
     def _threshold(self):

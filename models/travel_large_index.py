@@ -9,7 +9,7 @@ _logger = logging.getLogger(__name__)
 
 # From this many partners (PostgreSQL's estimate), the search's indexes
 # (which the similar customers read too) are built after the install, by a
-# scheduled job, instead of within it: about 40 s at 1,000,000 partners,
+# scheduled job, instead of within it: about a minute at 1,000,000 partners,
 # during which the install would hold every user of the database.
 LARGE_TABLE_ROWS = 250_000
 # the models whose ``_travel_large_indexes()`` gives such indexes
@@ -97,9 +97,7 @@ class TravelLargeIndex(models.AbstractModel):
         missing = self._travel_missing(indexes)
         for name in missing:
             start = time.monotonic()
-            self.env.execute_query(
-                SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name))
-            )
+            self.env.execute_query(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
             self.env.execute_query(indexes[name])
             _logger.info("Index %s built in %.1f s", name, time.monotonic() - start)
         if missing:
