@@ -283,18 +283,12 @@ class TravelCustomerSearch(models.AbstractModel):
         return SQL(" AND ").join(conditions)
 
     @api.model
-    def _travel_partner_text(self):
+    def _travel_partner_text(self, function="travel_customer_search_text"):
+        """SQL of ``function`` (the search text, or its whole words:
+        ``travel_customer_text_words``) of a ``res_partner`` row."""
         return SQL(
-            "travel_customer_search_text(%s)",
-            SQL(", ").join(
-                SQL.identifier("res_partner", col) for col in SEARCH_COLUMNS
-            ),
-        )
-
-    @api.model
-    def _travel_partner_text_words(self):
-        return SQL(
-            "travel_customer_text_words(%s)",
+            "%s(%s)",
+            SQL.identifier(function),
             SQL(", ").join(
                 SQL.identifier("res_partner", col) for col in SEARCH_COLUMNS
             ),
@@ -454,13 +448,21 @@ class TravelCustomerSearch(models.AbstractModel):
         return SQL("NOT %s OR (%s)", found[index], SQL(" AND ").join(found))
 
     @staticmethod
-    def _travel_typo_neighbours(word):
-        """The words one typo away from ``word`` (a normalized word), as
-        ``_travel_typo_patterns`` finds them, with a letter of the alphabet
+    def _travel_typo_eligible(word):
+        """Whether ``word`` (a normalized word) is looked for with a typo: a
+        word of letters of ``TYPO_MIN_LENGTH`` or more (one fewer, typed
+        with a letter missing)."""
+        return len(word) >= TYPO_MIN_LENGTH - 1 and word.isalpha()
+
+    @classmethod
+    def _travel_typo_neighbours(cls, word):
+        """The words one typo away from ``word`` (a normalized word): a
+        letter missing, and from ``TYPO_MIN_LENGTH`` letters a letter wrong
+        or too many, or two letters swapped; with a letter of the alphabet
         or of the word for one wrong or missing."""
-        size = len(word)
-        if size < TYPO_MIN_LENGTH - 1 or not word.isalpha():
+        if not cls._travel_typo_eligible(word):
             return []
+        size = len(word)
         letters = sorted(set(string.ascii_lowercase) | set(word))
         # one letter missing
         found = {word[:i] + c + word[i:] for i in range(size + 1) for c in letters}
@@ -478,30 +480,6 @@ class TravelCustomerSearch(models.AbstractModel):
             )
         found.discard(word)
         return sorted(found)
-
-    @staticmethod
-    def _travel_typo_patterns(word):
-        """LIKE patterns of the whole words of ``TYPO_MIN_LENGTH`` letters
-        or more one typo away from ``word`` (a normalized word: letters and
-        digits only), or [] if it is too short or not made of letters."""
-        size = len(word)
-        if size < TYPO_MIN_LENGTH - 1 or not word.isalpha():
-            return []
-        # one letter missing
-        variants = {word[:i] + "_" + word[i:] for i in range(size + 1)}
-        if size >= TYPO_MIN_LENGTH:
-            variants |= (
-                # one letter wrong
-                {word[:i] + "_" + word[i + 1 :] for i in range(size)}
-                # one letter too many
-                | {word[:i] + word[i + 1 :] for i in range(size)}
-                # two letters swapped
-                | {
-                    word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-                    for i in range(size - 1)
-                }
-            )
-        return sorted(f"% {variant} %" for variant in variants)
 
     # ------------------------------------------------------------ RELEVANCE
     @api.model
@@ -560,7 +538,7 @@ class TravelCustomerSearch(models.AbstractModel):
         eligible = (
             []
             if matched
-            else [word for word in typed if self._travel_typo_patterns(word)]
+            else [word for word in typed if self._travel_typo_eligible(word)]
         )
         if eligible:
             # never capped: the closest names are known once all are found
@@ -748,7 +726,7 @@ class TravelCustomerSearch(models.AbstractModel):
             self._travel_partner_text(),
             text,
             page,
-            self._travel_partner_text_words(),
+            self._travel_partner_text("travel_customer_text_words"),
         )
 
     @api.model
