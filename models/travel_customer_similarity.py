@@ -459,9 +459,6 @@ class TravelCustomerSimilarity(models.AbstractModel):
                         error=error,
                     )
                 ) from error
-        # pg_trgm's library loaded: its settings exist (a function may set
-        # them, which an unknown setting refuses to a user not superuser)
-        self.env.execute_query(SQL("SELECT similarity('', '')"))
         self.env.execute_query(SQL(SIMILARITY_FUNCTIONS))
         self.env.execute_query(
             SQL(SIMILAR_FUNCTION, letters=list(string.ascii_lowercase))

@@ -56,6 +56,13 @@ class TestComparisonLevels(TravelCustomerCommon):
                     self._query("SELECT travel_customer_name_level(%s, %s)", a, b),
                     self._text(a, b),
                 )
+        # half their trigrams alike, neither first nor last letter: a street
+        # would be alike, a name is not
+        a, b = "oberhausenerin", "berhausener"
+        self.assertEqual(self._text(a, b), 1)
+        self.assertEqual(
+            self._query("SELECT travel_customer_name_level(%s, %s)", a, b), 0
+        )
 
     def test_birth_date_levels(self):
         birth = date(1984, 3, 7)

@@ -96,6 +96,8 @@ class TestSearchRanking(TravelCustomerCommon):
         scope = [("id", "in", (first | second).ids)]
         domain = [("display_name", "ilike", "zora quillfeather")] + scope
         self.assertEqual(self.Partner.search(domain), first | second)
+        # for the administrator, who reads the booking: the booked one first
+        self.assertEqual(self.Partner.search(domain).ids, [first.id, second.id])
         salesman = self.Partner.with_user(self.salesman)
         self.assertFalse(
             self.env["sale.order"]
@@ -127,6 +129,20 @@ class TestSearchRanking(TravelCustomerCommon):
         expected = salesman.search(
             [("display_name", "ilike", "jean martin")] + self.scope
         ).ids
+        # (the three Jean Martins tie for him: the newest customer first)
+        self.assertEqual(
+            [self._keys(self.Partner.browse(pid))[0] for pid in expected],
+            [
+                "name_recent",
+                "name_none",
+                "name_old",
+                "phrase",
+                "substring",
+                "in_order",
+                "any_order",
+                "across",
+            ],
+        )
         result = salesman.web_search_read(
             [("display_name", "ilike", "jean martin")] + self.scope,
             {"display_name": {}},
@@ -273,6 +289,7 @@ class TestParticipantSearchRanking(TravelCustomerCommon):
         )
         # the same likeness: the booked one first
         self.assertEqual(found, self.booked | self.reversed | self.plain)
+        self.assertEqual(found[0], self.booked)
 
 
 @tagged("post_install", "-at_install")
@@ -322,7 +339,7 @@ class TestSearchManyMatches(TravelCustomerCommon):
 
     def test_pages_list_every_match_once(self):
         everyone = self.named | self.street
-        self.assertEqual(self._search(), self._search())  # the same order
+        self.assertEqual(self._search().ids, self._search().ids)  # the same order
         pages = []
         for offset in range(0, len(everyone) + 80, 80):
             pages += self._search(offset=offset, limit=80).ids
