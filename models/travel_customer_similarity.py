@@ -296,8 +296,7 @@ $$ SELECT CASE WHEN length(word) < 3 OR word !~ '^[a-z]+$' THEN ARRAY[word]
 -- index of the names' words: two words of the name (the first three of
 -- three letters or more), each as it is or one typo away; the ``per_key``
 -- names nearest by trigrams among (at most ten times as many of) them.
--- With their levels; none for an
--- anonymized customer. The trigram index of the whole name read long
+-- With their levels; none for an anonymized customer. The trigram index of the whole name read long
 -- posting lists on a large base (a common trigram is in every tenth
 -- name); a word is in few. A PL/pgSQL function: a session plans its
 -- queries once (planning cost as much as running).
@@ -316,7 +315,11 @@ DECLARE
     by_name int[];
 BEGIN
     SELECT left(travel_customer_name_key(p.name), 64) INTO name_key
-    FROM res_partner p WHERE p.id = customer;
+    FROM res_partner p
+    WHERE p.id = customer AND p.travel_anonymized IS NOT TRUE;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
     words := ARRAY(
         SELECT w FROM unnest(string_to_array(name_key, ' '))
                       WITH ORDINALITY AS t(w, n)
@@ -326,36 +329,30 @@ BEGIN
         words := ARRAY(SELECT w FROM unnest(words) AS w WHERE length(w) >= 3);
     END IF;
     first_words := travel_customer_typo_words(words[1]);
-    second_words := travel_customer_typo_words(words[2]);
+    -- a name of one word: the names with it (or one typo away)
+    second_words := coalesce(travel_customer_typo_words(words[2]), first_words);
     third_words := travel_customer_typo_words(words[3]);
-    IF second_words IS NULL THEN
-        -- a name of one word: the names with it (or one typo away)
-        by_name := ARRAY(
-            SELECT c.id FROM (
-                SELECT p.id, p.name FROM res_partner p
-                WHERE travel_customer_name_words(p.complete_name) && first_words
-                LIMIT per_key * 10
-            ) AS c
-            ORDER BY travel_customer_name_key(c.name) <-> name_key
-            LIMIT per_key);
-    ELSE
-        by_name := ARRAY(
-            SELECT c.id FROM (
-                SELECT p.id, p.name FROM res_partner p
-                WHERE (travel_customer_name_words(p.complete_name) && first_words
-                       AND travel_customer_name_words(p.complete_name)
-                           && second_words)
-                   OR (travel_customer_name_words(p.complete_name) && first_words
-                       AND travel_customer_name_words(p.complete_name)
-                           && third_words)
-                   OR (travel_customer_name_words(p.complete_name) && second_words
-                       AND travel_customer_name_words(p.complete_name)
-                           && third_words)
-                LIMIT per_key * 10
-            ) AS c
-            ORDER BY travel_customer_name_key(c.name) <-> name_key
-            LIMIT per_key);
-    END IF;
+    -- (those left out below are left out before the cap)
+    by_name := ARRAY(
+        SELECT c.id FROM (
+            SELECT p.id, p.name FROM res_partner p
+            WHERE ((travel_customer_name_words(p.complete_name) && first_words
+                    AND travel_customer_name_words(p.complete_name)
+                        && second_words)
+                OR (travel_customer_name_words(p.complete_name) && first_words
+                    AND travel_customer_name_words(p.complete_name)
+                        && third_words)
+                OR (travel_customer_name_words(p.complete_name) && second_words
+                    AND travel_customer_name_words(p.complete_name)
+                        && third_words))
+              AND p.id != customer
+              AND (p.active OR with_archived)
+              AND p.travel_merged_into_id IS NULL
+              AND p.travel_anonymized IS NOT TRUE
+            LIMIT per_key * 10
+        ) AS c
+        ORDER BY travel_customer_name_key(c.name) <-> name_key
+        LIMIT per_key);
     RETURN QUERY
     WITH m AS (
         SELECT * FROM res_partner
@@ -691,11 +688,13 @@ class TravelCustomerSimilarity(models.AbstractModel):
 
         :return: list of dicts ``{"partner_id", "score" (match probability,
             1-100), "probability", "reasons"}``. Candidates are found through
-            the key indexes (e-mail, phones, name trigrams, birth date), never
-            by loading customers into Python; those with no identity field
-            alike (name, birth date, street, e-mail, phone) are left out, as
-            are the customer's own contacts and addresses, its parent company
-            and the companies' own partners.
+            the key indexes (e-mail, phones, birth date) and the index of the
+            names' words, never by loading customers into Python; those with
+            no identity field alike (name, birth date, street, e-mail, phone)
+            are left out, as are another person at the same address
+            (``_other_person``: no match probability), the customer's own
+            contacts and addresses, its parent company and the companies' own
+            partners.
         """
         partner.ensure_one()
         rows = self._similar_rows(partner, include_archived)
@@ -709,6 +708,8 @@ class TravelCustomerSimilarity(models.AbstractModel):
             ):
                 continue
             probability = self._probability(levels, model, weights)
+            if not probability:
+                continue
             found.append(
                 {
                     "partner_id": partner_id,

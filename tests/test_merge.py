@@ -114,6 +114,29 @@ class TestSimilarCustomers(TravelCustomerCommon):
         self.assertNotIn(namesake.id, similar)
         self.assertIn(customer.id, self._similar(retyped))
 
+    def test_other_person_at_the_same_address_not_listed(self):
+        """Names wholly unlike at one address, nothing else alike (phones
+        that only end alike): another person (no match probability), not a
+        similar customer at 1 %."""
+        address = {"street": "12 Fjordveien", "zip": "5003", "city": "Bergen"}
+        customer, neighbour = self.Partner.create(
+            [
+                {"name": "Ingrid Halvorsen", "phone": "030 1234567", **address},
+                {"name": "Tomasz Wisniewski", "phone": "+49 40 1234567", **address},
+            ]
+        )
+        self.assertNotIn(neighbour.id, self._similar(customer))
+
+    def test_names_left_out_do_not_take_the_place_of_others(self):
+        """Archived namesakes, more than the names compared, do not hide the
+        customer's twin."""
+        customer = self.Partner.create({"name": "Oddny Brekkestad"})
+        self.Partner.create(
+            [{"name": "Oddny Brekkestad", "active": False}] * 1000
+        )
+        twin = self.Partner.create({"name": "Brekkestad, Oddny"})
+        self.assertIn(twin.id, self._similar(customer))
+
 
 @tagged("post_install", "-at_install")
 class TestMergeCustomers(TravelCustomerCommon):
