@@ -12,8 +12,6 @@ _logger = logging.getLogger(__name__)
 # scheduled job, instead of within it: about a minute at 1,000,000 partners,
 # during which the install would hold every user of the database.
 LARGE_TABLE_ROWS = 250_000
-# the models whose ``_travel_large_indexes()`` gives such indexes
-INDEX_MODELS = ("travel.customer.search",)
 
 
 class TravelLargeIndex(models.AbstractModel):
@@ -77,18 +75,12 @@ class TravelLargeIndex(models.AbstractModel):
         return [name for name in indexes if name not in present]
 
     @api.model
-    def _travel_all_indexes(self):
-        indexes = {}
-        for model in INDEX_MODELS:
-            indexes.update(self.env[model]._travel_large_indexes())
-        return indexes
-
-    @api.model
     def _cron_build(self):
         """Build the large indexes that are missing: the job "Search
         indexes", run after an install on a large base and then daily (a
         check of the catalog when nothing is missing)."""
-        return {"indexes": self._travel_build(self._travel_all_indexes())}
+        indexes = self.env["travel.customer.search"]._travel_large_indexes()
+        return {"indexes": self._travel_build(indexes)}
 
     @api.model
     def _travel_build(self, indexes):

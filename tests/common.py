@@ -7,6 +7,7 @@ import psycopg2
 from faker import Faker
 
 from odoo import SUPERUSER_ID, Command, api
+from odoo.addons.base.tests.test_ir_cron import CronMixinCase
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase
 from odoo.tools import SQL
@@ -50,7 +51,7 @@ class TravelBookingMixin:
         )
 
 
-class TravelCustomerCommon(TravelBookingMixin, BaseCommon):
+class TravelCustomerCommon(TravelBookingMixin, CronMixinCase, BaseCommon):
     """Customers, a product and users of each travel group."""
 
     @classmethod

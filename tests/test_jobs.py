@@ -133,16 +133,15 @@ class TestJobs(TravelCustomerCommon):
         self.assertEqual(run.figures, {"anonymized": 5})
 
     def test_run_now_through_the_scheduler(self):
-        Trigger = self.env["ir.cron.trigger"]
-        before = Trigger.search_count([("cron_id", "=", self.cron.id)])
-        with patch.object(
-            type(self.env["loyalty.card"]), "_cron_travel_cashback"
-        ) as cron:
+        with (
+            self.capture_triggers(self.cron.id) as triggers,
+            patch.object(
+                type(self.env["loyalty.card"]), "_cron_travel_cashback"
+            ) as cron,
+        ):
             action = self.job.with_user(self.travel_manager).action_run_now()
             cron.assert_not_called()  # not in the web request
         self.assertEqual(action["tag"], "display_notification")
-        self.assertEqual(
-            Trigger.search_count([("cron_id", "=", self.cron.id)]), before + 1
-        )
+        self.assertEqual(len(triggers.records), 1)
         with self.assertRaises(AccessError):
             self.job.with_user(self.salesman).action_run_now()

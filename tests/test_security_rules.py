@@ -113,18 +113,15 @@ class TestSecurityRules(DepartureCommon):
             {"name": "Camille Durand", "email": "camille.durand@example.org"}
         )
         cron = self.env.ref("travel_customer.ir_cron_duplicate_scan")
-        Trigger = self.env["ir.cron.trigger"].sudo()
-        triggers = Trigger.search_count([("cron_id", "=", cron.id)])
         # as the web client calls a list header button: the selected ids first
-        action = api.call_kw(
-            self.Group.with_user(self.travel_manager), "action_scan", [[]], {}
-        )
+        with self.capture_triggers(cron.id) as triggers:
+            action = api.call_kw(
+                self.Group.with_user(self.travel_manager), "action_scan", [[]], {}
+            )
         # handed to the scheduler, not run in the request
         self.assertEqual(action["tag"], "display_notification")
         self.assertIn("scan will start", action["params"]["message"])
-        self.assertEqual(
-            Trigger.search_count([("cron_id", "=", cron.id)]), triggers + 1
-        )
+        self.assertEqual(len(triggers.records), 1)
         self.assertFalse(self.Group.search([("partner_ids", "in", twin.id)]))
         cron.ir_actions_server_id.run()
         groups = self.Group.search([("partner_ids", "in", twin.id)])

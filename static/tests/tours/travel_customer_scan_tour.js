@@ -23,7 +23,7 @@ registry.category("web_tour.tours").add("travel_customer_scan", {
 registry.category("web_tour.tours").add("travel_customer_scan_result", {
   steps: () => [
     {
-      content: "The look-alikes of the demo data are proposed",
+      content: "The look-alikes found are proposed",
       trigger: ".o_list_view .o_data_row",
     },
   ],
