@@ -143,7 +143,6 @@ def ecm(records):
 
     # its progress lines (INFO, twice each) would bury the quality table
     logging.getLogger("recordlinkage").setLevel(logging.WARNING)
-    logging.getLogger().setLevel(logging.WARNING)
     start = time.monotonic()
     indexer = recordlinkage.Index()
     for column in ("given_name", "surname", "date_of_birth", "postcode"):

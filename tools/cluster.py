@@ -783,8 +783,14 @@ def replication(state):
 def restart_http_server(state, name):
     """Stop the HTTP server ``name`` and start it again, as a rolling
     restart does: back once nginx tries it again."""
-    port = state["http_ports"][HTTP_SERVERS.index(name)]
     stop_pid(f"the Odoo {name} server", read_pid(HERE.run / f"odoo-{name}.pid"))
+    start_http_server(state, name)
+
+
+def start_http_server(state, name):
+    """Start the (stopped) HTTP server ``name``: back once nginx tries it
+    again."""
+    port = state["http_ports"][HTTP_SERVERS.index(name)]
     start_odoo(name)
     wait_http(f"http://127.0.0.1:{port}/web/health", f"the Odoo {name} server")
     time.sleep(NGINX_RETRY + 1)
@@ -854,11 +860,11 @@ def cmd_drill(args):
     say(f"Odoo processes: {servers}")
     summary("all up", *timed_requests(session, base, args.requests))
     say(f"on the standby: {standby_connections(state)}")
-    lag = psql(
-        state["primary_port"],
-        SQL("SELECT coalesce(max(replay_lag)::text, 'none') FROM pg_stat_replication"),
+    lag, _behind = replication(state)
+    say(
+        "replication replay lag reported by the primary: "
+        + ("none" if lag is None else f"{lag * 1000:.1f} ms")
     )
-    say(f"replication replay lag reported by the primary: {lag}")
 
     pg_stop("standby", HERE.pg / "standby")
     summary("standby stopped", *timed_requests(session, base, args.requests))
@@ -871,7 +877,7 @@ def cmd_drill(args):
     for name in HTTP_SERVERS:
         stop_pid(f"the Odoo {name} server", read_pid(HERE.run / f"odoo-{name}.pid"))
         summary(f"{name} stopped", *timed_requests(session, base, args.requests))
-        restart_http_server(state, name)
+        start_http_server(state, name)
     summary("both servers restarted", *timed_requests(session, base, args.requests))
     say(f"on the standby: {standby_connections(state)}")
 

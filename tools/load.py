@@ -151,7 +151,8 @@ def run_cron_jobs(db, timeout=1800):
             if len(runs) >= len(codes):
                 failed = runs.filtered(lambda run: run.state == "failed")
                 if failed:
-                    raise RuntimeError(f"failed on the cron server: {failed.error}")
+                    errors = "; ".join(failed.mapped("error"))
+                    raise RuntimeError(f"failed on the cron server: {errors}")
                 return {codes[run.job_id.code]: run.duration for run in runs}
             time.sleep(1)
     raise RuntimeError(f"the jobs did not end on the cron server in {timeout} s")
@@ -199,7 +200,7 @@ class ClusterWatch:
             cluster.stop_pid(f"the Odoo {name} server", pid)
             self.note(f"{name} stopped")
             self.stop.wait(self.args.drill_for)
-            cluster.restart_http_server(self.state, name)
+            cluster.start_http_server(self.state, name)
             self.note(f"{name} started again and tried by nginx")
 
     def __enter__(self):
@@ -335,7 +336,10 @@ def main():
     args = parse_args()
     if args.jobs_only:
         if args.cluster:
-            use_cluster_primary(cluster.running_state())
+            try:
+                use_cluster_primary(cluster.running_state())
+            except cluster.ClusterError as error:
+                sys.exit(f"[{dev.ADDON}] {error}")
             print(json.dumps(run_cron_jobs(args.db)))
         else:
             print(json.dumps(run_jobs(args.db)))
