@@ -7,12 +7,12 @@ import psycopg2
 from faker import Faker
 
 from odoo import SUPERUSER_ID, Command, api
-from odoo.addons.base.tests.test_ir_cron import CronMixinCase
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase
 from odoo.tools import SQL
 
 from odoo.addons.base.tests.common import BaseCommon
+from odoo.addons.base.tests.test_ir_cron import CronMixinCase
 from odoo.addons.mail.tests.common import mail_new_test_user
 
 

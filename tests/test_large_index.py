@@ -45,9 +45,7 @@ class TestLargeIndex(TravelCustomerCommon):
         self._drop(name)
         search = self.env["travel.customer.search"]
         with self.capture_triggers(self.cron.id) as triggers:
-            self.LargeIndex._travel_create(
-                search._travel_large_indexes(), large_rows=0
-            )
+            self.LargeIndex._travel_create(search._travel_large_indexes(), large_rows=0)
         # not built within the install: the job is asked to run at once
         self.assertEqual(self.LargeIndex._travel_missing(self.indexes), [name])
         self.assertEqual(len(triggers.records), 1)

@@ -131,9 +131,7 @@ class TestSimilarCustomers(TravelCustomerCommon):
         """Archived namesakes, more than the names compared, do not hide the
         customer's twin."""
         customer = self.Partner.create({"name": "Oddny Brekkestad"})
-        self.Partner.create(
-            [{"name": "Oddny Brekkestad", "active": False}] * 1000
-        )
+        self.Partner.create([{"name": "Oddny Brekkestad", "active": False}] * 1000)
         twin = self.Partner.create({"name": "Brekkestad, Oddny"})
         self.assertIn(twin.id, self._similar(customer))
 

@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.addons.base.tests.test_ir_cron import CronMixinCase
 from odoo.tests import HttpCase, new_test_user, tagged
+
+from odoo.addons.base.tests.test_ir_cron import CronMixinCase
 
 
 @tagged("post_install", "-at_install")
