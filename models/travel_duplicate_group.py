@@ -46,6 +46,8 @@ CREATE UNLOGGED TABLE IF NOT EXISTS travel_duplicate_scan_block (
 CREATE UNLOGGED TABLE IF NOT EXISTS travel_duplicate_scan_batch (
     low int PRIMARY KEY, high int NOT NULL, done boolean NOT NULL DEFAULT false
 );
+ALTER TABLE travel_duplicate_scan_batch
+    ADD COLUMN IF NOT EXISTS failed boolean NOT NULL DEFAULT false;
 CREATE UNLOGGED TABLE IF NOT EXISTS travel_duplicate_scan_pair (
     a int NOT NULL, b int NOT NULL, levels int[] NOT NULL
 );
@@ -291,6 +293,20 @@ class TravelDuplicateGroup(models.Model):
             self._scan_batches(commit=not testing, total=total, keys=keys)
         else:
             self._scan_in_sessions(workers, total, keys=keys)
+        # a batch left out would leave its customers out of the groups
+        # rebuilt: the scan stops before the open groups are replaced
+        [(failed,)] = self.env.execute_query(
+            SQL("SELECT count(*) FROM travel_duplicate_scan_batch WHERE failed")
+        )
+        if failed:
+            raise UserError(
+                _(
+                    "The duplicate scan stopped: %(count)s batches of customers "
+                    "failed (see the server log). The groups waiting for review "
+                    "are kept as they were.",
+                    count=failed,
+                )
+            )
 
     @api.model
     def _scan_prepare_keys(self, batch_size):
@@ -449,7 +465,7 @@ class TravelDuplicateGroup(models.Model):
     def _scan_batches(self, commit, total=None, keys=False):
         """Take the batches left, one at a time (those another session holds
         are skipped), each in a savepoint: a batch that fails is logged and
-        left, the night goes on. With ``commit``, each batch is a READ
+        marked failed, the others go on (``_scan_run`` then stops the scan). With ``commit``, each batch is a READ
         COMMITTED transaction of its own. With ``keys``, the batches compute
         the customers' keys, else they compare pairs. Returns the count
         done."""
@@ -482,11 +498,15 @@ class TravelDuplicateGroup(models.Model):
                         if keys
                         else self._scan_batch_query(low, high)
                     )
+                failed = False
             except Exception:
                 _logger.exception("Duplicate scan: customers %d-%d left", low, high)
+                failed = True
             self.env.execute_query(
                 SQL(
-                    "UPDATE travel_duplicate_scan_batch SET done = true WHERE low = %s",
+                    "UPDATE travel_duplicate_scan_batch SET done = true, failed = %s "
+                    "WHERE low = %s",
+                    failed,
                     low,
                 )
             )

@@ -1,9 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date
+from unittest.mock import patch
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import tagged
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
 from .common import TravelCustomerCommon
 
@@ -186,6 +188,25 @@ class TestDuplicateModel(TravelCustomerCommon):
         # each reason with its weight, in bits
         self.assertRegex(group.reasons, r"Birth date one digit apart \+\d+\.\d")
         self.assertIn("birth:2", group.reason_codes)
+
+    def test_scan_with_a_failed_batch_keeps_the_groups(self):
+        """A batch of pairs that fails stops the scan with a clear error
+        before the groups waiting for review are replaced: its customers
+        would have been left out of them."""
+        self.Group._scan()
+        waiting = self.Group.search([("state", "=", "open")])
+        self.assertTrue(waiting)
+        with (
+            patch.object(
+                type(self.Group),
+                "_scan_batch_query",
+                lambda self, low, high: SQL("SELECT 1 / 0"),
+            ),
+            mute_logger("odoo.addons.travel_customer.models.travel_duplicate_group"),
+            self.assertRaisesRegex(UserError, "duplicate scan stopped"),
+        ):
+            self.Group._scan()
+        self.assertEqual(self.Group.search([("state", "=", "open")]), waiting)
 
     def test_probability_above_and_below_the_threshold(self):
         model = self.Similarity._learn(
