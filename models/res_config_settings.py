@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from .travel_customer_similarity import THRESHOLD_DEFAULT
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -14,7 +16,7 @@ class ResConfigSettings(models.TransientModel):
     travel_scan_threshold = fields.Integer(
         string="Duplicate match probability (%)",
         config_parameter="travel_customer.scan_threshold",
-        default=65,
+        default=THRESHOLD_DEFAULT,
         help="Match probability (%) from which the scan proposes two customers, "
         "as learnt from the base by its last scan.",
     )

@@ -2,6 +2,8 @@
 from odoo import _, models
 from odoo.exceptions import AccessError
 
+IMPERSONATION_GROUP = "travel_customer.group_travel_portal_impersonation"
+
 
 class ResPartner(models.Model):
     """Viewing the portal as a customer who booked with several companies
@@ -26,9 +28,9 @@ class ResPartner(models.Model):
         return super().action_travel_view_portal()
 
     def _travel_check_portal_view_rights(self):
-        if not self.env.user.has_group(
-            "travel_customer.group_travel_portal_impersonation"
-        ):
+        """Only the group Portal impersonation views the portal as a
+        customer (OCA impersonate_login)."""
+        if not self.env.user.has_group(IMPERSONATION_GROUP):
             raise AccessError(
                 _(
                     "Only the group Portal impersonation may view the portal as "

@@ -4,7 +4,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 
 USER_GROUP = "travel_customer.group_travel_user"
-IMPERSONATION_GROUP = "travel_customer.group_travel_portal_impersonation"
 
 
 class ResUsers(models.Model):
@@ -165,13 +164,7 @@ class ResUsers(models.Model):
         """Open the portal as the customer sees it (OCA impersonate_login):
         the session is logged and the staff member named in what it does."""
         self._travel_customer_account(partner)
-        if not self.env.user.has_group(IMPERSONATION_GROUP):
-            raise AccessError(
-                self.env._(
-                    "Only the group Portal impersonation may view the portal as "
-                    "a customer."
-                )
-            )
+        partner._travel_check_portal_view_rights()
         user = self._travel_active_account(partner)
         if not request:
             raise UserError(self.env._("The portal can only be viewed from a browser."))
