@@ -465,9 +465,10 @@ class TravelDuplicateGroup(models.Model):
     def _scan_batches(self, commit, total=None, keys=False):
         """Take the batches left, one at a time (those another session holds
         are skipped), each in a savepoint: a batch that fails is logged and
-        marked failed, the others go on (``_scan_run`` then stops the scan). With ``commit``, each batch is a READ
-        COMMITTED transaction of its own. With ``keys``, the batches compute
-        the customers' keys, else they compare pairs. Returns the count
+        marked failed, the others go on (``_scan_run`` then stops the scan).
+        With ``commit``, each batch is a READ COMMITTED transaction of its
+        own. With ``keys``, the batches compute the customers' keys, else
+        they compare pairs. Returns the count
         done."""
         cr = self.env.cr
         done = 0
