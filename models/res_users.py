@@ -173,7 +173,17 @@ class ResUsers(models.Model):
             self.env._("Portal viewed as this customer by %s.", self.env.user.name),
         )
         user.impersonate_login()
+        self._travel_renew_session()
         return {"type": "ir.actions.act_url", "url": "/my", "target": "self"}
+
+    def _travel_renew_session(self):
+        """A new session id once the session changed hands (OCA's switch keeps
+        the id). Its token is cached by session id alone: a request of the
+        back office still in flight (chatter, bus) would check its former
+        user against the new user's token, log the session out and land the
+        portal on the login page. The cache emptied, each id keeps its own."""
+        request.session.should_rotate = True
+        self.env.registry.clear_cache()
 
     @api.model
     def _travel_check_guardian_portal(self, partners):

@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
 
+from odoo.http import root
+from odoo.service import security
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -32,6 +34,14 @@ class TestAccountHttp(TravelBookingMixin, HttpCase):
             {"name": "Account trip", "type": "service", "list_price": 500.0}
         )
 
+    def _keep_server_session(self):
+        """Keep the session id the server set, as a browser does: the jar of
+        the test also holds the one the test set, and would send both."""
+        domains = {c.domain for c in self.opener.cookies if c.name == "session_id"}
+        if "" in domains and len(domains) > 1:
+            self.opener.cookies.clear("", "/", "session_id")
+        return self.opener.cookies["session_id"]
+
     def _call(self, model, method, ids):
         return self.make_jsonrpc_request(
             f"/web/dataset/call_kw/{model}/{method}",
@@ -57,6 +67,7 @@ class TestAccountHttp(TravelBookingMixin, HttpCase):
         self.authenticate("impersonator", "impersonator")
         action = self._call("res.partner", "action_travel_view_portal", partner.ids)
         self.assertEqual(action["url"], "/my")
+        self._keep_server_session()
         log = self.env["impersonate.log"].search(
             [("impersonated_partner_id", "=", partner.id)]
         )
@@ -80,6 +91,33 @@ class TestAccountHttp(TravelBookingMixin, HttpCase):
         self.assertGreaterEqual(log.travel_duration, 0)
         # back as the staff member: no banner any more
         self.assertNotIn("o_travel_impersonation_banner", self.url_open("/my").text)
+
+    def test_view_portal_with_a_request_in_flight(self):
+        """A request of the back office sent before the switch (the chatter,
+        the bus) checks its session after it: neither the portal nor the way
+        back may end on the login page."""
+        partner = self.customer.partner_id
+        self.authenticate("impersonator", "impersonator")
+        in_flight = root.session_store.get(self.session.sid)
+        self._call("res.partner", "action_travel_view_portal", partner.ids)
+        self.assertTrue(security.check_session(in_flight, self.env))
+        # the staff member's former session id no longer opens anything
+        self.assertNotEqual(self._keep_server_session(), in_flight.sid)
+        self.assertFalse(root.session_store.get(in_flight.sid).uid)
+        page = self.url_open("/my")
+        self.assertNotIn("/web/login", page.url)
+        self.assertIn("o_travel_impersonation_banner", page.text)
+        self.assertIn("Vera Viewed", page.text)
+        # and back
+        in_flight = root.session_store.get(self._keep_server_session())
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
+        self.url_open("/travel_customer/impersonate/back", data={"csrf_token": token})
+        self.assertTrue(security.check_session(in_flight, self.env))
+        self.assertFalse(root.session_store.get(in_flight.sid).uid)
+        page = self.url_open("/my")
+        self.assertNotIn("/web/login", page.url)
+        self.assertNotIn("o_travel_impersonation_banner", page.text)
+        self.assertIn("Ingrid Staff", page.text)
 
     def test_view_portal_refusals(self):
         self.authenticate("impersonator", "impersonator")
@@ -201,10 +239,6 @@ class TestAccountHttp(TravelBookingMixin, HttpCase):
         self.assertIn('data-bs-target="#modalaccept"', page)
 
     def test_tour_view_portal_banner(self):
-        # the portal's assets made first (the login page has them): built
-        # by the tour's first portal page, they took most of its step's
-        # time on a busy machine
-        self.url_open("/web/login")
         self.start_tour(
             f"/odoo/contacts/{self.customer.partner_id.id}",
             "travel_customer_view_portal",

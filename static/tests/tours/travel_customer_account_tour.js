@@ -18,7 +18,7 @@ registry.category("web_tour.tours").add("travel_customer_view_portal", {
       content: "The portal shows who is viewed, with a way back",
       trigger:
         ".o_travel_impersonation_banner:contains('Vera Viewed') form[action='/travel_customer/impersonate/back'][method=post] button",
-      // the first portal page of a database builds its assets: slow on a busy machine
+      // the first portal page of a test builds the portal's assets
       timeout: 30000,
     },
   ],
