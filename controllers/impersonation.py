@@ -19,7 +19,5 @@ class TravelImpersonation(http.Controller):
         customer = request.env.user.partner_id
         # OCA impersonate_login: closes the logged session, restores the user
         # (as superuser: it reads the staff member, which a portal user cannot)
-        users = request.env["res.users"].sudo()
-        users.back_to_origin_login()
-        users._travel_renew_session()
+        request.env["res.users"].sudo().back_to_origin_login()
         return request.redirect(f"/odoo/contacts/{customer.id}")

@@ -47,7 +47,25 @@ class ResUsers(models.Model):
         )
         if not going_back:
             self._travel_check_impersonation()
-        return super().impersonate_login()
+        return self._travel_switch(super().impersonate_login)
+
+    def back_to_origin_login(self):
+        return self._travel_switch(super().back_to_origin_login)
+
+    def _travel_switch(self, switch):
+        """Run OCA's ``switch`` of the session's user, then give the session
+        a new id if it changed hands (OCA keeps the id). The session token
+        is cached by session id alone: a request still in flight (the
+        chatter, the bus) would check its former user against the new
+        user's token, log the session out and delete it, landing the user
+        on the login page. The cache emptied, each id keeps its own; the
+        former id opens nothing any more."""
+        uid = request and request.session.uid
+        result = switch()
+        if request and request.session.uid != uid:
+            request.session.should_rotate = True
+            self.env.registry.clear_cache()
+        return result
 
     @api.model
     def action_impersonate_login(self):
@@ -173,17 +191,7 @@ class ResUsers(models.Model):
             self.env._("Portal viewed as this customer by %s.", self.env.user.name),
         )
         user.impersonate_login()
-        self._travel_renew_session()
         return {"type": "ir.actions.act_url", "url": "/my", "target": "self"}
-
-    def _travel_renew_session(self):
-        """A new session id once the session changed hands (OCA's switch keeps
-        the id). Its token is cached by session id alone: a request of the
-        back office still in flight (chatter, bus) would check its former
-        user against the new user's token, log the session out and land the
-        portal on the login page. The cache emptied, each id keeps its own."""
-        request.session.should_rotate = True
-        self.env.registry.clear_cache()
 
     @api.model
     def _travel_check_guardian_portal(self, partners):

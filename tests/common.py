@@ -16,6 +16,17 @@ from odoo.addons.base.tests.test_ir_cron import CronMixinCase
 from odoo.addons.mail.tests.common import mail_new_test_user
 
 
+def server_session_id(opener):
+    """The session id a browser would send (``opener``: a test's requests
+    session): the one the server set last, as when viewing the portal as a
+    customer renews it. The jar also keeps the id the test set, under no
+    domain, and would send both: that one is dropped."""
+    domains = {c.domain for c in opener.cookies if c.name == "session_id"}
+    if "" in domains and len(domains) > 1:
+        opener.cookies.clear("", "/", "session_id")
+    return opener.cookies["session_id"]
+
+
 class TravelBookingMixin:
     """Bookings and a privacy officer, for transaction and browser tests
     alike (``cls.product`` is the trip booked)."""

@@ -6,7 +6,7 @@ from odoo.service import security
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import TravelBookingMixin
+from .common import TravelBookingMixin, server_session_id
 
 
 @tagged("post_install", "-at_install")
@@ -34,14 +34,6 @@ class TestAccountHttp(TravelBookingMixin, HttpCase):
             {"name": "Account trip", "type": "service", "list_price": 500.0}
         )
 
-    def _keep_server_session(self):
-        """Keep the session id the server set, as a browser does: the jar of
-        the test also holds the one the test set, and would send both."""
-        domains = {c.domain for c in self.opener.cookies if c.name == "session_id"}
-        if "" in domains and len(domains) > 1:
-            self.opener.cookies.clear("", "/", "session_id")
-        return self.opener.cookies["session_id"]
-
     def _call(self, model, method, ids):
         return self.make_jsonrpc_request(
             f"/web/dataset/call_kw/{model}/{method}",
@@ -67,7 +59,7 @@ class TestAccountHttp(TravelBookingMixin, HttpCase):
         self.authenticate("impersonator", "impersonator")
         action = self._call("res.partner", "action_travel_view_portal", partner.ids)
         self.assertEqual(action["url"], "/my")
-        self._keep_server_session()
+        server_session_id(self.opener)
         log = self.env["impersonate.log"].search(
             [("impersonated_partner_id", "=", partner.id)]
         )
@@ -102,14 +94,14 @@ class TestAccountHttp(TravelBookingMixin, HttpCase):
         self._call("res.partner", "action_travel_view_portal", partner.ids)
         self.assertTrue(security.check_session(in_flight, self.env))
         # the staff member's former session id no longer opens anything
-        self.assertNotEqual(self._keep_server_session(), in_flight.sid)
+        self.assertNotEqual(server_session_id(self.opener), in_flight.sid)
         self.assertFalse(root.session_store.get(in_flight.sid).uid)
         page = self.url_open("/my")
         self.assertNotIn("/web/login", page.url)
         self.assertIn("o_travel_impersonation_banner", page.text)
         self.assertIn("Vera Viewed", page.text)
         # and back
-        in_flight = root.session_store.get(self._keep_server_session())
+        in_flight = root.session_store.get(server_session_id(self.opener))
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
         self.url_open("/travel_customer/impersonate/back", data={"csrf_token": token})
         self.assertTrue(security.check_session(in_flight, self.env))

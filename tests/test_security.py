@@ -108,6 +108,8 @@ METHODS = {
     # OCA's impersonation, attacked on the administrator: nobody may
     ("res.users", "impersonate_login"): NOBODY,
     ("res.users", "action_impersonate_login"): OPEN,
+    # changes nothing unless the caller views the portal as a customer
+    ("res.users", "back_to_origin_login"): OPEN,
     # a report's row opens its order (read rights on the report and the order)
     ("travel.report.booking", "action_open_order"): TRAVEL_USERS,
     ("travel.report.document", "action_open_order"): TRAVEL_USERS,
