@@ -3,7 +3,7 @@ import re
 import string
 from functools import partial
 
-from odoo import _, api, models
+from odoo import _, api, models, tools
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
@@ -41,6 +41,11 @@ TIER_TYPO = 6
 # the others come after them, ranked as well: a first page costs the same
 # on any base, and pages neither repeat nor skip a customer.
 RANKED_CANDIDATES = 200
+# From this many customers, a word among the most common of their texts
+# (PostgreSQL's statistics of the index of the text's words) is known to be
+# somewhere without asking: hundreds of customers have each of them, and a
+# base this large is analyzed again long before they all go.
+COMMON_WORDS_ROWS = 100_000
 
 # The text a customer is searched in: its fields, lower case and without
 # accents, then the digits of its phones ("0612345678" finds "+33 6 12...").
@@ -295,7 +300,7 @@ class TravelCustomerSearch(models.AbstractModel):
         )
 
     @api.model
-    def _travel_typo_rows(self, scope, table, typed, eligible, columns):
+    def _travel_typo_rows(self, scope, table, typed, eligible, columns, known=None):
         """Subquery of the rows of ``scope`` with every typed word in their
         text (normalized) or, for a word of ``eligible``, with a typo in
         their name's words, by trigram likeness. ``columns`` are the SQL
@@ -318,7 +323,8 @@ class TravelCustomerSearch(models.AbstractModel):
         an index answers: as typed through the index of the text, with a
         typo through the index of the names' words (every word one typo
         away looked up at once); PostgreSQL crosses them before reading a
-        row."""
+        row. ``known``: the columns of ``travel_known`` when the first page
+        already computed them (``_travel_known_gate``)."""
         name_words, text, name_array, text_words = columns
         conditions = []
         for word in typed:
@@ -345,7 +351,15 @@ class TravelCustomerSearch(models.AbstractModel):
                 SELECT id, 0 AS pick, %s AS tier, 0 AS fit,
                        similarity(words, %s) AS likeness
                 FROM travel_typo)""",
-            self._travel_typo_known(
+            SQL(
+                "SELECT %s",
+                SQL(", ").join(
+                    SQL("%s AS %s", value, SQL.identifier(key))
+                    for key, value in known.items()
+                ),
+            )
+            if known
+            else self._travel_typo_known(
                 scope,
                 text,
                 name_array if text_words is None else text_words,
@@ -522,6 +536,11 @@ class TravelCustomerSearch(models.AbstractModel):
         table = scope().table
         words = SQL("travel_customer_search_words(%s)", SQL.identifier(table, name))
         name_array = SQL("travel_customer_name_words(%s)", SQL.identifier(table, name))
+        known = page and page.get("known")
+        if known and not all(v for k, v in known.items() if k.startswith("found_")):
+            # a word found nowhere (the first page knew it): nothing matches
+            # as typed, no need to ask
+            page = dict(page, matched=False)
         if page and page.get("matched") is not None:
             # the caller runs the page, and asks again for typos when it is
             # empty: no query to know whether anything matches (and the
@@ -535,19 +554,90 @@ class TravelCustomerSearch(models.AbstractModel):
             typed, matched = self._travel_typed_words(typed_text, scope, exact)
         # a word typed twice asks nothing more
         typed = list(dict.fromkeys(typed))
-        eligible = (
-            []
-            if matched
-            else [word for word in typed if self._travel_typo_eligible(word)]
-        )
+        candidates = [word for word in typed if self._travel_typo_eligible(word)]
+        eligible = [] if matched else candidates
         if eligible:
             # never capped: the closest names are known once all are found
             return self._travel_typo_rows(
-                scope, table, typed, eligible, (words, text, name_array, text_words)
+                scope,
+                table,
+                typed,
+                eligible,
+                (words, text, name_array, text_words),
+                known,
+            )
+        if page and not page["beyond"] and candidates:
+            exact = self._travel_known_gate(
+                scope, exact, page, (text, name_array, text_words), candidates
             )
         return self._travel_exact_rows(
             scope, table, (words, text, name_array), exact, typed, typed_text, page
         )
+
+    @api.model
+    def _travel_known_gate(self, scope, exact, page, columns, candidates):
+        """``exact`` on a first page, run only once each word of
+        ``candidates`` (those a typo is looked for in) is known to be
+        somewhere (``_travel_typo_known``; ``columns``: the SQL of a row's
+        text, name's words and text's words as arrays). A word typed with a
+        typo is mostly found nowhere: the page is then empty without the
+        trigram lookup of the other words, and the typos' statement gets
+        what is known without asking again. The caller runs the page with
+        ``page["gate"]``, the SQL of the CTE ``travel_known``."""
+        text, name_array, text_words = columns
+        common = self._travel_common_words() if text_words is not None else ()
+        asked = [word for word in candidates if word not in common]
+        if not asked:
+            return exact
+        known = self._travel_typo_known(
+            scope,
+            text,
+            name_array if text_words is None else text_words,
+            asked,
+            text_words,
+        )
+
+        def complete(found):
+            """What is known of each candidate, from ``found`` (what the
+            statement said of the words asked), as ``_travel_typo_known``
+            names it: a common word is a whole word somewhere."""
+            result = {}
+            for index, word in enumerate(candidates):
+                for column in ("whole", "found"):
+                    if word in common:
+                        result[f"{column}_{index}"] = True
+                    elif f"{column}_{asked.index(word)}" in found:
+                        result[f"{column}_{index}"] = found[
+                            f"{column}_{asked.index(word)}"
+                        ]
+            return result
+
+        page["gate"] = (known, complete)
+        return SQL(
+            # (a condition without a column: PostgreSQL runs it once, before
+            # the scans it gates)
+            "%s AND (SELECT %s FROM travel_known)",
+            exact,
+            SQL(" AND ").join(SQL.identifier(f"found_{i}") for i in range(len(asked))),
+        )
+
+    @api.model
+    @tools.ormcache()
+    def _travel_common_words(self):
+        """The most common whole words of the customers' texts, on a base of
+        ``COMMON_WORDS_ROWS`` or more (empty otherwise): PostgreSQL's
+        statistics of the index of the text's words, read once."""
+        [(words,)] = self.env.execute_query(
+            SQL(
+                """SELECT (SELECT most_common_elems::text::text[] FROM pg_stats
+                           WHERE schemaname = current_schema()
+                             AND tablename = 'res_partner_travel_text_words_index')
+                   WHERE (SELECT reltuples FROM pg_class
+                          WHERE oid = 'res_partner'::regclass) >= %s""",
+                COMMON_WORDS_ROWS,
+            )
+        ) or [(None,)]
+        return frozenset(words or ())
 
     @api.model
     def _travel_exact_rows(self, scope, table, columns, exact, typed, typed_text, page):
@@ -778,7 +868,19 @@ class TravelCustomerSearch(models.AbstractModel):
         query = ranked_query(found)
         if page["beyond"] or query.is_empty():
             return query
-        ids = [row[0] for row in self.env.execute_query(query.select())]
+        gate, known = page.pop("gate", None), None
+        if gate:
+            [(ids, found)] = self.env.execute_query(
+                SQL(
+                    "WITH travel_known AS MATERIALIZED (%s) "
+                    "SELECT ARRAY(%s), to_jsonb(travel_known) FROM travel_known",
+                    gate[0],
+                    query.select(),
+                )
+            )
+            known = gate[1](found)
+        else:
+            ids = [row[0] for row in self.env.execute_query(query.select())]
         if ids:
             return model.browse(ids)._as_query()
         # the first page empty: nothing matches, the typos are looked for; a
@@ -793,6 +895,7 @@ class TravelCustomerSearch(models.AbstractModel):
                     beyond=True,
                     matched=None if offset else False,
                     end=RANKED_CANDIDATES,
+                    known=known,
                 ),
             )
         )

@@ -1,8 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import datetime
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
+from ..models import travel_customer_search
 from ..models.travel_customer_search import RANKED_CANDIDATES
 from .common import TravelCustomerCommon
 
@@ -226,6 +228,32 @@ class TestSearchRanking(TravelCustomerCommon):
         self.assertEqual(search("anna kowlaczyk"), self.p["typo"])
         # "annab" is a part of words only: looked for as a part
         self.assertEqual(search("annab kowlaczyk"), annabel)
+
+    def test_typo_with_words_known_common(self):
+        """On a large base, a word among the most common of the customers'
+        texts is taken as found without asking: the typos find the same."""
+        self.Partner.create([{"name": f"Anna Commonword {n}"} for n in range(40)])
+        annabel = self.Partner.create({"name": "Annabel Kowalczyk"})
+        scope = [("id", "in", [self.p["typo"].id, annabel.id])]
+        Search = self.env["travel.customer.search"]
+        self.addCleanup(self.env.registry.clear_cache)
+        with patch.object(travel_customer_search, "COMMON_WORDS_ROWS", 0):
+            self.env.flush_all()
+            self.env.cr.execute("ANALYZE res_partner")
+            self.env.registry.clear_cache()
+            self.assertIn("anna", Search._travel_common_words())
+            for typed, expected in (
+                ("anna kowlaczyk", self.p["typo"]),
+                ("annab kowlaczyk", annabel),
+                # as typed: "anna" is a part of Annabel
+                ("anna kowalczyk", self.p["typo"] | annabel),
+                ("anne kowalczyk", self.Partner),
+            ):
+                with self.subTest(typed=typed):
+                    found = self.Partner.search(
+                        [("display_name", "ilike", typed)] + scope
+                    )
+                    self.assertEqual(found, expected)
 
     def test_typo_only_when_nothing_matches(self):
         namesake = self.Partner.create({"name": "Anna Kowalczik"})
