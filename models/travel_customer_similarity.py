@@ -365,20 +365,30 @@ BEGIN
                travel_birth_date AS birth
         FROM m
     ),
+    -- the partners that may be listed: those left out below are left out
+    -- before the caps, so that they do not take the others' places
+    live AS NOT MATERIALIZED (
+        SELECT p.id, p.email, p.phone, p.mobile, p.travel_birth_date
+        FROM res_partner p
+        WHERE p.id != customer
+          AND (p.active OR with_archived)
+          AND p.travel_merged_into_id IS NULL
+          AND p.travel_anonymized IS NOT TRUE
+    ),
     candidate AS (
-        (SELECT p.id FROM res_partner p, keys k
+        (SELECT p.id FROM live p, keys k
           WHERE travel_customer_email_key(p.email) = k.email
             AND p.email IS NOT NULL LIMIT per_key)
         UNION
-        (SELECT p.id FROM res_partner p, keys k
+        (SELECT p.id FROM live p, keys k
           WHERE travel_customer_phone_tail(p.phone) IN (k.phone, k.mobile)
             AND p.phone IS NOT NULL LIMIT per_key)
         UNION
-        (SELECT p.id FROM res_partner p, keys k
+        (SELECT p.id FROM live p, keys k
           WHERE travel_customer_phone_tail(p.mobile) IN (k.phone, k.mobile)
             AND p.mobile IS NOT NULL LIMIT per_key)
         UNION
-        (SELECT p.id FROM res_partner p, keys k
+        (SELECT p.id FROM live p, keys k
           WHERE p.travel_birth_date = k.birth LIMIT per_key)
         UNION
         SELECT unnest(by_name)

@@ -135,6 +135,17 @@ class TestSimilarCustomers(TravelCustomerCommon):
         twin = self.Partner.create({"name": "Brekkestad, Oddny"})
         self.assertIn(twin.id, self._similar(customer))
 
+    def test_keys_left_out_do_not_take_the_place_of_others(self):
+        """Archived partners with the same e-mail, more than those compared,
+        do not hide the customer's twin."""
+        values = {"email": "shared@example.org", "travel_birth_date": "1980-02-03"}
+        customer = self.Partner.create({"name": "Ragna Solheim", **values})
+        self.Partner.create(
+            [{"name": f"Someone Else {n}", "active": False, **values} for n in range(150)]
+        )
+        twin = self.Partner.create({"name": "Rakel Solhaug", **values})
+        self.assertIn(twin.id, self._similar(customer))
+
 
 @tagged("post_install", "-at_install")
 class TestMergeCustomers(TravelCustomerCommon):
