@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench  # noqa: E402
 import dev  # noqa: E402
 
 from odoo.tools import SQL  # noqa: E402
@@ -827,10 +828,9 @@ def timed_requests(session, base, count):
 def summary(label, times, errors):
     ordered = sorted(times)
     median = ordered[len(ordered) // 2]
-    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
     say(
         f"{label}: {len(times)} searches, median {median:.0f} ms, "
-        f"p95 {p95:.0f} ms, max {ordered[-1]:.0f} ms, errors {errors}"
+        f"p95 {bench.p95(times):.0f} ms, max {ordered[-1]:.0f} ms, errors {errors}"
     )
 
 

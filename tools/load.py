@@ -220,7 +220,7 @@ class ClusterWatch:
             bench.say(
                 f"replication replay lag over {len(lags)} samples: median "
                 f"{statistics.median(lags):.1f} ms, p95 "
-                f"{lags[int(len(lags) * 0.95)]:.1f} ms, max {lags[-1]:.1f} ms; "
+                f"{bench.p95(lags):.1f} ms, max {lags[-1]:.1f} ms; "
                 f"at most {max(self.behind)} bytes not replayed"
             )
         if self.args.drill == "standby":
