@@ -416,25 +416,30 @@ class TravelCustomerSearch(models.AbstractModel):
         )
 
     @api.model
-    def _travel_typo_known(self, scope, text, words, eligible, text_words=None):
+    def _travel_typo_known(
+        self, scope, text, words, eligible, text_words=None, common=()
+    ):
         """SQL of one row: for the ``i``-th word of ``eligible``, whether it
         is in a row of ``scope``'s ``text`` (column ``found_i``), and, with
         ``text_words``, whether it is a whole word of one (``whole_i``). A
-        whole word (of ``words``, looked up first) is somewhere at once."""
+        whole word (of ``words``, looked up first) is somewhere at once; a
+        word of ``common`` is one without asking."""
         wholes, columns = [], []
         for index, word in enumerate(eligible):
-            whole = SQL(
-                "EXISTS (%s)",
-                self._travel_scoped_rows(
-                    scope, SQL("%s @> ARRAY[%s]", words, word), SQL("1"), 1
-                ),
-            )
-            part = SQL(
-                "EXISTS (%s)",
-                self._travel_scoped_rows(
-                    scope, SQL("%s LIKE %s", text, f"%{word}%"), SQL("1"), 1
-                ),
-            )
+            whole, part = SQL("true"), SQL("false")
+            if word not in common:
+                whole = SQL(
+                    "EXISTS (%s)",
+                    self._travel_scoped_rows(
+                        scope, SQL("%s @> ARRAY[%s]", words, word), SQL("1"), 1
+                    ),
+                )
+                part = SQL(
+                    "EXISTS (%s)",
+                    self._travel_scoped_rows(
+                        scope, SQL("%s LIKE %s", text, f"%{word}%"), SQL("1"), 1
+                    ),
+                )
             found = SQL.identifier(f"found_{index}")
             if text_words is None:
                 columns.append(SQL("%s OR %s AS %s", whole, part, found))
@@ -586,39 +591,24 @@ class TravelCustomerSearch(models.AbstractModel):
         ``page["gate"]``, the SQL of the CTE ``travel_known``."""
         text, name_array, text_words = columns
         common = self._travel_common_words() if text_words is not None else ()
-        asked = [word for word in candidates if word not in common]
-        if not asked:
+        if all(word in common for word in candidates):
             return exact
-        known = self._travel_typo_known(
+        page["gate"] = self._travel_typo_known(
             scope,
             text,
             name_array if text_words is None else text_words,
-            asked,
+            candidates,
             text_words,
+            common,
         )
-
-        def complete(found):
-            """What is known of each candidate, from ``found`` (what the
-            statement said of the words asked), as ``_travel_typo_known``
-            names it: a common word is a whole word somewhere."""
-            result = {}
-            for index, word in enumerate(candidates):
-                for column in ("whole", "found"):
-                    if word in common:
-                        result[f"{column}_{index}"] = True
-                    elif f"{column}_{asked.index(word)}" in found:
-                        result[f"{column}_{index}"] = found[
-                            f"{column}_{asked.index(word)}"
-                        ]
-            return result
-
-        page["gate"] = (known, complete)
         return SQL(
             # (a condition without a column: PostgreSQL runs it once, before
             # the scans it gates)
             "%s AND (SELECT %s FROM travel_known)",
             exact,
-            SQL(" AND ").join(SQL.identifier(f"found_{i}") for i in range(len(asked))),
+            SQL(" AND ").join(
+                SQL.identifier(f"found_{i}") for i in range(len(candidates))
+            ),
         )
 
     @api.model
@@ -870,15 +860,14 @@ class TravelCustomerSearch(models.AbstractModel):
             return query
         gate, known = page.pop("gate", None), None
         if gate:
-            [(ids, found)] = self.env.execute_query(
+            [(ids, known)] = self.env.execute_query(
                 SQL(
                     "WITH travel_known AS MATERIALIZED (%s) "
                     "SELECT ARRAY(%s), to_jsonb(travel_known) FROM travel_known",
-                    gate[0],
+                    gate,
                     query.select(),
                 )
             )
-            known = gate[1](found)
         else:
             ids = [row[0] for row in self.env.execute_query(query.select())]
         if ids:

@@ -141,7 +141,10 @@ class TestSimilarCustomers(TravelCustomerCommon):
         values = {"email": "shared@example.org", "travel_birth_date": "1980-02-03"}
         customer = self.Partner.create({"name": "Ragna Solheim", **values})
         self.Partner.create(
-            [{"name": f"Someone Else {n}", "active": False, **values} for n in range(150)]
+            [
+                {"name": f"Someone Else {n}", "active": False, **values}
+                for n in range(150)
+            ]
         )
         twin = self.Partner.create({"name": "Rakel Solhaug", **values})
         self.assertIn(twin.id, self._similar(customer))
