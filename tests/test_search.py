@@ -97,3 +97,25 @@ class TestSearch(TravelCustomerCommon):
         partners = self.Partner.with_context(res_partner_search_mode="customer")
         result = partners.name_search("hans 8001", args=self.scope)
         self.assertEqual([pid for pid, _n in result], [self.muller.id])
+
+    def test_names_come_with_the_search(self):
+        """The names an autocomplete lists are read with the customers found:
+        showing them asks the database nothing more, a contact's company
+        included."""
+        agency = self.Partner.create({"name": "Roquette Voyages", "is_company": True})
+        contact = self.Partner.create({"name": "Paul Dupont", "parent_id": agency.id})
+        scope = [("id", "in", (self.dupont | self.dupont_lyon | contact).ids)]
+        self.env.invalidate_all()
+        found = self.Partner.search_fetch(
+            [("display_name", "ilike", "dupont")] + scope, ["display_name"]
+        )
+        with self.assertQueryCount(0):
+            names = found.mapped("display_name")
+        self.assertEqual(
+            sorted(names),
+            ["Jean Dupont", "Jeanne Dupont", "Roquette Voyages, Paul Dupont"],
+        )
+        self.assertIn(
+            (contact.id, "Roquette Voyages, Paul Dupont"),
+            self.Partner.name_search("paul dupont", args=scope),
+        )
