@@ -1,9 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+import re
 import time
 
 from odoo.tools import SQL
 from odoo.tools.sql import add_foreign_key, create_index, make_index_name
+
+from .models.travel_customer_search import SEARCH_FUNCTIONS
+from .models.travel_customer_similarity import SIMILAR_FUNCTION, SIMILARITY_FUNCTIONS
 
 _logger = logging.getLogger(__name__)
 
@@ -33,21 +37,32 @@ def uninstall_hook(env):
             DROP TABLE IF EXISTS travel_duplicate_scan_key,
                 travel_duplicate_scan_block, travel_duplicate_scan_batch,
                 travel_duplicate_scan_pair;
-            -- with them (CASCADE) the indexes built on them
-            DO $$
-            DECLARE fn regprocedure;
-            BEGIN
-                FOR fn IN
-                    SELECT p.oid::regprocedure FROM pg_proc p
-                    JOIN pg_namespace n ON n.oid = p.pronamespace
-                    WHERE n.nspname = current_schema()
-                      AND p.proname LIKE %s
-                LOOP
-                    EXECUTE 'DROP FUNCTION ' || fn::text || ' CASCADE';
-                END LOOP;
-            END $$;
-            """,
-            "travel\\_customer\\_%",
+            """
+        )
+    )
+    # the functions the addon creates, whatever their arguments, and with
+    # them (CASCADE) the indexes built on them; none of another addon's
+    for (function,) in env.execute_query(
+        SQL(
+            """SELECT p.oid::regprocedure::text FROM pg_proc p
+               JOIN pg_namespace n ON n.oid = p.pronamespace
+               WHERE n.nspname = current_schema() AND p.proname = ANY(%s)""",
+            addon_functions(),
+        )
+    ):
+        env.cr.execute(SQL("DROP FUNCTION IF EXISTS %s CASCADE", SQL(function)))
+
+
+def addon_functions():
+    """The names of the SQL functions the addon creates, read from the SQL
+    that creates them (the search's, the comparison's and the similar
+    customers'); ``test_uninstall`` checks that none is left."""
+    return sorted(
+        set(
+            re.findall(
+                r"CREATE OR REPLACE FUNCTION (travel_customer_\w+)",
+                SEARCH_FUNCTIONS.code + SIMILARITY_FUNCTIONS + SIMILAR_FUNCTION,
+            )
         )
     )
 

@@ -50,3 +50,15 @@ class TestUninstall(TransactionCase):
         partner = self.env["res.partner"].create({"name": "After Uninstall"})
         partner.name = "Still Writable"
         self.env.flush_all()
+
+    def test_functions_of_others_kept(self):
+        """Only the functions the addon creates go: another addon's with the
+        same prefix stays."""
+        self.env.cr.execute(
+            SQL(
+                "CREATE FUNCTION travel_customer_sibling(integer) RETURNS integer "
+                "LANGUAGE sql IMMUTABLE AS 'SELECT $1'"
+            )
+        )
+        uninstall_hook(self.env)
+        self.assertEqual(self._left(), [("function travel_customer_sibling",)])
