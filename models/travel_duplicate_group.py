@@ -468,8 +468,7 @@ class TravelDuplicateGroup(models.Model):
         marked failed, the others go on (``_scan_run`` then stops the scan).
         With ``commit``, each batch is a READ COMMITTED transaction of its
         own. With ``keys``, the batches compute the customers' keys, else
-        they compare pairs. Returns the count
-        done."""
+        they compare pairs. Returns the count done."""
         cr = self.env.cr
         done = 0
         while True:
