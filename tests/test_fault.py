@@ -148,11 +148,14 @@ class ConnectionDropCase(CommittedDataCase):
         self.addCleanup(self._restore_connection, table)
 
     def _restore_connection(self, table):
+        # the function goes too: committed, it would outlive the tests
         self._sql(
             SQL(
-                "SET LOCAL lock_timeout = '10s'; DROP TRIGGER IF EXISTS %s ON %s",
+                "SET LOCAL lock_timeout = '10s'; DROP TRIGGER IF EXISTS %s ON %s; "
+                "DROP FUNCTION IF EXISTS %s() CASCADE",
                 SQL.identifier(KILLER),
                 SQL.identifier(table),
+                SQL.identifier(KILLER),
             )
         )
 
