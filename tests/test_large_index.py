@@ -68,6 +68,36 @@ class TestLargeIndex(TravelCustomerCommon):
         found = [s["partner_id"] for s in similarity._similar_customers(first)]
         self.assertIn(second.id, found)
 
+    def _words_kept(self):
+        """How many of the text's most common words PostgreSQL keeps (the
+        statistics target of the index of the text's words)."""
+        [(target,)] = self.env.execute_query(
+            SQL(
+                "SELECT attstattarget FROM pg_attribute WHERE attrelid = "
+                "'res_partner_travel_text_words_index'::regclass"
+            )
+        )
+        return target
+
+    def test_common_words_kept_by_every_build(self):
+        """The search takes the most common words as found without asking:
+        PostgreSQL keeps many of them, however the index was built."""
+        self.assertEqual(self._words_kept(), 1000)
+        # built again by the job
+        self._drop("res_partner_travel_text_words_index")
+        self.LargeIndex._travel_create(self.indexes, large_rows=0)
+        self.cron.ir_actions_server_id.run()
+        self.assertEqual(self._words_kept(), 1000)
+        # an index of an earlier version: set by the module's update
+        self.env.execute_query(
+            SQL(
+                "ALTER INDEX res_partner_travel_text_words_index "
+                "ALTER COLUMN 1 SET STATISTICS -1"
+            )
+        )
+        self.env["travel.customer.search"].init()
+        self.assertEqual(self._words_kept(), 1000)
+
     def test_nothing_missing_nothing_built(self):
         self.cron.ir_actions_server_id.run()
         self.assertEqual(self.job.last_run_id.figures, {"indexes": 0})
