@@ -878,8 +878,12 @@ class TravelCustomerSearch(models.AbstractModel):
         if not ranked:
             return None
         text, rest = ranked
-        scope = SearchScope(search(rest))
+        limits = self.env["travel.search.limit"]
         page = self._travel_page(offset, limit)
+        if page["beyond"]:
+            # asked first whether anything matches, then run by the ORM
+            limits._travel_timeout_needed()
+        scope = SearchScope(search(rest))
         found = matches(text, scope, page)
         if found is None:
             return None
@@ -891,24 +895,29 @@ class TravelCustomerSearch(models.AbstractModel):
         query = ranked_query(found)
         if page["beyond"] or query.is_empty():
             return query
-        gate, known = page.pop("gate", None), None
-        if gate:
-            [(ids, known)] = self.env.execute_query(
-                SQL(
-                    "WITH travel_known AS MATERIALIZED (%s) "
-                    "SELECT ARRAY(%s), to_jsonb(travel_known) FROM travel_known",
-                    gate,
-                    query.select(),
-                )
+        # the page run at once (under the search's timeout, in one round
+        # trip), with what the gate learnt of the words typed
+        gate = page.pop("gate", None)
+        ids, known = limits._travel_timed_query(
+            SQL(
+                "WITH travel_known AS MATERIALIZED (%s) "
+                "SELECT jsonb_build_array(ARRAY(%s), to_jsonb(travel_known)) "
+                "FROM travel_known",
+                gate,
+                query.select(),
             )
-        else:
-            ids = [row[0] for row in self.env.execute_query(query.select())]
+            if gate
+            else SQL("SELECT jsonb_build_array(ARRAY(%s), NULL)", query.select())
+        )
         if ids:
             return model.browse(ids)._as_query()
-        # the first page empty: nothing matches, the typos are looked for; a
-        # later page empty: asked first whether anything matches (the next
-        # pages of the rows found with a typo, or an empty page past the end)
-        return ranked_query(
+        # the first page empty: nothing matches, the typos are looked for
+        # (run at once as well); a later page empty: asked first whether
+        # anything matches (the next pages of the rows found with a typo, or
+        # an empty page past the end)
+        if offset:
+            limits._travel_timeout_needed()
+        query = ranked_query(
             matches(
                 text,
                 scope,
@@ -921,6 +930,12 @@ class TravelCustomerSearch(models.AbstractModel):
                 ),
             )
         )
+        if offset or query.is_empty():
+            return query
+        ids, _known = limits._travel_timed_query(
+            SQL("SELECT jsonb_build_array(ARRAY(%s), NULL)", query.select())
+        )
+        return model.browse(ids)._as_query()
 
     # ------------------------------------------------------------ ORDER
     @api.model

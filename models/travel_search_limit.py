@@ -1,7 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import contextlib
+import json
 import uuid
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import psycopg2
 
@@ -90,7 +91,7 @@ class TravelSearchLimit(models.AbstractModel):
         return timeout or DEFAULT_TIMEOUT_MS
 
     @contextmanager
-    def _travel_statement_timeout(self):
+    def _travel_statement_timeout(self, lazy=False):
         """Run the block's queries under the search timeout (or the session's
         own, if shorter), in a savepoint; a query stopped by it raises a
         UserError and the transaction goes on.
@@ -98,19 +99,57 @@ class TravelSearchLimit(models.AbstractModel):
         They also run without parallel workers nor JIT compilation: a search
         reads a few hundred rows through its indexes, and starting workers
         (milliseconds) or compiling (tens of them, for a plan the planner
-        guesses large) costs more than it saves."""
+        guesses large) costs more than it saves.
+
+        ``lazy``: the savepoint is made only once a query of the block needs
+        it (``_travel_timeout_needed``); a page of results run at once
+        (``_travel_timed_query``) brings its own, in the same round trip."""
         timeout = self._travel_search_timeout()
         # What is pending is written before the savepoint, never lost with
         # it: the search may flush any model its domain or record rules
         # read, and a savepoint rolled back would drop what it flushed.
         self.env.flush_all()
-        settings = SQL(
-            # the session's own timeout, and the search's if shorter
-            # (current_setting: pg_settings builds every setting's row,
-            # half a millisecond)
-            """SELECT setting::text,
-                      current_setting('max_parallel_workers_per_gather'),
-                      current_setting('jit'),
+        cr = self.env.cr
+        outer = getattr(cr, "_travel_timeout", None)
+        try:
+            with mute_logger("odoo.sql_db"), ExitStack() as savepoint:
+
+                def needed():
+                    # SET LOCAL outlives the savepoint's release: the
+                    # savepoint puts them back
+                    savepoint.enter_context(
+                        SearchSavepoint(
+                            cr,
+                            self._travel_search_settings(timeout),
+                            self._travel_search_settings_sql,
+                        )
+                    )
+                    cr._travel_timeout = None
+
+                cr._travel_timeout = {"timeout": timeout, "needed": needed}
+                if not lazy:
+                    needed()
+                yield
+        except psycopg2.errors.QueryCanceled as error:
+            raise UserError(
+                _(
+                    "The search took too long and was stopped. Refine it (fewer, "
+                    "longer or more precise words) and try again."
+                )
+            ) from error
+        finally:
+            cr._travel_timeout = outer
+
+    @api.model
+    def _travel_search_settings(self, timeout, previous=None):
+        """The query setting a search's timeout (``timeout`` ms, or the
+        session's own if shorter) and its other settings: it returns the
+        previous ones, then what it set; or, with ``previous`` (a setting's
+        name), keeps them there instead."""
+        return SQL(
+            # (current_setting: pg_settings builds every setting's row, half
+            # a millisecond)
+            """SELECT %(previous)s,
                       set_config('statement_timeout',
                       (CASE WHEN setting = 0 THEN %(timeout)s
                             ELSE least(setting, %(timeout)s)
@@ -121,24 +160,74 @@ class TravelSearchLimit(models.AbstractModel):
                                 'statement_timeout')::interval)
                              * 1000)::int AS setting) AS timeout""",
             timeout=timeout,
+            previous=SQL(
+                "setting::text, current_setting('max_parallel_workers_per_gather'), "
+                "current_setting('jit')"
+            )
+            if previous is None
+            else SQL(
+                "set_config(%s, concat_ws(' ', setting, "
+                "current_setting('max_parallel_workers_per_gather'), "
+                "current_setting('jit')), true)",
+                previous,
+            ),
         )
+
+    @api.model
+    def _travel_timeout_needed(self):
+        """Within a lazy ``_travel_statement_timeout``, make its savepoint
+        now, before queries that need it run."""
+        pending = getattr(self.env.cr, "_travel_timeout", None)
+        if pending:
+            pending["needed"]()
+
+    @api.model
+    def _travel_timed_query(self, query):
+        """The value of ``query`` (one row of one JSON value), run under a
+        pending search timeout if any (a lazy ``_travel_statement_timeout``):
+        its savepoint, settings, the query, the settings put back and the
+        release in one round trip, where they took three (the answer is
+        kept in a setting of the transaction, read by the last statement)."""
+        cr = self.env.cr
+        pending = getattr(cr, "_travel_timeout", None)
+        if not pending:
+            [(value,)] = self.env.execute_query(query)
+            return value
+        name = SQL.identifier(str(uuid.uuid1()))
         try:
-            # SET LOCAL outlives the savepoint's release: the savepoint puts
-            # them back
-            with (
-                mute_logger("odoo.sql_db"),
-                SearchSavepoint(
-                    self.env.cr, settings, self._travel_search_settings_sql
-                ),
-            ):
-                yield
-        except psycopg2.errors.QueryCanceled as error:
-            raise UserError(
-                _(
-                    "The search took too long and was stopped. Refine it (fewer, "
-                    "longer or more precise words) and try again."
+            cr.execute(
+                SQL(
+                    """SAVEPOINT %(name)s; %(settings)s;
+                       SELECT set_config('travel_customer.answer',
+                                         (%(query)s)::text, true);
+                       SELECT set_config('statement_timeout',
+                                         split_part(previous, ' ', 1), true),
+                              set_config('max_parallel_workers_per_gather',
+                                         split_part(previous, ' ', 2), true),
+                              set_config('jit', split_part(previous, ' ', 3), true)
+                       FROM current_setting('travel_customer.previous') AS previous;
+                       RELEASE SAVEPOINT %(name)s;
+                       SELECT current_setting('travel_customer.answer')""",
+                    name=name,
+                    settings=self._travel_search_settings(
+                        pending["timeout"], "travel_customer.previous"
+                    ),
+                    query=query,
                 )
-            ) from error
+            )
+        except psycopg2.Error:
+            # the savepoint rolled back puts the settings back; the
+            # transaction goes on (the caller's block turns a timeout into
+            # a clear message)
+            with contextlib.suppress(psycopg2.Error):
+                cr.execute(
+                    SQL(
+                        "ROLLBACK TO SAVEPOINT %(name)s; RELEASE SAVEPOINT %(name)s",
+                        name=name,
+                    )
+                )
+            raise
+        return json.loads(cr.fetchone()[0])
 
     @api.model
     def _travel_search_settings_sql(self, timeout, workers, jit):
@@ -178,6 +267,7 @@ class TravelSearchLimit(models.AbstractModel):
             self._travel_booked,
         )
         if query is None:
+            self._travel_timeout_needed()
             return super()._search(domain, offset, limit, order)
         return query
 
@@ -198,7 +288,7 @@ class TravelSearchLimit(models.AbstractModel):
     def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
         if not self._travel_searches_text(domain):
             return super().search_fetch(domain, field_names, offset, limit, order)
-        with self._travel_statement_timeout():
+        with self._travel_statement_timeout(lazy=True):
             return super().search_fetch(domain, field_names, offset, limit, order)
 
     @api.model

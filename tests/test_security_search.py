@@ -172,6 +172,15 @@ class TestSecuritySearch(TravelCustomerCommon):
             Partner.search([("display_name", "ilike", "dupont"), ("id", "in", slow)])
         with self.assertRaisesRegex(UserError, "took too long"):
             Partner.name_search("dupont", args=[("id", "in", slow)])
+        # a page beyond the first ones, a count: run by the ORM, stopped too
+        with self.assertRaisesRegex(UserError, "took too long"):
+            Partner.search(
+                [("display_name", "ilike", "dupont"), ("id", "in", slow)], offset=300
+            )
+        with self.assertRaisesRegex(UserError, "took too long"):
+            Partner.search_count(
+                [("display_name", "ilike", "dupont"), ("id", "in", slow)]
+            )
         with (
             self.assertRaisesRegex(UserError, "took too long"),
             Partner._travel_statement_timeout(),
@@ -189,11 +198,30 @@ class TestSecuritySearch(TravelCustomerCommon):
         )
 
     def test_timeout_is_put_back_after_a_search(self):
-        self.env.cr.execute("SHOW statement_timeout")
-        previous = self.env.cr.fetchone()[0]
+        """The settings a search runs with (its timeout, no parallel workers
+        nor JIT) are the transaction's own again after it, whichever way the
+        search went: a first page, a typo, a later page."""
+
+        def settings():
+            return self.env.execute_query(
+                SQL(
+                    "SELECT current_setting('statement_timeout'), "
+                    "current_setting('max_parallel_workers_per_gather'), "
+                    "current_setting('jit')"
+                )
+            )
+
+        self.env.cr.execute("SET LOCAL statement_timeout = '42s'")
+        previous = settings()
+        Partner = self.Partner.with_user(self.salesman)
         self.assertTrue(self._name_search(self.salesman, "dupont", scope=self.scope))
-        self.env.cr.execute("SHOW statement_timeout")
-        self.assertEqual(self.env.cr.fetchone()[0], previous)
+        self.assertEqual(settings(), previous)
+        self.assertIn(
+            self.dupont, Partner.search([("display_name", "ilike", "dupnot")])
+        )
+        self.assertEqual(settings(), previous)
+        Partner.search([("display_name", "ilike", "dupont")], offset=300)
+        self.assertEqual(settings(), previous)
 
 
 @tagged("post_install", "-at_install")
