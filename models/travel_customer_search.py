@@ -892,50 +892,46 @@ class TravelCustomerSearch(models.AbstractModel):
             query = search(rest, offset, limit, order)
             return self._travel_order_by_relevance(model, query, found, booked(query))
 
+        def run(query, gate=None):
+            """``query``'s page run at once (under the search's timeout, in
+            one round trip), and what ``gate`` (the CTE ``travel_known``)
+            learnt of the words typed."""
+            ids, known = limits._travel_timed_query(
+                SQL(
+                    "WITH travel_known AS MATERIALIZED (%s) "
+                    "SELECT jsonb_build_array(ARRAY(%s), to_jsonb(travel_known)) "
+                    "FROM travel_known",
+                    gate,
+                    query.select(),
+                )
+                if gate
+                else SQL("SELECT jsonb_build_array(ARRAY(%s), NULL)", query.select())
+            )
+            return model.browse(ids)._as_query(), known
+
         query = ranked_query(found)
         if page["beyond"] or query.is_empty():
             return query
-        # the page run at once (under the search's timeout, in one round
-        # trip), with what the gate learnt of the words typed
-        gate = page.pop("gate", None)
-        ids, known = limits._travel_timed_query(
-            SQL(
-                "WITH travel_known AS MATERIALIZED (%s) "
-                "SELECT jsonb_build_array(ARRAY(%s), to_jsonb(travel_known)) "
-                "FROM travel_known",
-                gate,
-                query.select(),
-            )
-            if gate
-            else SQL("SELECT jsonb_build_array(ARRAY(%s), NULL)", query.select())
+        result, known = run(query, page.pop("gate", None))
+        if not result.is_empty():
+            return result
+        again = dict(
+            page,
+            beyond=True,
+            matched=None if offset else False,
+            end=RANKED_CANDIDATES,
+            known=known,
         )
-        if ids:
-            return model.browse(ids)._as_query()
-        # the first page empty: nothing matches, the typos are looked for
-        # (run at once as well); a later page empty: asked first whether
-        # anything matches (the next pages of the rows found with a typo, or
-        # an empty page past the end)
         if offset:
+            # a later page empty: asked first whether anything matches (the
+            # next pages of the rows found with a typo, or an empty page past
+            # the end), run by the ORM
             limits._travel_timeout_needed()
-        query = ranked_query(
-            matches(
-                text,
-                scope,
-                dict(
-                    page,
-                    beyond=True,
-                    matched=None if offset else False,
-                    end=RANKED_CANDIDATES,
-                    known=known,
-                ),
-            )
-        )
-        if offset or query.is_empty():
-            return query
-        ids, _known = limits._travel_timed_query(
-            SQL("SELECT jsonb_build_array(ARRAY(%s), NULL)", query.select())
-        )
-        return model.browse(ids)._as_query()
+            return ranked_query(matches(text, scope, again))
+        # the first page empty: nothing matches as typed, the typos' page is
+        # run at once as well
+        query = ranked_query(matches(text, scope, again))
+        return query if query.is_empty() else run(query)[0]
 
     # ------------------------------------------------------------ ORDER
     @api.model

@@ -298,8 +298,8 @@ $$ SELECT CASE WHEN length(word) < 3 OR word !~ '^[a-z]+$' THEN ARRAY[word]
 -- names nearest by trigrams among (at most ten times as many of) them.
 -- With their levels; none for an anonymized customer. The trigram index of
 -- the whole name read long posting lists on a large base (a common trigram
--- is in every tenth name); a word is in few. A PL/pgSQL function: a session plans its
--- queries once (planning cost as much as running).
+-- is in every tenth name); a word is in few. A PL/pgSQL function: a session
+-- plans its queries once (planning cost as much as running).
 CREATE OR REPLACE FUNCTION travel_customer_similar(
     customer int, with_archived boolean, per_key int
 ) RETURNS TABLE (similar_id int, similar_levels int[])

@@ -28,6 +28,7 @@ import pwd
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -826,11 +827,9 @@ def timed_requests(session, base, count):
 
 
 def summary(label, times, errors):
-    ordered = sorted(times)
-    median = ordered[len(ordered) // 2]
     say(
-        f"{label}: {len(times)} searches, median {median:.0f} ms, "
-        f"p95 {bench.p95(times):.0f} ms, max {ordered[-1]:.0f} ms, errors {errors}"
+        f"{label}: {len(times)} searches, median {statistics.median(times):.0f} ms, "
+        f"p95 {bench.p95(times):.0f} ms, max {max(times):.0f} ms, errors {errors}"
     )
 
 
