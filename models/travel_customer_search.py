@@ -892,22 +892,47 @@ class TravelCustomerSearch(models.AbstractModel):
             query = search(rest, offset, limit, order)
             return self._travel_order_by_relevance(model, query, found, booked(query))
 
+        fetch = limits._travel_page_fetch(model)
+
         def run(query, gate=None):
             """``query``'s page run at once (under the search's timeout, in
             one round trip), and what ``gate`` (the CTE ``travel_known``)
-            learnt of the words typed."""
-            ids, known = limits._travel_timed_query(
+            learnt of the words typed. The values of ``fetch`` come with the
+            rows, into the cache: the page's Query says so to
+            ``_fetch_query``."""
+            rows = query.select(
+                SQL(
+                    "jsonb_build_array(%s)",
+                    SQL(", ").join(
+                        [
+                            SQL.identifier(query.table, "id"),
+                            *(
+                                model._field_to_sql(query.table, field.name, query)
+                                for field in fetch
+                            ),
+                        ]
+                    ),
+                )
+            )
+            rows, known = limits._travel_timed_query(
                 SQL(
                     "WITH travel_known AS MATERIALIZED (%s) "
                     "SELECT jsonb_build_array(ARRAY(%s), to_jsonb(travel_known)) "
                     "FROM travel_known",
                     gate,
-                    query.select(),
+                    rows,
                 )
                 if gate
-                else SQL("SELECT jsonb_build_array(ARRAY(%s), NULL)", query.select())
+                else SQL("SELECT jsonb_build_array(ARRAY(%s), NULL)", rows)
             )
-            return model.browse(ids)._as_query(), known
+            records = model.browse([row[0] for row in rows])
+            for index, field in enumerate(fetch, 1):
+                model.env.cache.insert_missing(
+                    records, field, [row[index] for row in rows]
+                )
+            found = records._as_query()
+            found._travel_fetched = (frozenset(fetch), records)
+            return found, known
 
         query = ranked_query(found)
         if page["beyond"] or query.is_empty():

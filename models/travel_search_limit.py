@@ -20,6 +20,9 @@ MAX_CHARS = 200
 # milliseconds).
 TIMEOUT_PARAM = "travel_customer.search_timeout_ms"
 DEFAULT_TIMEOUT_MS = 10_000
+# The columns a page of results may bring with its rows (``search_fetch``):
+# those JSON gives back as the ORM reads them (text, whole numbers, yes/no).
+JSON_COLUMN_TYPES = frozenset({"varchar", "text", "int4", "bool"})
 
 
 class SearchSavepoint(Savepoint):
@@ -91,7 +94,7 @@ class TravelSearchLimit(models.AbstractModel):
         return timeout or DEFAULT_TIMEOUT_MS
 
     @contextmanager
-    def _travel_statement_timeout(self, lazy=False):
+    def _travel_statement_timeout(self, lazy=False, fetch=None):
         """Run the block's queries under the search timeout (or the session's
         own, if shorter), in a savepoint; a query stopped by it raises a
         UserError and the transaction goes on.
@@ -103,7 +106,9 @@ class TravelSearchLimit(models.AbstractModel):
 
         ``lazy``: the savepoint is made only once a query of the block needs
         it (``_travel_timeout_needed``); a page of results run at once
-        (``_travel_timed_query``) brings its own, in the same round trip."""
+        (``_travel_timed_query``) brings its own, in the same round trip,
+        and the values of ``fetch``, ``(model name, fields)``, with its rows
+        (``_travel_page_fetch``)."""
         timeout = self._travel_search_timeout()
         # What is pending is written before the savepoint, never lost with
         # it: the search may flush any model its domain or record rules
@@ -126,7 +131,11 @@ class TravelSearchLimit(models.AbstractModel):
                     )
                     cr._travel_timeout = None
 
-                cr._travel_timeout = {"timeout": timeout, "needed": needed}
+                cr._travel_timeout = {
+                    "timeout": timeout,
+                    "needed": needed,
+                    "fetch": fetch,
+                }
                 if not lazy:
                     needed()
                 yield
@@ -180,6 +189,15 @@ class TravelSearchLimit(models.AbstractModel):
         pending = getattr(self.env.cr, "_travel_timeout", None)
         if pending:
             pending["needed"]()
+
+    @api.model
+    def _travel_page_fetch(self, model):
+        """The fields a page of ``model``'s rows run at once brings with its
+        rows: those ``search_fetch`` is about to fetch (none for another
+        model, or outside it)."""
+        pending = getattr(self.env.cr, "_travel_timeout", None)
+        fetch = pending and pending.get("fetch")
+        return fetch[1] if fetch and fetch[0] == model._name else ()
 
     @api.model
     def _travel_timed_query(self, query):
@@ -286,10 +304,31 @@ class TravelSearchLimit(models.AbstractModel):
     # ------------------------------------------------------------ ORM
     @api.model
     def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
+        """A search by typed text runs under the search's timeout; a page of
+        it run at once brings the fields to fetch with its rows when JSON
+        carries them all (the names of an autocomplete): one round trip
+        less."""
         if not self._travel_searches_text(domain):
             return super().search_fetch(domain, field_names, offset, limit, order)
-        with self._travel_statement_timeout(lazy=True):
+        fields = self._determine_fields_to_fetch(field_names)
+        fetch = None
+        if fields and all(
+            field.column_type
+            and field.column_type[0] in JSON_COLUMN_TYPES
+            and not field.translate
+            for field in fields
+        ):
+            fetch = (self._name, tuple(fields))
+        with self._travel_statement_timeout(lazy=True, fetch=fetch):
             return super().search_fetch(domain, field_names, offset, limit, order)
+
+    def _fetch_query(self, query, fields):
+        """The records of a page that brought ``fields`` with its rows
+        (``travel.customer.search._travel_ranked_search``), as they are."""
+        fetched = getattr(query, "_travel_fetched", None)
+        if fetched is not None and fetched[0].issuperset(fields):
+            return fetched[1]
+        return super()._fetch_query(query, fields)
 
     @api.model
     def search_count(self, domain, limit=None):

@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields
 from odoo.tests import tagged
 
 from .common import TravelCustomerCommon
@@ -119,3 +120,27 @@ class TestSearch(TravelCustomerCommon):
             (contact.id, "Roquette Voyages, Paul Dupont"),
             self.Partner.name_search("paul dupont", args=scope),
         )
+
+    def test_autocomplete_asks_once(self):
+        """An autocomplete asks the database once: the customers found come
+        with their names. A search asking for fields JSON would not give
+        back as stored (a date, an amount) still reads them right."""
+        self.Partner.name_search("dupont", args=self.scope)  # settings read once
+        self.env.invalidate_all()
+        with self.assertQueryCount(1):
+            found = self.Partner.name_search("dupont", args=self.scope)
+        self.assertEqual(
+            sorted(name for _id, name in found), ["Jean Dupont", "Jeanne Dupont"]
+        )
+        self.dupont.write({"travel_birth_date": "1980-03-01", "credit_limit": 1234.5})
+        self.env.flush_all()
+        self.env.invalidate_all()
+        found = self.Partner.search_fetch(
+            [("display_name", "ilike", "dupont")] + self.scope,
+            ["display_name", "travel_birth_date", "credit_limit"],
+        )
+        with self.assertQueryCount(0):
+            seen = [(p.display_name, p.travel_birth_date, p.credit_limit) for p in found]
+        self.env.invalidate_all()
+        self.assertEqual(seen, [(p.display_name, p.travel_birth_date, p.credit_limit) for p in found])
+        self.assertEqual(seen[0][1:], (fields.Date.to_date("1980-03-01"), 1234.5))
