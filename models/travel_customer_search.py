@@ -41,6 +41,11 @@ TIER_TYPO = 6
 # the others come after them, ranked as well: a first page costs the same
 # on any base, and pages neither repeat nor skip a customer.
 RANKED_CANDIDATES = 200
+# The columns of a ranked row (``_travel_matches_sql``): a model ordered by a
+# column of the same name is ranked once joined to its table.
+RANK_COLUMNS = frozenset(
+    {"id", "words", "text", "pick", "tier", "fit", "likeness", "place"}
+)
 # From this many customers, a word among the most common of their texts
 # (PostgreSQL's statistics of the index of the text's words) is known to be
 # somewhere without asking: a hundred customers or more have each of them,
@@ -288,6 +293,15 @@ class TravelCustomerSearch(models.AbstractModel):
         )
 
     @staticmethod
+    def _travel_normalized(text):
+        """SQL of ``text`` as ``travel_customer_normalize`` makes it: plain
+        ASCII lower-cased here (unaccent changes none of its letters), the
+        rest by the function (a call the planner makes for each search)."""
+        if text.isascii():
+            return SQL("%s", text.lower())
+        return SQL("travel_customer_normalize(%s)", text)
+
+    @staticmethod
     def _travel_escape_like(word):
         return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -305,9 +319,9 @@ class TravelCustomerSearch(models.AbstractModel):
                 "(%s)",
                 SQL(" OR ").join(
                     SQL(
-                        "%s LIKE travel_customer_normalize(%s)",
+                        "%s LIKE %s",
                         search_text,
-                        f"%{self._travel_escape_like(v)}%",
+                        self._travel_normalized(f"%{self._travel_escape_like(v)}%"),
                     )
                     for v in variants
                 ),
@@ -319,9 +333,10 @@ class TravelCustomerSearch(models.AbstractModel):
             # customer's name (btree prefix index), the others filter.
             conditions.append(
                 SQL(
-                    "travel_customer_normalize(res_partner.complete_name) "
-                    "LIKE travel_customer_normalize(%s)",
-                    f"{self._travel_escape_like(words[0][0])}%",
+                    "travel_customer_normalize(res_partner.complete_name) LIKE %s",
+                    self._travel_normalized(
+                        f"{self._travel_escape_like(words[0][0])}%"
+                    ),
                 )
             )
         return SQL(" AND ").join(conditions)
@@ -409,14 +424,17 @@ class TravelCustomerSearch(models.AbstractModel):
         )
 
     @api.model
-    def _travel_row_columns(self, table, columns):
-        """``id, words, text`` of a row of ``table`` (see ``_travel_typo_rows``)."""
+    def _travel_row_columns(self, table, columns, order=None):
+        """``id, words, text`` of a row of ``table`` (see ``_travel_typo_rows``),
+        and the columns of the model's order (``order``, see
+        ``_travel_place_order``)."""
         name_words, text = columns
         return SQL(
-            "%s AS id, %s AS words, %s AS text",
+            "%s AS id, %s AS words, %s AS text%s",
             SQL.identifier(table, "id"),
             name_words,
             text,
+            SQL(", %s", order["columns"]) if order else SQL(),
         )
 
     @staticmethod
@@ -668,11 +686,13 @@ class TravelCustomerSearch(models.AbstractModel):
         ``columns`` are the SQL of a row's name words (as text and array) and
         text, ``typed`` the words typed (normalized) of ``typed_text``."""
         words, text, name_array = columns
+        order = page and not page["beyond"] and page.get("order")
         # whole words of the other fields decide between customers that
         # have the typed words across their fields: only then needed
         columns = self._travel_row_columns(
             table,
             (words, SQL("' ' || %s || ' '", text) if len(typed) > 1 else SQL("''")),
+            order,
         )
         rank = SQL(
             "%s AS tier, %s AS fit, 0::real AS likeness",
@@ -695,19 +715,44 @@ class TravelCustomerSearch(models.AbstractModel):
             # only the rows that may be on the page: those ranked up to the
             # page's last one, ties included (the last booking, which
             # decides between them, is then read for these rows only)
+            ties = SQL(
+                """(SELECT count(*) FROM travel_ranked) <= %s
+                   OR (tier, -fit) <= (SELECT tier, -fit FROM travel_ranked
+                                       ORDER BY tier, fit DESC
+                                       OFFSET %s LIMIT 1)""",
+                page["end"],
+                page["end"] - 1,
+            )
+            if not order:
+                return SQL(
+                    """(WITH %s,
+                             travel_ranked AS MATERIALIZED (
+                                 SELECT id, 0 AS pick, %s FROM travel_exact)
+                        SELECT * FROM travel_ranked WHERE %s)""",
+                    picked,
+                    rank,
+                    ties,
+                )
+            # ranked here, with the columns of the model's order the rows
+            # brought: only the page's rows are joined to their table
+            page["placed"] = True
             return SQL(
                 """(WITH %s,
                          travel_ranked AS MATERIALIZED (
-                             SELECT id, 0 AS pick, %s FROM travel_exact)
-                    SELECT * FROM travel_ranked
-                    WHERE (SELECT count(*) FROM travel_ranked) <= %s
-                       OR (tier, -fit) <= (SELECT tier, -fit FROM travel_ranked
-                                           ORDER BY tier, fit DESC
-                                           OFFSET %s LIMIT 1))""",
+                             SELECT id, 0 AS pick, %s, %s FROM travel_exact)
+                    SELECT id, pick, tier, fit, likeness,
+                           row_number() OVER (ORDER BY tier, fit DESC, %s) AS place
+                    FROM travel_ranked AS %s
+                    WHERE %s
+                    ORDER BY place
+                    LIMIT %s)""",
                 picked,
                 rank,
+                order["names"],
+                order["order"],
+                SQL.identifier(order["alias"]),
+                ties,
                 page["end"],
-                page["end"] - 1,
             )
         rest = self._travel_scoped_rows(
             scope,
@@ -883,13 +928,19 @@ class TravelCustomerSearch(models.AbstractModel):
         if page["beyond"]:
             # asked first whether anything matches, then run by the ORM
             limits._travel_timeout_needed()
-        scope = SearchScope(search(rest))
+        rows = search(rest)
+        scope = SearchScope(rows)
+        if not page["beyond"]:
+            page["order"] = self._travel_place_order(model, rows, booked)
         found = matches(text, scope, page)
         if found is None:
             return None
 
-        def ranked_query(found):
+        def ranked_query(found, placed):
             query = search(rest, offset, limit, order)
+            if placed:
+                # (the rows come with their place on the page)
+                return self._travel_order_by_relevance(model, query, found, None)
             return self._travel_order_by_relevance(model, query, found, booked(query))
 
         fetch = limits._travel_page_fetch(model)
@@ -934,7 +985,7 @@ class TravelCustomerSearch(models.AbstractModel):
             found._travel_fetched = (frozenset(fetch), records)
             return found, known
 
-        query = ranked_query(found)
+        query = ranked_query(found, page.pop("placed", False))
         if page["beyond"] or query.is_empty():
             return query
         result, known = run(query, page.pop("gate", None))
@@ -952,10 +1003,10 @@ class TravelCustomerSearch(models.AbstractModel):
             # next pages of the rows found with a typo, or an empty page past
             # the end), run by the ORM
             limits._travel_timeout_needed()
-            return ranked_query(matches(text, scope, again))
+            return ranked_query(matches(text, scope, again), False)
         # the first page empty: nothing matches as typed, the typos' page is
         # run at once as well
-        query = ranked_query(matches(text, scope, again))
+        query = ranked_query(matches(text, scope, again), False)
         return query if query.is_empty() else run(query)[0]
 
     # ------------------------------------------------------------ ORDER
@@ -1004,7 +1055,8 @@ class TravelCustomerSearch(models.AbstractModel):
         """Restrict ``query`` (of ``model``) to ``matches``
         (``_travel_matches_sql``) and order it: picked rows first, tier,
         fit, likeness, most recent booking (``booked``, an SQL expression on
-        the query's table), then the model's order."""
+        the query's table), then the model's order; or, without ``booked``,
+        by the place the rows come with (``_travel_place_order``)."""
         if query.is_empty():
             return query
         query.add_join(
@@ -1013,6 +1065,9 @@ class TravelCustomerSearch(models.AbstractModel):
             matches,
             SQL("travel_rank.id = %s", SQL.identifier(query.table, "id")),
         )
+        if booked is None:
+            query.order = SQL("travel_rank.place")
+            return query
         query.order = SQL(
             "travel_rank.pick, travel_rank.tier, travel_rank.fit DESC, "
             "travel_rank.likeness DESC, "
@@ -1021,6 +1076,47 @@ class TravelCustomerSearch(models.AbstractModel):
             model._order_to_sql(model._order, query),
         )
         return query
+
+    @api.model
+    def _travel_place_order(self, model, query, booked):
+        """How the rows of a first page are ranked where they are picked,
+        after their tier and fit: the last booking (``booked``), then
+        ``model``'s order, on the columns of that order the rows bring along
+        (``columns``, ``names``), under the alias of ``query``'s table. None
+        when that order needs more than the table's own columns (another
+        table's order): the rows are then ranked once joined to it."""
+        names = [
+            part.split()[0].strip('"') for part in (model._order or "id").split(",")
+        ]
+        fields = [model._fields.get(name) for name in names if name != "id"]
+        if not all(
+            field
+            and field.store
+            and field.column_type
+            and field.type != "many2one"
+            and not field.translate
+            and not field.company_dependent
+            and field.name not in RANK_COLUMNS
+            for field in fields
+        ):
+            return None
+        return {
+            "columns": SQL(", ").join(
+                SQL(
+                    "%s AS %s",
+                    SQL.identifier(query.table, f.name),
+                    SQL.identifier(f.name),
+                )
+                for f in fields
+            ),
+            "names": SQL(", ").join(SQL.identifier(f.name) for f in fields),
+            "order": SQL(
+                "%s DESC NULLS LAST, %s",
+                booked(query),
+                model._order_to_sql(model._order, query),
+            ),
+            "alias": query.table,
+        }
 
     @api.model
     def _travel_partner_booked(self, query):

@@ -182,9 +182,9 @@ class TravelParticipant(models.Model):
         name = SQL("travel_customer_normalize(travel_participant.name)")
         exact = SQL(" AND ").join(
             SQL(
-                "%s LIKE travel_customer_normalize(%s)",
+                "%s LIKE %s",
                 name,
-                f"%{Search._travel_escape_like(word)}%",
+                Search._travel_normalized(f"%{Search._travel_escape_like(word)}%"),
             )
             for word in words
         )

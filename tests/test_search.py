@@ -140,7 +140,11 @@ class TestSearch(TravelCustomerCommon):
             ["display_name", "travel_birth_date", "credit_limit"],
         )
         with self.assertQueryCount(0):
-            seen = [(p.display_name, p.travel_birth_date, p.credit_limit) for p in found]
+            seen = [
+                (p.display_name, p.travel_birth_date, p.credit_limit) for p in found
+            ]
         self.env.invalidate_all()
-        self.assertEqual(seen, [(p.display_name, p.travel_birth_date, p.credit_limit) for p in found])
+        self.assertEqual(
+            seen, [(p.display_name, p.travel_birth_date, p.credit_limit) for p in found]
+        )
         self.assertEqual(seen[0][1:], (fields.Date.to_date("1980-03-01"), 1234.5))

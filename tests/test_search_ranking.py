@@ -153,6 +153,19 @@ class TestSearchRanking(TravelCustomerCommon):
         self.assertEqual([r["id"] for r in result["records"]], expected)
         self.assertEqual(result["length"], len(expected))
 
+    def test_first_page_of_a_model_ordered_through_another_table(self):
+        """A first page is ranked where its rows are picked, on the columns
+        of the model's order; a model ordered through another table (its
+        parent's order) ranks it once joined: the same order either way."""
+        for order in ("complete_name ASC, id DESC", "parent_id, complete_name, id"):
+            with (
+                self.subTest(order=order),
+                patch.object(type(self.Partner), "_order", order),
+            ):
+                expected = self._search("martin").ids
+                found = self.Partner.name_search("martin", args=self.scope, limit=4)
+                self.assertEqual([pid for pid, _name in found], expected[:4])
+
     def test_order_chosen_by_the_user_is_kept(self):
         found = self.Partner.search(
             [("display_name", "ilike", "jean martin")] + self.scope,
