@@ -28,6 +28,9 @@ TRIGRAM_MIN_LENGTH = 3
 # matches what was typed.
 TYPO_MIN_LENGTH = 5
 PHONE_LIKE = re.compile(r"^[\d\s+().\-/]+$")
+# From this many digits, a number typed is looked up by some of its trigrams
+# (``_travel_contains``): three or more, which few texts have together.
+DIGITS_SPREAD_MIN_LENGTH = 9
 # a word of travel_customer_search_words, in plain ASCII
 ASCII_WORD = re.compile(r"[a-z0-9]+")
 # Relevance, best first: what was typed is the name; is a phrase of whole
@@ -318,12 +321,7 @@ class TravelCustomerSearch(models.AbstractModel):
             SQL(
                 "(%s)",
                 SQL(" OR ").join(
-                    SQL(
-                        "%s LIKE %s",
-                        search_text,
-                        self._travel_normalized(f"%{self._travel_escape_like(v)}%"),
-                    )
-                    for v in variants
+                    self._travel_contains(search_text, variant) for variant in variants
                 ),
             )
             for variants in words
@@ -340,6 +338,30 @@ class TravelCustomerSearch(models.AbstractModel):
                 )
             )
         return SQL(" AND ").join(conditions)
+
+    @api.model
+    def _travel_contains(self, search_text, word):
+        """SQL condition: ``search_text`` contains ``word``. A long number (a
+        phone) is looked up in the trigram index by every third trigram of
+        its digits, then checked whole: each of its ten trigrams is in a
+        large share of the texts (phones, zips), and the index spent
+        milliseconds checking every candidate against all of them."""
+        if word.isascii() and word.isdigit() and len(word) >= DIGITS_SPREAD_MIN_LENGTH:
+            starts = [*range(0, len(word) - 2, 3), len(word) - 3]
+            return SQL(
+                "%s AND strpos(%s, %s) > 0",
+                SQL(" AND ").join(
+                    SQL("%s LIKE %s", search_text, f"%{word[start : start + 3]}%")
+                    for start in dict.fromkeys(starts)
+                ),
+                search_text,
+                word,
+            )
+        return SQL(
+            "%s LIKE %s",
+            search_text,
+            self._travel_normalized(f"%{self._travel_escape_like(word)}%"),
+        )
 
     @api.model
     def _travel_partner_text(self, function="travel_customer_search_text"):

@@ -121,6 +121,27 @@ class TestSearch(TravelCustomerCommon):
             self.Partner.name_search("paul dupont", args=scope),
         )
 
+    def test_long_number_found_whole_only(self):
+        """A phone number typed finds the customers whose texts have it whole,
+        wherever in them; not one whose digits have its pieces in another
+        order."""
+        whole, inside, shuffled = self.Partner.create(
+            [
+                {"name": "Ada Whole", "phone": "+41 22 123 456 789"},
+                {"name": "Ben Inside", "mobile": "+49 5123456789"},
+                {"name": "Cy Shuffled", "phone": "+41 789 456 123"},
+            ]
+        )
+        scope = [("id", "in", (whole | inside | shuffled).ids)]
+        for typed in ("123 456 789", "123456789", "0123456789"):
+            with self.subTest(typed=typed):
+                found = self.Partner.search([("display_name", "ilike", typed)] + scope)
+                self.assertEqual(found, whole | inside)
+                self.assertEqual(
+                    {pid for pid, _name in self.Partner.name_search(typed, scope)},
+                    set((whole | inside).ids),
+                )
+
     def test_autocomplete_asks_once(self):
         """An autocomplete asks the database once: the customers found come
         with their names. A search asking for fields JSON would not give
