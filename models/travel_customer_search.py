@@ -950,10 +950,10 @@ class TravelCustomerSearch(models.AbstractModel):
         if page["beyond"]:
             # asked first whether anything matches, then run by the ORM
             limits._travel_timeout_needed()
-        rows = search(rest)
-        scope = SearchScope(rows)
+        searched = search(rest)
+        scope = SearchScope(searched)
         if not page["beyond"]:
-            page["order"] = self._travel_place_order(model, rows, booked)
+            page["order"] = self._travel_place_order(model, searched, booked)
         found = matches(text, scope, page)
         if found is None:
             return None
@@ -973,7 +973,7 @@ class TravelCustomerSearch(models.AbstractModel):
             learnt of the words typed. The values of ``fetch`` come with the
             rows, into the cache: the page's Query says so to
             ``_fetch_query``."""
-            rows = query.select(
+            select = query.select(
                 SQL(
                     "jsonb_build_array(%s)",
                     SQL(", ").join(
@@ -993,10 +993,10 @@ class TravelCustomerSearch(models.AbstractModel):
                     "SELECT jsonb_build_array(ARRAY(%s), to_jsonb(travel_known)) "
                     "FROM travel_known",
                     gate,
-                    rows,
+                    select,
                 )
                 if gate
-                else SQL("SELECT jsonb_build_array(ARRAY(%s), NULL)", rows)
+                else SQL("SELECT jsonb_build_array(ARRAY(%s), NULL)", select)
             )
             records = model.browse([row[0] for row in rows])
             for index, field in enumerate(fetch, 1):
