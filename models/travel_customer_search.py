@@ -5,6 +5,7 @@ import string
 
 from odoo import _, api, models, tools
 from odoo.exceptions import UserError
+from odoo.models import regex_order
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -1107,9 +1108,11 @@ class TravelCustomerSearch(models.AbstractModel):
         (``columns``, ``names``), under the alias of ``query``'s table. None
         when that order needs more than the table's own columns (another
         table's order): the rows are then ranked once joined to it."""
-        names = [
-            part.split()[0].strip('"') for part in (model._order or "id").split(",")
-        ]
+        # (each term of the order as Odoo's _order_to_sql reads it)
+        terms = [regex_order.match(part) for part in (model._order or "id").split(",")]
+        if any(term["property"] or term["func"] for term in terms):
+            return None
+        names = [term["field"].strip('"') for term in terms]
         fields = [model._fields.get(name) for name in names if name != "id"]
         if not all(
             field

@@ -403,11 +403,8 @@ BEGIN
     CROSS JOIN m
     CROSS JOIN LATERAL travel_customer_compare_keys(m) mk
     CROSS JOIN LATERAL travel_customer_compare_keys(p) pk
-    WHERE p.id != m.id
-      AND p.commercial_partner_id != m.commercial_partner_id
-      AND (p.active OR with_archived)
-      AND p.travel_merged_into_id IS NULL
-      AND p.travel_anonymized IS NOT TRUE
+    -- (the candidates are partners that may be listed: by_name and live)
+    WHERE p.commercial_partner_id != m.commercial_partner_id
       AND NOT EXISTS (
           SELECT 1 FROM travel_duplicate_ignore i
           WHERE i.partner_a_id = LEAST(m.id, p.id)

@@ -205,7 +205,8 @@ class TravelSearchLimit(models.AbstractModel):
         pending search timeout if any (a lazy ``_travel_statement_timeout``):
         its savepoint, settings, the query, the settings put back and the
         release in one round trip, where they took three (the answer is
-        kept in a setting of the transaction, read by the last statement)."""
+        kept in a setting of the transaction, read and emptied by the last
+        statement: the customers found do not linger in it)."""
         cr = self.env.cr
         pending = getattr(cr, "_travel_timeout", None)
         if not pending:
@@ -225,7 +226,8 @@ class TravelSearchLimit(models.AbstractModel):
                               set_config('jit', split_part(previous, ' ', 3), true)
                        FROM current_setting('travel_customer.previous') AS previous;
                        RELEASE SAVEPOINT %(name)s;
-                       SELECT current_setting('travel_customer.answer')""",
+                       SELECT current_setting('travel_customer.answer'),
+                              set_config('travel_customer.answer', '', true)""",
                     name=name,
                     settings=self._travel_search_settings(
                         pending["timeout"], "travel_customer.previous"

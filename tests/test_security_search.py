@@ -216,6 +216,13 @@ class TestSecuritySearch(TravelCustomerCommon):
         Partner = self.Partner.with_user(self.salesman)
         self.assertTrue(self._name_search(self.salesman, "dupont", scope=self.scope))
         self.assertEqual(settings(), previous)
+        # nor do the customers found stay in the transaction's settings
+        self.assertEqual(
+            self.env.execute_query(
+                SQL("SELECT current_setting('travel_customer.answer', true)")
+            ),
+            [("",)],
+        )
         self.assertIn(
             self.dupont, Partner.search([("display_name", "ilike", "dupnot")])
         )
