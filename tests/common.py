@@ -16,11 +16,12 @@ from odoo.addons.base.tests.test_ir_cron import CronMixinCase
 from odoo.addons.mail.tests.common import mail_new_test_user
 
 
-def server_session_id(opener):
-    """The session id a browser would send (``opener``: a test's requests
-    session): the one the server set last, as when viewing the portal as a
-    customer renews it. The jar also keeps the id the test set, under no
-    domain, and would send both: that one is dropped."""
+def keep_server_session(opener):
+    """Keep in ``opener`` (a test's requests session) only the session id a
+    browser would send, and return it: the one the server set last, as when
+    viewing the portal as a customer renews it. The jar also keeps the id
+    the test set, under no domain, and would send both: that one is
+    dropped."""
     domains = {c.domain for c in opener.cookies if c.name == "session_id"}
     if "" in domains and len(domains) > 1:
         opener.cookies.clear("", "/", "session_id")

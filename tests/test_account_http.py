@@ -6,7 +6,7 @@ from odoo.service import security
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import TravelBookingMixin, server_session_id
+from .common import TravelBookingMixin, keep_server_session
 
 
 @tagged("post_install", "-at_install")
@@ -59,7 +59,7 @@ class TestAccountHttp(TravelBookingMixin, HttpCase):
         self.authenticate("impersonator", "impersonator")
         action = self._call("res.partner", "action_travel_view_portal", partner.ids)
         self.assertEqual(action["url"], "/my")
-        server_session_id(self.opener)
+        keep_server_session(self.opener)
         log = self.env["impersonate.log"].search(
             [("impersonated_partner_id", "=", partner.id)]
         )
@@ -94,14 +94,14 @@ class TestAccountHttp(TravelBookingMixin, HttpCase):
         self._call("res.partner", "action_travel_view_portal", partner.ids)
         self.assertTrue(security.check_session(in_flight, self.env))
         # the staff member's former session id no longer opens anything
-        self.assertNotEqual(server_session_id(self.opener), in_flight.sid)
+        self.assertNotEqual(keep_server_session(self.opener), in_flight.sid)
         self.assertFalse(root.session_store.get(in_flight.sid).uid)
         page = self.url_open("/my")
         self.assertNotIn("/web/login", page.url)
         self.assertIn("o_travel_impersonation_banner", page.text)
         self.assertIn("Vera Viewed", page.text)
         # and back
-        in_flight = root.session_store.get(server_session_id(self.opener))
+        in_flight = root.session_store.get(keep_server_session(self.opener))
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
         self.url_open("/travel_customer/impersonate/back", data={"csrf_token": token})
         self.assertTrue(security.check_session(in_flight, self.env))

@@ -5,7 +5,7 @@ staff choose the company whose portal opens."""
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import TravelBookingMixin, server_session_id
+from .common import TravelBookingMixin, keep_server_session
 
 
 @tagged("post_install", "-at_install")
@@ -70,7 +70,7 @@ class TestPortalCompany(TravelBookingMixin, HttpCase):
         action = self._call("travel.portal.company", "action_open", [wizard.ids])
         self.assertEqual(action["url"], "/my")
         self.assertEqual(self.customer_user.company_id, self.company_b)
-        server_session_id(self.opener)
+        keep_server_session(self.opener)
         page = self.url_open("/my").text
         self.assertIn("o_travel_impersonation_banner", page)
         self.assertIn("Brand Mountains", page)

@@ -10,7 +10,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import server_session_id
+from .common import keep_server_session
 
 STAFF_GROUPS = "base.group_user,travel_customer.group_travel_portal_impersonation"
 HEALTH = "travel_customer.group_travel_health"
@@ -79,7 +79,7 @@ class TestSecurityPortal(HttpCase):
 
     def _session_uid(self):
         """Whom the browser's session is logged in as, on the server."""
-        session = http.root.session_store.get(server_session_id(self.opener))
+        session = http.root.session_store.get(keep_server_session(self.opener))
         return session["uid"]
 
     def _csrf(self, url):
