@@ -7,7 +7,7 @@ from odoo import _, api, models, tools
 from odoo.exceptions import UserError
 from odoo.models import regex_order
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, frozendict
 
 # Columns of res_partner that the multi-word customer search looks into.
 SEARCH_COLUMNS = (
@@ -32,6 +32,16 @@ PHONE_LIKE = re.compile(r"^[\d\s+().\-/]+$")
 # From this many digits, a number typed is looked up by some of its trigrams
 # (``_travel_contains``): three or more, which few texts have together.
 DIGITS_SPREAD_MIN_LENGTH = 9
+# A trigram in this share of the customers' texts or more is common: on a
+# base of COMMON_WORDS_ROWS or more, a word is looked up in the trigram index
+# by its other trigrams, at least RARE_TRIGRAMS_MIN (the least common), then
+# checked whole (``_travel_contains``). The shares come from a sample of
+# about COMMON_TRIGRAMS_SAMPLE texts, read once per process.
+COMMON_TRIGRAMS_SHARE = 0.05
+COMMON_TRIGRAMS_SAMPLE = 1000
+RARE_TRIGRAMS_MIN = 2
+# the parts of a word pg_trgm takes trigrams from
+TRIGRAM_RUN = re.compile(r"[a-z0-9]{3,}")
 # a word of travel_customer_search_words, in plain ASCII
 ASCII_WORD = re.compile(r"[a-z0-9]+")
 # Relevance, best first: what was typed is the name; is a phrase of whole
@@ -318,11 +328,13 @@ class TravelCustomerSearch(models.AbstractModel):
         if not words:
             return None
         search_text = self._travel_partner_text()
+        common = self._travel_common_trigrams()
         conditions = [
             SQL(
                 "(%s)",
                 SQL(" OR ").join(
-                    self._travel_contains(search_text, variant) for variant in variants
+                    self._travel_contains(search_text, variant, common)
+                    for variant in variants
                 ),
             )
             for variants in words
@@ -341,28 +353,93 @@ class TravelCustomerSearch(models.AbstractModel):
         return SQL(" AND ").join(conditions)
 
     @api.model
-    def _travel_contains(self, search_text, word):
-        """SQL condition: ``search_text`` contains ``word``. A long number (a
-        phone) is looked up in the trigram index by every third trigram of
-        its digits, then checked whole: each of its ten trigrams is in a
-        large share of the texts (phones, zips), and the index spent
-        milliseconds checking every candidate against all of them."""
+    def _travel_contains(self, search_text, word, common=None):
+        """SQL condition: ``search_text`` contains ``word``. The trigram
+        index spends its time checking candidates against the trigrams of
+        the word that a large share of the texts have ('ter' is in one in
+        ten): a word with enough others (``common``: those frequent ones,
+        ``_travel_common_trigrams``) is looked up by those, then checked
+        whole. A long number (a phone) is looked up by every third trigram
+        of its digits: each of them is in many texts (phones, zips), but
+        few texts have three of them."""
+        pieces = None
         if word.isascii() and word.isdigit() and len(word) >= DIGITS_SPREAD_MIN_LENGTH:
             starts = [*range(0, len(word) - 2, 3), len(word) - 3]
+            pieces = [word[start : start + 3] for start in dict.fromkeys(starts)]
+        elif word.isascii() and common:
+            pieces = self._travel_rare_pieces(word.lower(), common)
+        if pieces:
             return SQL(
                 "%s AND strpos(%s, %s) > 0",
                 SQL(" AND ").join(
-                    SQL("%s LIKE %s", search_text, f"%{word[start : start + 3]}%")
-                    for start in dict.fromkeys(starts)
+                    SQL("%s LIKE %s", search_text, f"%{piece}%") for piece in pieces
                 ),
                 search_text,
-                word,
+                word.lower(),
             )
         return SQL(
             "%s LIKE %s",
             search_text,
             self._travel_normalized(f"%{self._travel_escape_like(word)}%"),
         )
+
+    @staticmethod
+    def _travel_rare_pieces(word, common):
+        """The parts of ``word`` (plain ASCII, lower case) the trigram index
+        is asked for: the runs of its trigrams not in ``common`` (the share
+        of the texts having each common one), at least the
+        ``RARE_TRIGRAMS_MIN`` least common; None when that is all of them
+        (the whole word is asked for)."""
+        starts = [
+            run.start() + index
+            for run in TRIGRAM_RUN.finditer(word)
+            for index in range(len(run.group()) - 2)
+        ]
+        shares = {start: common.get(word[start : start + 3], 0) for start in starts}
+        kept = {start for start in starts if not shares[start]}
+        if len(kept) < RARE_TRIGRAMS_MIN:
+            kept = set(sorted(starts, key=shares.get)[:RARE_TRIGRAMS_MIN])
+        if len(kept) == len(starts):
+            return None
+        runs = []
+        for start in sorted(kept):
+            if runs and runs[-1][1] == start + 2:
+                runs[-1][1] = start + 3
+            else:
+                runs.append([start, start + 3])
+        return [word[start:end] for start, end in runs]
+
+    @api.model
+    @tools.ormcache()
+    def _travel_common_trigrams(self):
+        """The trigrams of letters and digits in ``COMMON_TRIGRAMS_SHARE`` or
+        more of the customers' texts, with that share, on a base of
+        ``COMMON_WORDS_ROWS`` or more (none otherwise): from a sample of the
+        texts, read once (a twentieth of a second on a million customers)."""
+        [(rows,)] = self.env.execute_query(
+            SQL("SELECT reltuples FROM pg_class WHERE oid = 'res_partner'::regclass")
+        )
+        if rows < COMMON_WORDS_ROWS:
+            return frozendict()
+        [(shares,)] = self.env.execute_query(
+            SQL(
+                """WITH travel_sample AS MATERIALIZED (
+                       SELECT %s AS text FROM res_partner
+                       TABLESAMPLE SYSTEM (%s))
+                   SELECT jsonb_object_agg(trigram, share) FROM (
+                       SELECT trigram, count(*)::float
+                                       / (SELECT count(*) FROM travel_sample) AS share
+                       FROM travel_sample, unnest(show_trgm(text)) AS trigram
+                       WHERE trigram ~ '^[a-z0-9]{3}$'
+                       GROUP BY trigram
+                   ) AS travel_shares
+                   WHERE share >= %s""",
+                self._travel_partner_text(),
+                min(100.0, 100.0 * COMMON_TRIGRAMS_SAMPLE / rows),
+                COMMON_TRIGRAMS_SHARE,
+            )
+        )
+        return frozendict(shares or {})
 
     @api.model
     def _travel_partner_text(self, function="travel_customer_search_text"):

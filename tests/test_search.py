@@ -1,7 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from unittest.mock import patch
+
 from odoo import fields
 from odoo.tests import tagged
+from odoo.tools import frozendict
 
+from ..models import travel_customer_search
 from .common import TravelCustomerCommon
 
 
@@ -141,6 +145,86 @@ class TestSearch(TravelCustomerCommon):
                     {pid for pid, _name in self.Partner.name_search(typed, scope)},
                     set((whole | inside).ids),
                 )
+
+    def test_word_looked_up_by_its_rare_trigrams(self):
+        """On a large base, a word is looked up by the trigrams few texts
+        have, then checked whole: the same customers are found, and not one
+        whose text has those trigrams without the word."""
+        sutter, suttle, utter = self.Partner.create(
+            [
+                {"name": "Olga Sutter", "city": "Bern"},
+                {"name": "Anna Suttle", "city": "Peterborough"},
+                {"name": "Bo Utter", "city": "Sutton"},
+            ]
+        )
+        scope = [("id", "in", (sutter | suttle | utter).ids)]
+        common = frozendict({"tte": 0.2, "ter": 0.3, "ott": 0.1})
+        Search = type(self.env["travel.customer.search"])
+        self.assertEqual(Search._travel_rare_pieces("sutter", common), ["sutt"])
+        for typed, expected in (
+            ("sutter", sutter),
+            ("Sutter Bern", sutter),
+            ("utter", sutter | utter),
+            ("sutt", sutter | suttle | utter),
+            ("sutterborough", self.Partner),
+        ):
+            with self.subTest(typed=typed):
+                for trigrams in (common, frozendict()):
+                    with patch.object(
+                        Search, "_travel_common_trigrams", lambda self, t=trigrams: t
+                    ):
+                        self.assertEqual(
+                            self.Partner.search(
+                                [("display_name", "ilike", typed)] + scope
+                            ),
+                            expected,
+                        )
+                        self.assertEqual(
+                            {
+                                pid
+                                for pid, _name in self.Partner.name_search(typed, scope)
+                            },
+                            set(expected.ids),
+                        )
+
+    def test_rare_pieces_of_a_word(self):
+        """The parts of a word asked of the trigram index: the runs of its
+        rare trigrams, at least the two least common, the whole word when
+        none is left out; letters and digits only."""
+        pieces = type(self.env["travel.customer.search"])._travel_rare_pieces
+        common = frozendict({"abc": 0.5, "cde": 0.1, "ell": 0.2, "llo": 0.06})
+        self.assertIsNone(pieces("xyzw", common))
+        self.assertIsNone(pieces("xyzw", frozendict()))
+        self.assertEqual(pieces("abcdef", common), ["bcd", "def"])
+        # fewer than two rare ones: the least common are kept with them
+        self.assertEqual(pieces("hello", common), ["hel", "llo"])
+        # two trigrams, both needed: the whole word
+        self.assertIsNone(pieces("cdef", common))
+        self.assertEqual(pieces("o'abcdef", common), ["bcd", "def"])
+        self.assertIsNone(pieces("ab", common))
+
+    def test_common_trigrams_from_a_sample(self):
+        """On a large base, the trigrams a large share of the customers'
+        texts have are known from a sample of them; none on a small base."""
+        Search = self.env["travel.customer.search"]
+        self.addCleanup(self.env.registry.clear_cache)
+        self.env.flush_all()
+        self.env.cr.execute("ANALYZE res_partner")
+        self.env.registry.clear_cache()
+        self.assertFalse(Search._travel_common_trigrams())
+        self.Partner.create(
+            [{"name": f"Qwyx {n}", "email": f"q{n}@qwyxtravel.test"} for n in range(40)]
+        )
+        self.env.flush_all()
+        self.env.cr.execute("ANALYZE res_partner")
+        with patch.object(travel_customer_search, "COMMON_WORDS_ROWS", 0):
+            self.env.registry.clear_cache()
+            common = Search._travel_common_trigrams()
+        self.assertGreaterEqual(
+            common["qwy"], travel_customer_search.COMMON_TRIGRAMS_SHARE
+        )
+        self.assertNotIn("q12", common)
+        self.assertTrue(all(len(trigram) == 3 for trigram in common))
 
     def test_autocomplete_asks_once(self):
         """An autocomplete asks the database once: the customers found come
