@@ -416,9 +416,7 @@ class TravelCustomerSearch(models.AbstractModel):
         more of the customers' texts, with that share, on a base of
         ``COMMON_WORDS_ROWS`` or more (none otherwise): from a sample of the
         texts, read once (a twentieth of a second on a million customers)."""
-        [(rows,)] = self.env.execute_query(
-            SQL("SELECT reltuples FROM pg_class WHERE oid = 'res_partner'::regclass")
-        )
+        rows = self.env["travel.large.index"]._travel_partner_rows()
         if rows < COMMON_WORDS_ROWS:
             return frozendict()
         [(shares,)] = self.env.execute_query(
@@ -768,16 +766,15 @@ class TravelCustomerSearch(models.AbstractModel):
         """The most common whole words of the customers' texts, on a base of
         ``COMMON_WORDS_ROWS`` or more (empty otherwise): PostgreSQL's
         statistics of the index of the text's words, read once."""
+        if self.env["travel.large.index"]._travel_partner_rows() < COMMON_WORDS_ROWS:
+            return frozenset()
         [(words,)] = self.env.execute_query(
             SQL(
                 """SELECT (SELECT most_common_elems::text::text[] FROM pg_stats
                            WHERE schemaname = current_schema()
-                             AND tablename = 'res_partner_travel_text_words_index')
-                   WHERE (SELECT reltuples FROM pg_class
-                          WHERE oid = 'res_partner'::regclass) >= %s""",
-                COMMON_WORDS_ROWS,
+                             AND tablename = 'res_partner_travel_text_words_index')"""
             )
-        ) or [(None,)]
+        )
         return frozenset(words or ())
 
     @api.model

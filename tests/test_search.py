@@ -161,6 +161,16 @@ class TestSearch(TravelCustomerCommon):
         common = frozendict({"tte": 0.2, "ter": 0.3, "ott": 0.1})
         Search = type(self.env["travel.customer.search"])
         self.assertEqual(Search._travel_rare_pieces("sutter", common), ["sutt"])
+        # the index is asked for the rare pieces only, the word checked whole
+        with patch.object(Search, "_travel_common_trigrams", lambda self: common):
+            asked = (
+                self.env["travel.customer.search"]
+                ._travel_search_condition("Sutter Bern")
+                .params
+            )
+        self.assertIn("%sutt%", asked)
+        self.assertIn("sutter", asked)
+        self.assertNotIn("%sutter%", asked)
         for typed, expected in (
             ("sutter", sutter),
             ("Sutter Bern", sutter),
